@@ -1,0 +1,109 @@
+"""The two detectors. Both take float32 [N, 3, 128, 128] RGB in [0, 1] (the reference's input contract) and
+begin with a fixed 4x4 area average to 32x32, so a 32-px CIFAR image upscaled to 128 and a 12-megapixel photo
+averaged down to 128 reach the learned layers at the same scale and sharpness."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# Per-channel statistics of the natural training images (fixed normalisation, not learned).
+CHANNEL_MEAN = (0.49, 0.48, 0.45)
+CHANNEL_STD = (0.25, 0.24, 0.26)
+STAT_NAMES = ('log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail')
+
+
+def to_working_scale(images_128):
+    return F.avg_pool2d(images_128, 4)
+
+
+def normalise(images_32):
+    mean = images_32.new_tensor(CHANNEL_MEAN).view(1, 3, 1, 1)
+    std = images_32.new_tensor(CHANNEL_STD).view(1, 3, 1, 1)
+    return (images_32 - mean) / std
+
+
+def image_statistics(images_32):
+    """Colour and frequency statistics, one row per image. Natural photographs have colour, contrast and
+    fine detail in typical amounts; the log makes the absence of any of them stand out."""
+    chroma = images_32.max(dim=1).values - images_32.min(dim=1).values
+    luma = 0.299 * images_32[:, 0] + 0.587 * images_32[:, 1] + 0.114 * images_32[:, 2]
+    laplacian = (4 * luma[:, 1:-1, 1:-1] - luma[:, :-2, 1:-1] - luma[:, 2:, 1:-1]
+                 - luma[:, 1:-1, :-2] - luma[:, 1:-1, 2:])
+    flat = lambda t: t.flatten(1)
+    return torch.stack([
+        torch.log(flat(chroma).mean(1) + 0.02),
+        torch.log(flat(chroma).std(1) + 0.02),
+        torch.log(flat(luma).std(1) + 0.02),
+        torch.log(flat(laplacian).abs().mean(1) + 0.02),
+    ], dim=1)
+
+
+class SvddEncoder(nn.Module):
+    """Deep SVDD encoder (Ruff et al.): no bias terms and no bounded activations, so it cannot map everything
+    onto the centre with a constant."""
+
+    def __init__(self, embedding_size=64, widths=(32, 64, 128)):
+        super().__init__()
+        layers, channels = [], 3
+        for width in widths:
+            layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False),
+                       nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1), nn.MaxPool2d(2)]
+            channels = width
+        self.features = nn.Sequential(*layers)
+        self.embed = nn.Linear(channels * 4 * 4, embedding_size, bias=False)
+
+    def forward(self, images_32):
+        return self.embed(self.features(normalise(images_32)).flatten(1))
+
+
+class SvddScorer(nn.Module):
+    """Exported graph: image -> squared distance from the hypersphere centre, over the learned embedding and
+    the standardised image statistics."""
+
+    def __init__(self, encoder, centre, stat_mean, stat_std, stat_weight):
+        super().__init__()
+        self.encoder = encoder
+        self.register_buffer('centre', centre)
+        self.register_buffer('stat_mean', stat_mean)
+        self.register_buffer('stat_std', stat_std)
+        self.stat_weight = float(stat_weight)
+
+    def forward(self, images_128):
+        images_32 = to_working_scale(images_128)
+        embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
+        stat_z = (image_statistics(images_32) - self.stat_mean) / self.stat_std
+        return embedding_distance + self.stat_weight * (stat_z ** 2).sum(1)
+
+
+class ConvAutoencoder(nn.Module):
+    def __init__(self, widths=(32, 64, 128), latent_channels=16):
+        super().__init__()
+        enc, channels = [], 3
+        for width in widths:
+            enc += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
+            channels = width
+        enc += [nn.Conv2d(channels, latent_channels, 1)]
+        self.encoder = nn.Sequential(*enc)
+        dec, channels = [nn.Conv2d(latent_channels, widths[-1], 1), nn.LeakyReLU(0.1)], widths[-1]
+        for width in list(widths[:-1])[::-1] + [16]:
+            dec += [nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1), nn.BatchNorm2d(width),
+                    nn.LeakyReLU(0.1)]
+            channels = width
+        dec += [nn.Conv2d(channels, 3, 3, padding=1), nn.Sigmoid()]
+        self.decoder = nn.Sequential(*dec)
+
+    def forward(self, images_32):
+        return self.decoder(self.encoder(normalise(images_32)))
+
+
+class AutoencoderScorer(nn.Module):
+    """Exported graph: image -> (reconstruction error, reconstruction at 32x32, per-pixel error map)."""
+
+    def __init__(self, autoencoder):
+        super().__init__()
+        self.autoencoder = autoencoder
+
+    def forward(self, images_128):
+        images_32 = to_working_scale(images_128)
+        reconstruction = self.autoencoder(images_32)
+        error_map = ((reconstruction - images_32) ** 2).mean(1)
+        return error_map.flatten(1).mean(1), reconstruction, error_map

@@ -1,0 +1,248 @@
+"""Train, calibrate and export the Deep SVDD + autoencoder ensemble.
+
+    /usr/bin/python3 training/train.py [--epochs N] [--limit N] [--out public/models]
+
+Reads natural training images only (cifar10_train, cifar100_train_subset, photos/train), holds out a
+validation split of them for calibration and thresholds, exports both graphs as ONNX (opset 17, dynamic
+batch) and writes manifest.json. `npm run models:eval` then measures the shipped files and adds the metrics.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import corruptions
+import data
+import networks
+
+PRESET_FALSE_ALARM = {'sensitive': 0.05, 'balanced': 0.02, 'conservative': 0.005}
+DEFAULT_PRESET = 'balanced'
+
+
+def log(message):
+    print(f'[{time.strftime("%H:%M:%S")}] {message}', flush=True)
+
+
+def to_tensor(images_hwc):
+    """uint8/float 0..255 NHWC -> float32 NCHW in [0, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(images_hwc, dtype=np.float32) / 255.0).permute(0, 3, 1, 2).contiguous()
+
+
+def build_splits(args, rng):
+    """Natural images at 32x32 (the networks' working scale): training and held-out validation."""
+    cifar10, _ = data.load_set('cifar10_train', args.limit)
+    cifar100, _ = data.load_set('cifar100_train_subset', args.limit and args.limit // 5)
+    val10, val100 = max(1, len(cifar10) // 15), max(1, len(cifar100) // 10)
+    photos = [data.load_photo(path) for path in data.photo_paths('train')]
+    order = rng.permutation(len(photos))
+    val_photos = [photos[i] for i in order[:40]]
+    train_photos = [photos[i] for i in order[40:]]
+    if args.limit:
+        train_photos = train_photos[:20]
+    train_cifar = np.concatenate([cifar10[:-val10], cifar100[:-val100]])
+    val_cifar = np.concatenate([cifar10[-val10:], cifar100[-val100:]])
+    n_train = len(train_cifar)
+    train = np.concatenate([
+        train_cifar.astype(np.float32),
+        data.jpeg_roundtrip(train_cifar[rng.permutation(n_train)[:n_train // 4]], (40, 96), rng).astype(np.float32),
+        data.photo_crops(train_photos, n_train // 4, rng),
+        np.stack([data.area_resize(data.centre_square(p), 32) for p in train_photos]).astype(np.float32),
+    ])
+    val_parts = {
+        'cifar': val_cifar.astype(np.float32),
+        'cifar_jpeg': data.jpeg_roundtrip(val_cifar, (50, 96), rng).astype(np.float32),
+        'photo_crops': data.photo_crops(val_photos, len(val_cifar) // 2, rng),
+        'photos_whole': np.stack([data.area_resize(data.centre_square(p), 32) for p in val_photos]).astype(np.float32),
+    }
+    log(f'train {len(train)} images ({n_train} CIFAR, {len(train_photos)} photos); '
+        f'validation {sum(len(v) for v in val_parts.values())} ({len(val_photos)} photos)')
+    return to_tensor(train), {name: to_tensor(images) for name, images in val_parts.items()}
+
+
+def batches(images, batch_size, generator, augment=True):
+    order = torch.randperm(len(images), generator=generator)
+    for start in range(0, len(images), batch_size):
+        batch = images[order[start:start + batch_size]]
+        if augment:
+            flip = torch.rand(len(batch), generator=generator) < 0.5
+            batch[flip] = batch[flip].flip(3)
+        yield batch
+
+
+@torch.no_grad()
+def evaluate_in_chunks(function, images, chunk=1024):
+    return torch.cat([function(images[i:i + chunk]) for i in range(0, len(images), chunk)])
+
+
+def train_svdd(train, args, generator):
+    """Deep SAD (Ruff et al. 2020): pull natural images to the centre, push procedural corruptions away."""
+    encoder = networks.SvddEncoder()
+    encoder.eval()
+    with torch.no_grad():  # the centre is fixed from an initial pass and never trained
+        centre = evaluate_in_chunks(encoder, train[:4096]).mean(0)
+    centre[(centre.abs() < 0.1) & (centre < 0)] = -0.1
+    centre[(centre.abs() < 0.1) & (centre >= 0)] = 0.1
+    optimiser = torch.optim.Adam(encoder.parameters(), lr=1e-3, weight_decay=1e-6)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, 2e-3, total_steps=args.epochs * math.ceil(len(train) / 256))
+    for epoch in range(args.epochs):
+        encoder.train()
+        total, started = 0.0, time.time()
+        for batch in batches(train, 256, generator):
+            anomalies = corruptions.corrupt(batch[:128], generator)
+            distances = ((encoder(torch.cat([batch, anomalies])) - centre) ** 2).sum(1)
+            normal_d, anomaly_d = distances[:len(batch)], distances[len(batch):]
+            loss = normal_d.mean() + args.eta * (1.0 / (anomaly_d + 1e-6)).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += float(loss) * len(batch)
+        log(f'svdd epoch {epoch + 1}/{args.epochs} loss {total / len(train):.4f} ({time.time() - started:.0f}s)')
+    encoder.eval()
+    return encoder, centre
+
+
+def train_autoencoder(train, args, generator):
+    """Reconstruction on natural images; corrupted images are pushed to reconstruct badly (Deep SAD's
+    idea applied to reconstruction error), so the error reflects 'not natural', not only 'complex'."""
+    autoencoder = networks.ConvAutoencoder()
+    optimiser = torch.optim.Adam(autoencoder.parameters(), lr=1e-3, weight_decay=1e-6)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, 2e-3, total_steps=args.epochs * math.ceil(len(train) / 256))
+    for epoch in range(args.epochs):
+        autoencoder.train()
+        total, started = 0.0, time.time()
+        for batch in batches(train, 256, generator):
+            anomalies = corruptions.corrupt(batch[:64], generator)
+            both = torch.cat([batch, anomalies])
+            errors = ((autoencoder(both) - both) ** 2).flatten(1).mean(1)
+            normal_e, anomaly_e = errors[:len(batch)], errors[len(batch):]
+            loss = normal_e.mean() + args.ae_eta * (1e-4 / (anomaly_e + 1e-4)).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += float(normal_e.mean()) * len(batch)
+        log(f'autoencoder epoch {epoch + 1}/{args.epochs} mse {total / len(train):.5f} ({time.time() - started:.0f}s)')
+    autoencoder.eval()
+    return autoencoder
+
+
+def fit_log_logistic(raw_scores):
+    """Calibration into [0, 1]: a logistic curve on log(raw score), placed so the validation median maps to
+    0.5 and the 99th percentile to 0.99. Smooth, monotone, and keeps the order of extreme scores."""
+    logs = np.log(np.maximum(raw_scores, 1e-12))
+    median, p99 = np.quantile(logs, 0.5), np.quantile(logs, 0.99)
+    return {'method': 'logistic-of-log', 'center': float(median), 'scale': float((p99 - median) / math.log(99))}
+
+
+def apply_calibration(raw_scores, calibration):
+    logs = np.log(np.maximum(raw_scores, 1e-12))
+    return 1.0 / (1.0 + np.exp(-(logs - calibration['center']) / calibration['scale']))
+
+
+def export_onnx(module, path, output_names):
+    example = torch.rand(2, 3, 128, 128)
+    dynamic = {'image': {0: 'batch'}}
+    dynamic.update({name: {0: 'batch'} for name in output_names})
+    torch.onnx.export(module, example, path, input_names=['image'], output_names=list(output_names),
+                      dynamic_axes=dynamic, opset_version=17, do_constant_folding=True)
+
+
+def file_facts(path):
+    with open(path, 'rb') as f:
+        content = f.read()
+    return {'file': os.path.basename(path), 'bytes': len(content), 'sha256': hashlib.sha256(content).hexdigest()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 12)))
+    parser.add_argument('--limit', type=int, default=None, help='use only the first N CIFAR images (smoke runs)')
+    parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the corrupted images')
+    parser.add_argument('--ae-eta', type=float, default=1.0)
+    parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
+    parser.add_argument('--seed', type=int, default=20261125)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    started = time.time()
+
+    train, val_parts = build_splits(args, rng)
+    val = torch.cat(list(val_parts.values()))
+    stats = networks.image_statistics(train)
+    stat_mean, stat_std = stats.mean(0), stats.std(0)
+
+    encoder, centre = train_svdd(train, args, generator)
+    autoencoder = train_autoencoder(train, args, generator)
+
+    # Weigh the statistics like the learned embedding: each half of the SVDD distance on validation images.
+    with torch.no_grad():
+        embed_val = ((evaluate_in_chunks(encoder, val) - centre) ** 2).sum(1)
+        stat_val = (((networks.image_statistics(val) - stat_mean) / stat_std) ** 2).sum(1)
+    stat_weight = float(embed_val.median() / stat_val.median())
+    svdd = networks.SvddScorer(encoder, centre, stat_mean, stat_std, stat_weight).eval()
+    ae = networks.AutoencoderScorer(autoencoder).eval()
+
+    upscale = lambda images_32: F.interpolate(images_32, scale_factor=4, mode='nearest')
+    with torch.no_grad():
+        raw_svdd = evaluate_in_chunks(lambda x: svdd(upscale(x)), val).numpy()
+        raw_ae = evaluate_in_chunks(lambda x: ae(upscale(x))[0], val).numpy()
+    calibration = {'svdd': fit_log_logistic(raw_svdd), 'autoencoder': fit_log_logistic(raw_ae)}
+    weights = {'svdd': 0.5, 'autoencoder': 0.5}
+    ensemble_val = (weights['svdd'] * apply_calibration(raw_svdd, calibration['svdd'])
+                    + weights['autoencoder'] * apply_calibration(raw_ae, calibration['autoencoder']))
+    presets = {name: {'threshold': round(float(np.quantile(ensemble_val, 1 - rate)), 4), 'falseAlarmRate': rate}
+               for name, rate in PRESET_FALSE_ALARM.items()}
+
+    os.makedirs(args.out, exist_ok=True)
+    svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
+    export_onnx(svdd, svdd_path, ['score'])
+    export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map'])
+    version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
+    manifest = {
+        'name': 'ensemble-deepfake-detector',
+        'version': version,
+        'input': {
+            'name': 'image', 'dtype': 'float32', 'layout': 'NCHW', 'shape': [None, 3, 128, 128],
+            'channelOrder': 'RGB', 'valueRange': [0, 1],
+            'crop': 'centre-square', 'resize': 'area', 'alphaBackground': [255, 255, 255],
+            'note': 'Centre square crop (side = min(w, h), offsets floored), exact area-average resample to '
+                    '128x128, alpha composited on white, value / 255. Each graph area-averages 4x4 to 32x32 first.',
+        },
+        'models': {
+            'svdd': {**file_facts(svdd_path), 'kind': 'deep-svdd', 'inputName': 'image', 'scoreOutput': 'score',
+                     'outputs': ['score']},
+            'autoencoder': {**file_facts(ae_path), 'kind': 'convolutional-autoencoder', 'inputName': 'image',
+                            'scoreOutput': 'score', 'reconstructionOutput': 'reconstruction',
+                            'errorMapOutput': 'error_map', 'outputs': ['score', 'reconstruction', 'error_map']},
+        },
+        'calibration': calibration,
+        'ensemble': {'weights': weights},
+        'thresholds': {'default': presets[DEFAULT_PRESET]['threshold'], 'defaultPreset': DEFAULT_PRESET,
+                       'presets': presets,
+                       'chosenOn': f'{len(val)} held-out natural training images (CIFAR-10/100, JPEG copies, photo crops)'},
+        'training': {'epochs': args.epochs, 'seed': args.seed, 'seconds': round(time.time() - started),
+                     'trainImages': len(train), 'validationImages': len(val), 'statWeight': stat_weight,
+                     'torch': torch.__version__},
+        'metrics': None,
+    }
+    with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+    log(f'exported {svdd_path} ({manifest["models"]["svdd"]["bytes"]} B), {ae_path} '
+        f'({manifest["models"]["autoencoder"]["bytes"]} B); presets {presets}; {time.time() - started:.0f}s')
+    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'stat_weight': stat_weight},
+               os.path.join(os.path.dirname(__file__), 'last_run.pt'))
+
+
+if __name__ == '__main__':
+    main()
