@@ -31,6 +31,7 @@ def main():
     parser.add_argument('--eta', type=float, default=1.0)
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--save', default='/tmp/exp.pt')
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -56,6 +57,8 @@ def main():
     enc, centre = T.train_svdd(train, args, gen)
     ae = T.train_autoencoder(train, args, gen)
     print('train seconds', time.time() - t)
+    torch.save({'enc': enc, 'centre': centre, 'ae': ae, 'smean': smean, 'sstd': sstd, 'val': val, 'cifar_test': cifar_test,
+                'sets': sets, 'fake_labels': fake_labels, 'real_extra': real_extra, 'val_parts': val_parts}, args.save)
 
     def scores(x):
         with torch.no_grad():

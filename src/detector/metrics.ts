@@ -1,0 +1,126 @@
+/**
+ * Detection metrics shared by `npm run models:eval`, the page's evaluation mode and the tests.
+ * Convention: a higher score means "more likely fake"; label true = fake (positive class).
+ */
+
+export interface LabelledScore {
+  score: number;
+  isFake: boolean;
+}
+
+/** Area under the ROC curve by the rank-sum (Mann-Whitney U) statistic; ties count one half. */
+export function auroc(realScores: ArrayLike<number>, fakeScores: ArrayLike<number>): number {
+  const nReal = realScores.length;
+  const nFake = fakeScores.length;
+  if (nReal === 0 || nFake === 0) return Number.NaN;
+  const all: { score: number; fake: boolean }[] = [];
+  for (let i = 0; i < nReal; i++) all.push({ score: realScores[i]!, fake: false });
+  for (let i = 0; i < nFake; i++) all.push({ score: fakeScores[i]!, fake: true });
+  all.sort((a, b) => a.score - b.score);
+  let fakeRankSum = 0;
+  for (let start = 0; start < all.length; ) {
+    let end = start;
+    while (end + 1 < all.length && all[end + 1]!.score === all[start]!.score) end++;
+    const meanRank = (start + end) / 2 + 1;
+    for (let i = start; i <= end; i++) if (all[i]!.fake) fakeRankSum += meanRank;
+    start = end + 1;
+  }
+  return (fakeRankSum - (nFake * (nFake + 1)) / 2) / (nReal * nFake);
+}
+
+export interface Confusion {
+  truePositive: number;
+  falsePositive: number;
+  trueNegative: number;
+  falseNegative: number;
+}
+
+export function confusionAt(items: readonly LabelledScore[], threshold: number): Confusion {
+  const confusion: Confusion = { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 };
+  for (const { score, isFake } of items) {
+    const flagged = score >= threshold;
+    if (flagged && isFake) confusion.truePositive++;
+    else if (flagged) confusion.falsePositive++;
+    else if (isFake) confusion.falseNegative++;
+    else confusion.trueNegative++;
+  }
+  return confusion;
+}
+
+export interface ClassificationMetrics {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  falsePositiveRate: number;
+}
+
+export function classificationMetrics(c: Confusion): ClassificationMetrics {
+  const total = c.truePositive + c.falsePositive + c.trueNegative + c.falseNegative;
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const precision = ratio(c.truePositive, c.truePositive + c.falsePositive);
+  const recall = ratio(c.truePositive, c.truePositive + c.falseNegative);
+  return {
+    accuracy: ratio(c.truePositive + c.trueNegative, total),
+    precision,
+    recall,
+    f1: ratio(2 * precision * recall, precision + recall),
+    falsePositiveRate: ratio(c.falsePositive, c.falsePositive + c.trueNegative),
+  };
+}
+
+export interface RocPoint {
+  threshold: number;
+  falsePositiveRate: number;
+  truePositiveRate: number;
+}
+
+/** ROC curve: one point per distinct score (flagged when score >= threshold), from (0,0) to (1,1). */
+export function rocCurve(items: readonly LabelledScore[]): RocPoint[] {
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  const positives = sorted.filter((item) => item.isFake).length;
+  const negatives = sorted.length - positives;
+  const points: RocPoint[] = [{ threshold: Number.POSITIVE_INFINITY, falsePositiveRate: 0, truePositiveRate: 0 }];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i]!.isFake) tp++;
+    else fp++;
+    if (i + 1 < sorted.length && sorted[i + 1]!.score === sorted[i]!.score) continue;
+    points.push({
+      threshold: sorted[i]!.score,
+      falsePositiveRate: negatives ? fp / negatives : 0,
+      truePositiveRate: positives ? tp / positives : 0,
+    });
+  }
+  return points;
+}
+
+/** Threshold that maximises F1 or Youden's J (TPR - FPR) over the observed scores. */
+export function suggestThreshold(items: readonly LabelledScore[], criterion: 'f1' | 'youden'): { threshold: number; value: number } {
+  let best = { threshold: 0.5, value: Number.NEGATIVE_INFINITY };
+  for (const point of rocCurve(items)) {
+    if (!Number.isFinite(point.threshold)) continue;
+    const value =
+      criterion === 'youden'
+        ? point.truePositiveRate - point.falsePositiveRate
+        : classificationMetrics(confusionAt(items, point.threshold)).f1;
+    if (value > best.value) best = { threshold: point.threshold, value };
+  }
+  return best;
+}
+
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.min(sorted.length - 1, low + 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+export function shareAtOrAbove(values: ArrayLike<number>, threshold: number): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! >= threshold) count++;
+  return values.length ? count / values.length : Number.NaN;
+}
