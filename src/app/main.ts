@@ -1,0 +1,284 @@
+/** The drag-and-drop page: wires the detector library to the DOM. No framework. */
+import './styles.css';
+import type { DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
+import { EnsembleDeepfakeDetector, PRESET_NAMES, rejudge } from '../detector';
+import type { Card } from './cards';
+import { createCard, disposeCard, showError, showPrediction, showWorking, verdictText } from './cards';
+
+/** Files per worker call: results appear in steps while a big drop is being checked. */
+const CHUNK = 8;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  executionProvider: $('execution-provider'),
+  modelVersion: $('model-version'),
+  cacheStatus: $('cache-status'),
+  loading: $('model-loading'),
+  loadingLabel: $('model-loading-label'),
+  progress: $<HTMLProgressElement>('model-progress'),
+  progressText: $('model-progress-text'),
+  fatal: $('fatal-error'),
+  dropZone: $('drop-zone'),
+  chooseFiles: $<HTMLButtonElement>('choose-files'),
+  fileInput: $<HTMLInputElement>('file-input'),
+  presets: $('presets'),
+  threshold: $<HTMLInputElement>('threshold'),
+  thresholdValue: $<HTMLOutputElement>('threshold-value'),
+  summary: $('threshold-summary'),
+  results: $<HTMLUListElement>('results'),
+  empty: $('empty-results'),
+  clear: $<HTMLButtonElement>('clear-results'),
+  announcer: $('announcer'),
+};
+
+const cards: Card[] = [];
+const pending: Array<{ card: Card; file: File }> = [];
+let detector: EnsembleDeepfakeDetector | null = null;
+let draining = false;
+
+function announce(text: string): void {
+  // Clearing first makes screen readers repeat an identical message.
+  ui.announcer.textContent = '';
+  requestAnimationFrame(() => (ui.announcer.textContent = text));
+}
+
+function describeBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
+}
+
+// ---- model loading -------------------------------------------------------------------------------------------
+
+const progressByFile = new Map<string, DownloadProgress>();
+function onProgress(progress: DownloadProgress): void {
+  progressByFile.set(progress.file, progress);
+  let loaded = 0;
+  let total = 0;
+  for (const entry of progressByFile.values()) {
+    loaded += entry.loaded;
+    total += entry.total;
+  }
+  ui.progress.max = Math.max(total, 1);
+  ui.progress.value = loaded;
+  ui.progressText.textContent = `${describeBytes(loaded)} of ${describeBytes(total)} (${progress.file})`;
+}
+
+function engineLabel(active: EnsembleDeepfakeDetector): string {
+  const info = active.runtimeInfo;
+  if (active.executionProvider === 'webgpu') return 'WebGPU';
+  return `WebAssembly, ${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`;
+}
+
+function showRuntime(active: EnsembleDeepfakeDetector): void {
+  ui.executionProvider.textContent = engineLabel(active);
+  ui.executionProvider.title = active.fallbackReason ?? '';
+  if (active.fallbackReason) {
+    const note = document.createElement('span');
+    note.className = 'runtime-note';
+    note.textContent = ' (WebGPU unavailable)';
+    ui.executionProvider.append(note);
+  }
+  ui.modelVersion.textContent = active.manifest.version;
+  const cache = active.cacheStatus;
+  const sources = Object.values(active.runtimeInfo.modelSources);
+  ui.cacheStatus.textContent = cache.enabled
+    ? sources.every((source) => source === 'cache')
+      ? 'on (models loaded from this device)'
+      : 'on (models saved for next time)'
+    : `off: ${cache.reason ?? 'unavailable'}`;
+}
+
+async function start(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const choice = params.get('ep');
+  const executionProvider: ExecutionProviderChoice = choice === 'webgpu' || choice === 'wasm' ? choice : 'auto';
+  const threads = Number(params.get('threads'));
+  try {
+    detector = await EnsembleDeepfakeDetector.fromPretrained({
+      executionProvider,
+      onProgress,
+      cache: params.get('cache') !== 'off',
+      ...(threads > 0 ? { wasmThreads: threads } : {}),
+    });
+  } catch (error) {
+    ui.loading.hidden = true;
+    ui.fatal.hidden = false;
+    ui.fatal.textContent = `The models could not be loaded: ${error instanceof Error ? error.message : String(error)}. Reload the page to try again.`;
+    ui.executionProvider.textContent = 'not running';
+    return;
+  }
+  ui.loading.hidden = true;
+  showRuntime(detector);
+  setUpThreshold(detector);
+  document.body.dataset.ready = 'true';
+  announce(`Models ready on ${engineLabel(detector)}.`);
+  void drain();
+}
+
+// ---- threshold -----------------------------------------------------------------------------------------------
+
+const presetButtons = new Map<PresetName, HTMLButtonElement>();
+
+function setUpThreshold(active: EnsembleDeepfakeDetector): void {
+  const { presets } = active.manifest.thresholds;
+  for (const name of PRESET_NAMES) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'preset';
+    button.dataset.preset = name;
+    const rate = presets[name].falseAlarmRate;
+    const title = document.createElement('span');
+    title.className = 'preset-name';
+    title.textContent = name[0]!.toUpperCase() + name.slice(1);
+    const detail = document.createElement('span');
+    detail.className = 'preset-detail';
+    detail.textContent = `≈${+(rate * 100).toFixed(2)}% false alarms · ${presets[name].threshold.toFixed(3)}`;
+    button.append(title, detail);
+    button.setAttribute('aria-label', `${title.textContent}: threshold ${presets[name].threshold.toFixed(3)}, expected false alarms on real images about ${+(rate * 100).toFixed(2)} percent`);
+    button.addEventListener('click', () => applyThreshold(presets[name].threshold));
+    presetButtons.set(name, button);
+    ui.presets.append(button);
+  }
+  ui.threshold.disabled = false;
+  ui.threshold.addEventListener('input', () => applyThreshold(Number(ui.threshold.value)));
+  applyThreshold(active.threshold, { quiet: true });
+}
+
+let summaryTimer: number | undefined;
+
+/** Re-judges every card at the new threshold; the models are not run again. */
+function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): void {
+  if (!detector) return;
+  detector.setThreshold(threshold);
+  ui.threshold.value = String(threshold);
+  ui.thresholdValue.textContent = threshold.toFixed(3);
+  const active = detector.preset;
+  for (const [name, button] of presetButtons) button.setAttribute('aria-pressed', String(name === active));
+  for (const card of cards) {
+    if (card.prediction) showPrediction(card, rejudge(card.prediction, threshold));
+  }
+  updateSummary();
+  if (!options.quiet) {
+    // Dragging the slider fires many events; announce the settled state only.
+    window.clearTimeout(summaryTimer);
+    summaryTimer = window.setTimeout(() => announce(`Threshold ${threshold.toFixed(3)}. ${ui.summary.textContent ?? ''}`), 400);
+  }
+}
+
+function updateSummary(): void {
+  const judged = cards.filter((card) => card.prediction);
+  const flagged = judged.filter((card) => card.prediction!.isFake).length;
+  ui.summary.textContent = judged.length === 0 ? '' : `${flagged} of ${judged.length} image${judged.length === 1 ? '' : 's'} flagged as likely fake.`;
+  ui.empty.hidden = cards.length > 0;
+  ui.clear.hidden = cards.length === 0;
+}
+
+// ---- files ---------------------------------------------------------------------------------------------------
+
+function addFiles(files: Iterable<File>): void {
+  const added: Card[] = [];
+  for (const file of files) {
+    const card = createCard(file);
+    cards.push(card);
+    added.push(card);
+    ui.results.append(card.element);
+    pending.push({ card, file });
+  }
+  if (added.length === 0) return;
+  updateSummary();
+  announce(`${added.length} image${added.length === 1 ? '' : 's'} added${detector ? ', checking' : ', waiting for the models'}.`);
+  void drain();
+}
+
+async function drain(): Promise<void> {
+  if (draining || !detector) return;
+  draining = true;
+  try {
+    while (pending.length > 0) {
+      const chunk = pending.splice(0, CHUNK);
+      chunk.forEach(({ card }) => showWorking(card));
+      let outcomes;
+      try {
+        outcomes = await detector.predictBatch(chunk.map(({ file }) => file));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        chunk.forEach(({ card }) => showError(card, message));
+        continue;
+      }
+      const messages: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        const { card } = chunk[i]!;
+        if (!card.element.isConnected) return;
+        if (outcome.ok) {
+          showPrediction(card, outcome.prediction);
+          messages.push(`${card.name}: ${verdictText(outcome.prediction)}, score ${outcome.prediction.score.toFixed(2)}`);
+        } else {
+          showError(card, outcome.error.message);
+          messages.push(`${card.name}: could not be checked`);
+        }
+      });
+      // The engine may have changed (WebGPU failed mid-run and fell back to WASM).
+      showRuntime(detector);
+      updateSummary();
+      announce(messages.join('. '));
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+function imageFiles(list: FileList | DataTransferItemList | null | undefined): File[] {
+  if (!list) return [];
+  const files: File[] = [];
+  for (const entry of Array.from(list as ArrayLike<File | DataTransferItem>)) {
+    const file = entry instanceof File ? entry : entry.kind === 'file' ? entry.getAsFile() : null;
+    // Non-image files are still accepted so the user sees why they were refused.
+    if (file) files.push(file);
+  }
+  return files;
+}
+
+ui.chooseFiles.addEventListener('click', () => ui.fileInput.click());
+ui.fileInput.addEventListener('change', () => {
+  addFiles(imageFiles(ui.fileInput.files));
+  ui.fileInput.value = '';
+});
+
+let dragDepth = 0;
+document.addEventListener('dragenter', (event) => {
+  if (!event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  dragDepth++;
+  ui.dropZone.classList.add('dragging');
+});
+document.addEventListener('dragover', (event) => {
+  if (!event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+});
+document.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) ui.dropZone.classList.remove('dragging');
+});
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  dragDepth = 0;
+  ui.dropZone.classList.remove('dragging');
+  addFiles(imageFiles(event.dataTransfer?.files));
+});
+document.addEventListener('paste', (event) => {
+  const files = imageFiles(event.clipboardData?.items);
+  if (files.length > 0) {
+    event.preventDefault();
+    addFiles(files);
+  }
+});
+
+ui.clear.addEventListener('click', () => {
+  pending.length = 0;
+  for (const card of cards.splice(0)) disposeCard(card);
+  updateSummary();
+  announce('All results cleared.');
+  ui.chooseFiles.focus();
+});
+
+void start();

@@ -1,0 +1,214 @@
+/**
+ * EnsembleDeepfakeDetector: the public, UI-free API. Models run in a worker; calibration, the ensemble and
+ * verdicts are computed here from the manifest, so changing the threshold never re-runs a model.
+ */
+import * as Comlink from 'comlink';
+import type { ModelManifest, PresetName } from './manifest';
+import { PRESET_NAMES } from './manifest';
+import type { CacheStatus, ProgressCallback } from './model-store';
+import type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo, WorkerImageInput, WorkerScoreItem } from './protocol';
+import type { Judgement } from './scoring';
+import { judge, presetThreshold, rejudge, validateThreshold } from './scoring';
+import { WorkerBridge } from './worker-bridge';
+
+export type ImageInput = Blob | ImageBitmap | ImageData | HTMLImageElement | string | URL;
+
+export interface FromPretrainedOptions {
+  /** Folder with manifest.json and the .onnx files, relative to the page. Default './models/'. */
+  baseUrl?: string;
+  /** 'auto' (default): WebGPU when an adapter is available, else WASM. */
+  executionProvider?: ExecutionProviderChoice;
+  /** Download progress of each model file, in bytes. Cached files report once, complete. */
+  onProgress?: ProgressCallback;
+  /** Folder with onnxruntime-web's .mjs/.wasm files. Default: 'ort/' under the app's base URL. */
+  ortBaseUrl?: string;
+  /** WASM threads. Default 2 when the page is cross-origin isolated, else 1. */
+  wasmThreads?: number;
+  /** false: do not use IndexedDB. Default true. */
+  cache?: boolean;
+  /** Starting threshold; default: the manifest's default preset. */
+  threshold?: number;
+}
+
+export interface PredictionTimings {
+  /** Decoding the file and reading its pixels. */
+  decodeMs: number;
+  /** Crop, resample and tensor. */
+  preprocessMs: number;
+  /** Both models on the whole batch this image was part of. */
+  inferenceMs: number;
+  batchSize: number;
+  /** Wall time of the predict / predictBatch call as seen from the page. */
+  totalMs: number;
+}
+
+export interface Prediction extends Judgement {
+  executionProvider: ExecutionProvider;
+  timings: PredictionTimings;
+  /** Decoded size of the image, after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+export class DetectorInputError extends Error {
+  override name = 'DetectorInputError';
+}
+
+export type BatchOutcome = { ok: true; prediction: Prediction } | { ok: false; error: DetectorInputError };
+
+function defaultOrtBaseUrl(): string {
+  return new URL('ort/', new URL(import.meta.env.BASE_URL, document.baseURI)).href;
+}
+
+async function toWorkerInput(input: ImageInput): Promise<WorkerImageInput> {
+  if (typeof input === 'string' || input instanceof URL) return { kind: 'url', url: new URL(input, document.baseURI).href };
+  if (input instanceof Blob) return { kind: 'blob', blob: input };
+  if (typeof ImageData !== 'undefined' && input instanceof ImageData) {
+    return { kind: 'pixels', width: input.width, height: input.height, data: input.data };
+  }
+  if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return { kind: 'bitmap', bitmap: input };
+  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
+    try {
+      await input.decode();
+      return { kind: 'bitmap', bitmap: await createImageBitmap(input) };
+    } catch {
+      throw new DetectorInputError(`could not decode the <img> ${input.currentSrc || input.src}`);
+    }
+  }
+  throw new DetectorInputError('unsupported input: give a Blob, File, ImageBitmap, ImageData, HTMLImageElement or URL');
+}
+
+export class EnsembleDeepfakeDetector {
+  readonly #bridge: WorkerBridge;
+  readonly #info: RuntimeInfo;
+  #threshold: number;
+  #executionProvider: ExecutionProvider;
+  #fallbackReason: string | undefined;
+
+  private constructor(bridge: WorkerBridge, info: RuntimeInfo, threshold: number) {
+    this.#bridge = bridge;
+    this.#info = info;
+    this.#threshold = threshold;
+    this.#executionProvider = info.executionProvider;
+    this.#fallbackReason = info.fallbackReason;
+  }
+
+  /** Fetches (or reads from IndexedDB) the manifest and both models, and starts the runtime in a worker. */
+  static async fromPretrained(options: FromPretrainedOptions = {}): Promise<EnsembleDeepfakeDetector> {
+    const bridge = new WorkerBridge();
+    try {
+      const { onProgress } = options;
+      const info = await bridge.call((api) =>
+        api.init(
+          {
+            modelsBaseUrl: new URL(options.baseUrl ?? './models/', document.baseURI).href.replace(/\/?$/, '/'),
+            ortBaseUrl: options.ortBaseUrl ? new URL(options.ortBaseUrl, document.baseURI).href : defaultOrtBaseUrl(),
+            executionProvider: options.executionProvider ?? 'auto',
+            cache: options.cache ?? true,
+            ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
+          },
+          onProgress ? Comlink.proxy(onProgress) : undefined,
+        ),
+      );
+      const threshold = validateThreshold(options.threshold ?? presetThreshold(info.manifest, info.manifest.thresholds.defaultPreset));
+      return new EnsembleDeepfakeDetector(bridge, info, threshold);
+    } catch (error) {
+      await bridge.terminate();
+      throw error;
+    }
+  }
+
+  get manifest(): ModelManifest {
+    return this.#info.manifest;
+  }
+
+  get threshold(): number {
+    return this.#threshold;
+  }
+
+  /** The preset whose threshold is the current one, or null for a custom threshold. */
+  get preset(): PresetName | null {
+    return PRESET_NAMES.find((name) => this.manifest.thresholds.presets[name].threshold === this.#threshold) ?? null;
+  }
+
+  get executionProvider(): ExecutionProvider {
+    return this.#executionProvider;
+  }
+
+  /** Why WebGPU is not in use although it was asked for or chosen, if so. */
+  get fallbackReason(): string | undefined {
+    return this.#fallbackReason;
+  }
+
+  get cacheStatus(): CacheStatus {
+    return this.#info.cacheStatus;
+  }
+
+  /** Everything the worker reported at start-up: threads, model sources (cache / network), load timings. */
+  get runtimeInfo(): RuntimeInfo {
+    return this.#info;
+  }
+
+  setThreshold(threshold: number): void {
+    this.#threshold = validateThreshold(threshold);
+  }
+
+  setPreset(name: PresetName): void {
+    this.#threshold = presetThreshold(this.manifest, name);
+  }
+
+  /** An earlier prediction judged at the current (or a given) threshold, without running the models. */
+  rejudge(prediction: Prediction, threshold = this.#threshold): Prediction {
+    return rejudge(prediction, validateThreshold(threshold));
+  }
+
+  /** Scores one image. Throws DetectorInputError for an input that cannot be read. */
+  async predict(input: ImageInput): Promise<Prediction> {
+    const [outcome] = await this.predictBatch([input]);
+    if (!outcome) throw new DetectorInputError('no result');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.prediction;
+  }
+
+  /** Scores many images in batches; a bad input gives its own error and the others go on. */
+  async predictBatch(inputs: readonly ImageInput[]): Promise<BatchOutcome[]> {
+    const started = performance.now();
+    const prepared = await Promise.all(
+      inputs.map(async (input) => {
+        try {
+          return await toWorkerInput(input);
+        } catch (error) {
+          return error instanceof DetectorInputError ? error : new DetectorInputError(String(error));
+        }
+      }),
+    );
+    const sendable = prepared.filter((item): item is WorkerImageInput => !(item instanceof Error));
+    const result = sendable.length > 0 ? await this.#bridge.call((api) => api.score(sendable)) : null;
+    this.#executionProvider = result?.executionProvider ?? this.#executionProvider;
+    this.#fallbackReason = result?.fallbackReason ?? this.#fallbackReason;
+    const totalMs = performance.now() - started;
+    const scored = result?.items ?? [];
+    const batchSize = scored.filter((item) => item.ok).length;
+    let next = 0;
+    return prepared.map((item): BatchOutcome => {
+      if (item instanceof Error) return { ok: false, error: item };
+      const outcome = scored[next++] as WorkerScoreItem;
+      if (!outcome.ok) return { ok: false, error: new DetectorInputError(outcome.error) };
+      return {
+        ok: true,
+        prediction: {
+          ...judge(outcome.raw, this.manifest, this.#threshold),
+          executionProvider: this.#executionProvider,
+          width: outcome.width,
+          height: outcome.height,
+          timings: { decodeMs: outcome.decodeMs, preprocessMs: outcome.preprocessMs, inferenceMs: result?.inferenceMs ?? 0, batchSize, totalMs },
+        },
+      };
+    });
+  }
+
+  /** Releases the ORT sessions and ends the worker. */
+  async dispose(): Promise<void> {
+    await this.#bridge.terminate();
+  }
+}

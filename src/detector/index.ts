@@ -1,0 +1,10 @@
+/** Public entry of the detector library (no UI). */
+export { EnsembleDeepfakeDetector, DetectorInputError } from './detector';
+export type { BatchOutcome, FromPretrainedOptions, ImageInput, Prediction, PredictionTimings } from './detector';
+export type { CacheStatus, DownloadProgress, ProgressCallback } from './model-store';
+export { ModelDownloadError, ModelIntegrityError } from './model-store';
+export type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo } from './protocol';
+export type { ModelManifest, PresetName } from './manifest';
+export { PRESET_NAMES, ManifestError } from './manifest';
+export { rejudge } from './scoring';
+export type { Judgement, ModelScores } from './scoring';

@@ -1,0 +1,56 @@
+/** Types shared by the page-side bridge and the detector worker. No code that touches the DOM or ORT. */
+import type { ModelKey, ModelManifest } from './manifest';
+import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
+import type { ModelScores } from './scoring';
+
+export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
+export type ExecutionProvider = 'webgpu' | 'wasm';
+
+/** An image on its way to the worker: only structured-cloneable forms. */
+export type WorkerImageInput =
+  | { kind: 'blob'; blob: Blob }
+  | { kind: 'bitmap'; bitmap: ImageBitmap }
+  | { kind: 'pixels'; width: number; height: number; data: Uint8ClampedArray }
+  | { kind: 'url'; url: string };
+
+export interface WorkerInitOptions {
+  /** Absolute URL of the folder holding manifest.json and the .onnx files. */
+  modelsBaseUrl: string;
+  /** Absolute URL of the folder holding onnxruntime-web's .mjs/.wasm files. */
+  ortBaseUrl: string;
+  executionProvider: ExecutionProviderChoice;
+  /** WASM threads; default 2 when cross-origin isolated, else 1. */
+  wasmThreads?: number;
+  /** false: never touch IndexedDB. */
+  cache: boolean;
+}
+
+export interface RuntimeInfo {
+  manifest: ModelManifest;
+  executionProvider: ExecutionProvider;
+  /** Set when WebGPU was asked for (or chosen by 'auto') but WASM runs instead, with the reason. */
+  fallbackReason?: string;
+  wasmThreads: number;
+  crossOriginIsolated: boolean;
+  cacheStatus: CacheStatus;
+  modelSources: Record<ModelKey, ModelSource>;
+  timings: { manifestMs: number; modelsMs: number; sessionsMs: number; warmupMs: number };
+}
+
+export type WorkerScoreItem =
+  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number }
+  | { ok: false; error: string };
+
+export interface WorkerScoreResult {
+  items: WorkerScoreItem[];
+  /** Both models, the whole batch. */
+  inferenceMs: number;
+  executionProvider: ExecutionProvider;
+  fallbackReason?: string;
+}
+
+export interface DetectorWorkerApi {
+  init(options: WorkerInitOptions, onProgress?: (progress: DownloadProgress) => void): Promise<RuntimeInfo>;
+  score(inputs: WorkerImageInput[]): Promise<WorkerScoreResult>;
+  dispose(): Promise<void>;
+}

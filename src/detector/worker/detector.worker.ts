@@ -1,0 +1,103 @@
+/// <reference lib="webworker" />
+/** The detector worker: model store + decoding + preprocessing + ORT, exposed through Comlink. */
+import * as Comlink from 'comlink';
+import { inputSize } from '../manifest';
+import type { ModelManifest } from '../manifest';
+import { ModelStore, openBrowserStorage } from '../model-store';
+import { imageToTensor } from '../preprocess';
+import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreResult } from '../protocol';
+import { decodeInput } from './decode';
+import { OrtRuntime } from './runtime';
+
+/** Images per ORT run; bigger batches only cost memory on this model size. */
+const MAX_BATCH = 16;
+
+let state: { manifest: ModelManifest; runtime: OrtRuntime } | null = null;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const api: DetectorWorkerApi = {
+  async init(options: WorkerInitOptions, onProgress) {
+    if (state) throw new Error('the detector worker is already initialised');
+    const store = new ModelStore({ storage: options.cache ? await openBrowserStorage() : null });
+    let started = performance.now();
+    const manifest = await store.loadManifest(new URL('manifest.json', options.modelsBaseUrl).href);
+    const manifestMs = performance.now() - started;
+    started = performance.now();
+    const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
+    const modelsMs = performance.now() - started;
+    const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
+    state = { manifest, runtime };
+    const cacheStatus = options.cache ? store.cacheStatus : { enabled: false, reason: 'turned off by the cache option' };
+    return {
+      manifest,
+      executionProvider: runtime.executionProvider,
+      ...(runtime.fallbackReason ? { fallbackReason: runtime.fallbackReason } : {}),
+      wasmThreads: runtime.wasmThreads,
+      crossOriginIsolated: self.crossOriginIsolated,
+      cacheStatus,
+      modelSources: models.sources,
+      timings: { manifestMs, modelsMs, sessionsMs, warmupMs },
+    } satisfies RuntimeInfo;
+  },
+
+  async score(inputs: WorkerImageInput[]): Promise<WorkerScoreResult> {
+    if (!state) throw new Error('the detector worker is not initialised');
+    const { manifest, runtime } = state;
+    const size = inputSize(manifest);
+    const perImage = 3 * size * size;
+    const items: WorkerScoreItem[] = [];
+    let inferenceMs = 0;
+    for (let start = 0; start < inputs.length; start += MAX_BATCH) {
+      const chunk = inputs.slice(start, start + MAX_BATCH);
+      const batch = new Float32Array(chunk.length * perImage);
+      const slots: Array<{ item: WorkerScoreItem & { ok: true }; row: number } | { item: WorkerScoreItem }> = [];
+      let rows = 0;
+      for (const input of chunk) {
+        try {
+          const decodeStarted = performance.now();
+          const image = await decodeInput(input);
+          const preprocessStarted = performance.now();
+          imageToTensor(image, manifest.input, batch, rows * perImage);
+          const item = {
+            ok: true as const,
+            raw: { svdd: Number.NaN, autoencoder: Number.NaN },
+            width: image.width,
+            height: image.height,
+            decodeMs: preprocessStarted - decodeStarted,
+            preprocessMs: performance.now() - preprocessStarted,
+          };
+          slots.push({ item, row: rows++ });
+        } catch (error) {
+          // One bad file fails alone; the rest of the batch goes on.
+          slots.push({ item: { ok: false, error: message(error) } });
+        }
+      }
+      if (rows > 0) {
+        const started = performance.now();
+        const raw = await runtime.run(batch, rows);
+        inferenceMs += performance.now() - started;
+        for (const slot of slots) {
+          if ('row' in slot) slot.item.raw = { svdd: raw.svdd[slot.row]!, autoencoder: raw.autoencoder[slot.row]! };
+        }
+      }
+      items.push(...slots.map((slot) => slot.item));
+    }
+    return {
+      items,
+      inferenceMs,
+      executionProvider: runtime.executionProvider,
+      ...(runtime.fallbackReason ? { fallbackReason: runtime.fallbackReason } : {}),
+    };
+  },
+
+  async dispose() {
+    const current = state;
+    state = null;
+    await current?.runtime.release();
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,183 @@
+/**
+ * ONNX Runtime Web in the worker: picks the execution provider, creates both sessions, warms them up, runs
+ * batches, releases everything. WebGPU that cannot be had or that fails falls back to WASM by itself.
+ */
+import * as ort from 'onnxruntime-web';
+import type { ModelKey, ModelManifest } from '../manifest';
+import { MODEL_KEYS, inputSize } from '../manifest';
+import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
+
+export interface RawBatchScores {
+  svdd: Float32Array;
+  autoencoder: Float32Array;
+}
+
+export interface RuntimeOptions {
+  executionProvider: ExecutionProviderChoice;
+  ortBaseUrl: string;
+  wasmThreads?: number;
+}
+
+type Sessions = Record<ModelKey, ort.InferenceSession>;
+
+let ortConfigured = false;
+
+/** ort.env is read when the first session is created, so it is set once, before that. */
+function configureOrt(options: RuntimeOptions): number {
+  const threads = options.wasmThreads ?? (self.crossOriginIsolated ? 2 : 1);
+  if (!ortConfigured) {
+    ort.env.wasm.wasmPaths = options.ortBaseUrl;
+    // Its default is 1 here; more than 1 needs SharedArrayBuffer, i.e. a cross-origin isolated page.
+    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, threads) : 1;
+    // Already in a worker: no second proxy worker.
+    ort.env.wasm.proxy = false;
+    ort.env.logLevel = 'error';
+    ortConfigured = true;
+  }
+  return ort.env.wasm.numThreads ?? 1;
+}
+
+/** Why WebGPU cannot be used here, or null if an adapter is available. */
+async function webGpuUnavailable(): Promise<string | null> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
+  try {
+    return (await gpu.requestAdapter()) ? null : 'navigator.gpu.requestAdapter() returned no adapter';
+  } catch (error) {
+    return `navigator.gpu.requestAdapter() failed: ${String(error)}`;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class OrtRuntime {
+  readonly wasmThreads: number;
+  #sessions: Sessions;
+  #provider: ExecutionProvider;
+  #fallbackReason: string | undefined;
+  readonly #manifest: ModelManifest;
+  readonly #modelBytes: Record<ModelKey, Uint8Array>;
+
+  private constructor(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, sessions: Sessions, provider: ExecutionProvider, wasmThreads: number, fallbackReason?: string) {
+    this.#manifest = manifest;
+    this.#modelBytes = modelBytes;
+    this.#sessions = sessions;
+    this.#provider = provider;
+    this.#fallbackReason = fallbackReason;
+    this.wasmThreads = wasmThreads;
+  }
+
+  get executionProvider(): ExecutionProvider {
+    return this.#provider;
+  }
+
+  get fallbackReason(): string | undefined {
+    return this.#fallbackReason;
+  }
+
+  static async create(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ runtime: OrtRuntime; sessionsMs: number; warmupMs: number }> {
+    const wasmThreads = configureOrt(options);
+    let fallbackReason: string | undefined;
+    if (options.executionProvider !== 'wasm') {
+      const unavailable = await webGpuUnavailable();
+      if (unavailable === null) {
+        try {
+          const started = performance.now();
+          const sessions = await createSessions(modelBytes, 'webgpu');
+          const sessionsMs = performance.now() - started;
+          const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'webgpu', wasmThreads);
+          try {
+            // The first WebGPU run compiles the shaders: do it now, not on the user's first image.
+            const warmupMs = await runtime.#warmUp();
+            return { runtime, sessionsMs, warmupMs };
+          } catch (error) {
+            await releaseSessions(sessions);
+            throw error;
+          }
+        } catch (error) {
+          fallbackReason = `WebGPU failed, using WASM: ${describe(error)}`;
+        }
+      } else if (options.executionProvider === 'webgpu') {
+        fallbackReason = `WebGPU asked for but ${unavailable}; using WASM`;
+      }
+    }
+    const started = performance.now();
+    const sessions = await createSessions(modelBytes, 'wasm');
+    const sessionsMs = performance.now() - started;
+    const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
+    const warmupMs = await runtime.#warmUp();
+    return { runtime, sessionsMs, warmupMs };
+  }
+
+  async #warmUp(): Promise<number> {
+    const size = inputSize(this.#manifest);
+    const started = performance.now();
+    await this.#runOn(this.#sessions, new Float32Array(3 * size * size).fill(0.5), 1);
+    return performance.now() - started;
+  }
+
+  /** Raw scores of both models for `count` images packed in `batch` ([count, 3, size, size]). */
+  async run(batch: Float32Array, count: number): Promise<RawBatchScores> {
+    try {
+      return await this.#runOn(this.#sessions, batch, count);
+    } catch (error) {
+      if (this.#provider !== 'webgpu') throw error;
+      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once.
+      await releaseSessions(this.#sessions);
+      this.#sessions = await createSessions(this.#modelBytes, 'wasm');
+      this.#provider = 'wasm';
+      this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
+      return this.#runOn(this.#sessions, batch, count);
+    }
+  }
+
+  async #runOn(sessions: Sessions, batch: Float32Array, count: number): Promise<RawBatchScores> {
+    const size = inputSize(this.#manifest);
+    const input = new ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
+    const scores = {} as RawBatchScores;
+    try {
+      for (const key of MODEL_KEYS) {
+        const facts = this.#manifest.models[key];
+        const outputs = await sessions[key].run({ [facts.inputName]: input }, [facts.scoreOutput]);
+        try {
+          const score = outputs[facts.scoreOutput];
+          if (!score) throw new Error(`${facts.file} gave no "${facts.scoreOutput}" output`);
+          scores[key] = Float32Array.from(score.data as Float32Array);
+        } finally {
+          for (const tensor of Object.values(outputs)) tensor.dispose();
+        }
+      }
+    } finally {
+      input.dispose();
+    }
+    return scores;
+  }
+
+  async release(): Promise<void> {
+    await releaseSessions(this.#sessions);
+  }
+}
+
+async function createSessions(modelBytes: Record<ModelKey, Uint8Array>, provider: ExecutionProvider): Promise<Sessions> {
+  const sessions: Partial<Sessions> = {};
+  try {
+    for (const key of MODEL_KEYS) {
+      sessions[key] = await ort.InferenceSession.create(modelBytes[key], {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+      });
+    }
+  } catch (error) {
+    await releaseSessions(sessions);
+    throw error;
+  }
+  return sessions as Sessions;
+}
+
+async function releaseSessions(sessions: Partial<Sessions>): Promise<void> {
+  for (const session of Object.values(sessions)) {
+    await session?.release().catch(() => undefined);
+  }
+}
