@@ -1,0 +1,145 @@
+/**
+ * End-to-end harness: serves the built app (dist/) with COOP/COEP from a plain Node HTTP server, records every
+ * request path, and drives Debian's Chromium through playwright-core.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const FIXTURES = path.join(ROOT, 'tests/fixtures');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+};
+
+export interface StaticServer {
+  origin: string;
+  /** Paths of every request served, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function serveDist(root = DIST): Promise<StaticServer> {
+  if (!existsSync(path.join(root, 'index.html'))) throw new Error(`${root} has no index.html: run npm run build first`);
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requests.push(pathname);
+    const file = path.join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
+    response.setHeader('Content-Length', statSync(file).size);
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Counts messages the page posts to any Worker: the detector only talks to its worker to load or score, so
+ * zero new messages means zero inference.
+ */
+export async function countWorkerMessages(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const original = Worker.prototype.postMessage;
+    (window as unknown as { __workerMessages: number }).__workerMessages = 0;
+    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      (window as unknown as { __workerMessages: number }).__workerMessages++;
+      return original.apply(this, args as never);
+    } as Worker['postMessage'];
+  });
+}
+
+export const workerMessages = (page: Page) => page.evaluate(() => (window as unknown as { __workerMessages: number }).__workerMessages);
+
+/** Opens the app and waits until both models are loaded and warmed up. */
+export async function openApp(page: Page, origin: string, query = ''): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/${query}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' || !document.getElementById('fatal-error')!.hidden, null, {
+    timeout: 180_000,
+  });
+  const fatal = await page.locator('#fatal-error').textContent();
+  if (await page.locator('#fatal-error').isVisible()) throw new Error(`app failed to start: ${fatal} ${errors.join('; ')}`);
+}
+
+export interface CardResult {
+  name: string;
+  verdict: string;
+  score: number;
+  svdd: number;
+  autoencoder: number;
+  executionProvider: string;
+  error: string | null;
+}
+
+/** Adds files through the file picker and waits until every card has a verdict or an error. */
+export async function checkFiles(page: Page, files: string[]): Promise<CardResult[]> {
+  const before = await page.locator('#results .card').count();
+  await page.locator('#file-input').setInputFiles(files.map((file) => path.resolve(FIXTURES, file)));
+  const expected = before + files.length;
+  await page.waitForFunction(
+    (count) => {
+      const done = document.querySelectorAll('#results .card[data-verdict]');
+      return done.length >= count;
+    },
+    expected,
+    { timeout: 180_000 },
+  );
+  return readCards(page);
+}
+
+export function readCards(page: Page): Promise<CardResult[]> {
+  return page.$$eval('#results .card', (cards) =>
+    cards.map((card) => {
+      const element = card as HTMLElement;
+      return {
+        name: element.querySelector('.card-title')?.textContent ?? '',
+        verdict: element.dataset.verdict ?? '',
+        score: Number(element.dataset.score),
+        svdd: Number(element.dataset.svdd),
+        autoencoder: Number(element.dataset.autoencoder),
+        executionProvider: element.dataset.executionProvider ?? '',
+        error: element.querySelector('.card-error')?.textContent ?? null,
+      };
+    }),
+  );
+}
