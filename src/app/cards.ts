@@ -66,6 +66,7 @@ export function showPrediction(card: Card, prediction: Prediction): void {
   item.dataset.score = String(prediction.score);
   item.dataset.svdd = String(prediction.scores.svdd);
   item.dataset.autoencoder = String(prediction.scores.autoencoder);
+  item.dataset.threshold = String(prediction.threshold);
   item.dataset.executionProvider = prediction.executionProvider;
 
   const body = item.querySelector('.card-body')!;

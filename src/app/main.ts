@@ -140,6 +140,15 @@ function setUpThreshold(active: EnsembleDeepfakeDetector): void {
   }
   ui.threshold.disabled = false;
   ui.threshold.addEventListener('input', () => applyThreshold(Number(ui.threshold.value)));
+  // The slider's step is fine enough to land on every preset exactly; keys move in useful steps instead.
+  ui.threshold.addEventListener('keydown', (event) => {
+    const steps: Record<string, number> = { ArrowRight: 0.001, ArrowUp: 0.001, ArrowLeft: -0.001, ArrowDown: -0.001, PageUp: 0.01, PageDown: -0.01 };
+    const step = steps[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const value = Math.round((Number(ui.threshold.value) + step * (event.shiftKey ? 10 : 1)) * 1e4) / 1e4;
+    applyThreshold(Math.min(1, Math.max(0, value)));
+  });
   applyThreshold(active.threshold, { quiet: true });
 }
 
@@ -150,7 +159,7 @@ function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): v
   if (!detector) return;
   detector.setThreshold(threshold);
   ui.threshold.value = String(threshold);
-  ui.thresholdValue.textContent = threshold.toFixed(3);
+  ui.thresholdValue.textContent = threshold.toFixed(4);
   const active = detector.preset;
   for (const [name, button] of presetButtons) button.setAttribute('aria-pressed', String(name === active));
   for (const card of cards) {
@@ -160,7 +169,7 @@ function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): v
   if (!options.quiet) {
     // Dragging the slider fires many events; announce the settled state only.
     window.clearTimeout(summaryTimer);
-    summaryTimer = window.setTimeout(() => announce(`Threshold ${threshold.toFixed(3)}. ${ui.summary.textContent ?? ''}`), 400);
+    summaryTimer = window.setTimeout(() => announce(`Threshold ${threshold.toFixed(4)}. ${ui.summary.textContent ?? ''}`), 400);
   }
 }
 

@@ -26,7 +26,7 @@ export interface FromPretrainedOptions {
   wasmThreads?: number;
   /** false: do not use IndexedDB. Default true. */
   cache?: boolean;
-  /** Starting threshold; default: the manifest's default preset. */
+  /** Starting threshold; default: the manifest's `thresholds.default`. */
   threshold?: number;
 }
 
@@ -110,7 +110,7 @@ export class EnsembleDeepfakeDetector {
           onProgress ? Comlink.proxy(onProgress) : undefined,
         ),
       );
-      const threshold = validateThreshold(options.threshold ?? presetThreshold(info.manifest, info.manifest.thresholds.defaultPreset));
+      const threshold = validateThreshold(options.threshold ?? info.manifest.thresholds.default);
       return new EnsembleDeepfakeDetector(bridge, info, threshold);
     } catch (error) {
       await bridge.terminate();

@@ -108,6 +108,7 @@ export interface CardResult {
   svdd: number;
   autoencoder: number;
   executionProvider: string;
+  threshold: number;
   error: string | null;
 }
 
@@ -138,6 +139,7 @@ export function readCards(page: Page): Promise<CardResult[]> {
         svdd: Number(element.dataset.svdd),
         autoencoder: Number(element.dataset.autoencoder),
         executionProvider: element.dataset.executionProvider ?? '',
+        threshold: Number(element.dataset.threshold),
         error: element.querySelector('.card-error')?.textContent ?? null,
       };
     }),

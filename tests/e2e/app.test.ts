@@ -1,0 +1,199 @@
+/**
+ * The built app in Debian's Chromium, real models, no mocks: verdicts, threshold re-judging without inference,
+ * the IndexedDB model cache, WebGPU vs WASM, and browser vs Node scores.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelManifest } from '../../src/detector/manifest';
+import { parseManifest } from '../../src/detector/manifest';
+import type { Judgement } from '../../src/detector/scoring';
+import { createNodeDetector } from '../../src/node/node-detector';
+import type { CardResult, StaticServer } from './harness';
+import { DIST, FIXTURES, checkFiles, countWorkerMessages, launchChromium, openApp, readCards, serveDist, workerMessages } from './harness';
+
+const REAL = 'cifar10_test_0.png';
+const FAKE = 'mnist_test_0.png';
+const OTHERS = ['cifar10_test_1.png', 'exif_rotated.jpg'];
+const BAD = 'not-an-image.png';
+const TOLERANCE = 1e-3;
+
+let server: StaticServer;
+let browser: Browser;
+let manifest: ModelManifest;
+const nodeScores = new Map<string, Judgement>();
+/** Scores from the WASM run, for the WebGPU comparison. */
+const wasmCards = new Map<string, CardResult>();
+
+beforeAll(async () => {
+  manifest = parseManifest(JSON.parse(readFileSync(path.join(DIST, 'models/manifest.json'), 'utf8')));
+  const node = await createNodeDetector({ backend: 'node' });
+  for (const file of [REAL, FAKE, ...OTHERS]) nodeScores.set(file, await node.scoreFile(path.join(FIXTURES, file)));
+  await node.dispose();
+  server = await serveDist();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const byName = (cards: CardResult[]) => new Map(cards.map((card) => [card.name, card]));
+
+function expectSameScores(actual: CardResult, expected: { score: number; scores: { svdd: number; autoencoder: number } }) {
+  expect(Math.abs(actual.score - expected.score)).toBeLessThan(TOLERANCE);
+  expect(Math.abs(actual.svdd - expected.scores.svdd)).toBeLessThan(TOLERANCE);
+  expect(Math.abs(actual.autoencoder - expected.scores.autoencoder)).toBeLessThan(TOLERANCE);
+}
+
+describe('the app on WASM, one browser profile', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let cards: Map<string, CardResult>;
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await countWorkerMessages(context);
+    page = await context.newPage();
+    await openApp(page, server.origin, '?ep=wasm');
+    cards = byName(await checkFiles(page, [REAL, FAKE, ...OTHERS, BAD]));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('runs WASM with 2 threads on the cross-origin isolated page, and fetched the models', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('#execution-provider').textContent()).toContain('2 threads');
+    expect(server.requests.filter((request) => request.endsWith('.onnx')).sort()).toEqual(
+      [manifest.models.autoencoder.file, manifest.models.svdd.file].map((file) => `/models/${file}`).sort(),
+    );
+    expect(server.requests.some((request) => request.startsWith('/ort/') && request.endsWith('.wasm'))).toBe(true);
+  });
+
+  it('judges a CIFAR-10 test image real and an MNIST digit fake at the default threshold', async () => {
+    for (const card of cards.values()) if (card.verdict !== 'error') expect(card.threshold).toBe(manifest.thresholds.default);
+    expect(cards.get(REAL)?.verdict).toBe('real');
+    expect(cards.get(FAKE)?.verdict).toBe('fake');
+    for (const card of cards.values()) expect(card.executionProvider === 'wasm' || card.error !== null).toBe(true);
+  });
+
+  it('gives a bad file its own clear error while the others are judged', () => {
+    expect(cards.get(BAD)?.verdict).toBe('error');
+    expect(cards.get(BAD)?.error).toMatch(/not a readable image/);
+    expect([...cards.values()].filter((card) => card.verdict !== 'error')).toHaveLength(4);
+  });
+
+  it('gives the same scores as the Node path (sharp + onnxruntime-node) within 1e-3, EXIF JPEG included', () => {
+    for (const [file, expected] of nodeScores) expectSameScores(cards.get(file)!, expected);
+    for (const [name, card] of cards) wasmCards.set(name, card);
+  });
+
+  it('re-judges every card from the slider and the presets without running the models again', async () => {
+    const before = await workerMessages(page);
+    const slider = page.locator('#threshold');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    let now = await readCards(page);
+    expect(now.filter((card) => card.verdict !== 'error').every((card) => card.verdict === 'fake')).toBe(true);
+    expect(await page.locator('#threshold-summary').textContent()).toContain('4 of 4');
+
+    await page.keyboard.press('End');
+    now = await readCards(page);
+    expect(await page.locator('#threshold-value').textContent()).toBe('1.0000');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('#threshold-value').textContent()).toBe('0.9990');
+    await page.keyboard.press('End');
+    expect(now.filter((card) => card.verdict !== 'error').every((card) => card.verdict === 'real')).toBe(true);
+
+    // Halfway between the two test images' scores: one real, one fake, whatever the current model's numbers.
+    const between = (cards.get(REAL)!.score + cards.get(FAKE)!.score) / 2;
+    await slider.fill(String(between));
+    now = await readCards(page);
+    for (const card of now.filter((entry) => entry.verdict !== 'error')) {
+      expect(card.threshold).toBe(Number(await slider.inputValue()));
+      expect(card.verdict).toBe(card.score >= card.threshold ? 'fake' : 'real');
+    }
+    expect(now.find((card) => card.name === REAL)?.verdict).toBe('real');
+    expect(now.find((card) => card.name === FAKE)?.verdict).toBe('fake');
+
+    for (const name of ['sensitive', 'conservative', 'balanced'] as const) {
+      await page.locator(`button[data-preset="${name}"]`).click();
+      expect(await page.locator(`button[data-preset="${name}"]`).getAttribute('aria-pressed')).toBe('true');
+      const threshold = manifest.thresholds.presets[name].threshold;
+      for (const card of await readCards(page)) {
+        if (card.verdict === 'error') continue;
+        expect(card.threshold).toBe(threshold);
+        expect(card.verdict).toBe(card.score >= threshold ? 'fake' : 'real');
+      }
+      const rate = manifest.thresholds.presets[name].falseAlarmRate * 100;
+      expect(await page.locator(`button[data-preset="${name}"]`).textContent()).toContain(`${+rate.toFixed(2)}%`);
+    }
+    now = await readCards(page);
+    for (const card of now) expect(card.verdict).toBe(cards.get(card.name)!.verdict);
+    expect(await workerMessages(page)).toBe(before);
+  });
+
+  it('fetches no model bytes on a second page load (IndexedDB) and gives the same scores', async () => {
+    const onnxRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('.onnx')) onnxRequests.push(request.url());
+    });
+    const served = server.requests.length;
+    await openApp(page, server.origin, '?ep=wasm');
+    expect(await page.locator('#cache-status').textContent()).toContain('loaded from this device');
+    const again = byName(await checkFiles(page, [REAL, FAKE]));
+    expect(onnxRequests).toEqual([]);
+    expect(server.requests.slice(served).filter((request) => request.endsWith('.onnx'))).toEqual([]);
+    expect(server.requests.slice(served)).toContain('/models/manifest.json');
+    expect(again.get(REAL)!.score).toBe(cards.get(REAL)!.score);
+    expect(again.get(FAKE)!.score).toBe(cards.get(FAKE)!.score);
+  });
+});
+
+describe('WebGPU (SwiftShader on this machine)', () => {
+  it('gives the same scores as WASM within 1e-3 on a tiny batch', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await openApp(page, server.origin, '?ep=webgpu');
+      expect(await page.locator('#execution-provider').textContent()).toBe('WebGPU');
+      const cards = byName(await checkFiles(page, [REAL, FAKE]));
+      for (const name of [REAL, FAKE]) {
+        const card = cards.get(name)!;
+        expect(card.executionProvider).toBe('webgpu');
+        expect(wasmCards.has(name)).toBe(true);
+        const wasm = wasmCards.get(name)!;
+        expectSameScores(card, { score: wasm.score, scores: { svdd: wasm.svdd, autoencoder: wasm.autoencoder } });
+      }
+      expect(cards.get(REAL)!.verdict).toBe('real');
+      expect(cards.get(FAKE)!.verdict).toBe('fake');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('phone width', () => {
+  it('lays out without horizontal scrolling and keeps the controls reachable by keyboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      await openApp(page, server.origin, '?ep=wasm&cache=off');
+      expect(await page.locator('#cache-status').textContent()).toContain('off');
+      await checkFiles(page, [REAL, FAKE]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      const focusable: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        await page.keyboard.press('Tab');
+        focusable.push(await page.evaluate(() => document.activeElement?.id || (document.activeElement as HTMLElement | null)?.dataset.preset || ''));
+      }
+      expect(focusable).toEqual(expect.arrayContaining(['choose-files', 'sensitive', 'balanced', 'conservative', 'threshold']));
+    } finally {
+      await context.close();
+    }
+  });
+});
