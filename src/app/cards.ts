@@ -68,6 +68,8 @@ export function showPrediction(card: Card, prediction: Prediction): void {
   item.dataset.autoencoder = String(prediction.scores.autoencoder);
   item.dataset.threshold = String(prediction.threshold);
   item.dataset.executionProvider = prediction.executionProvider;
+  item.dataset.inferenceMs = prediction.timings.inferenceMs.toFixed(1);
+  item.dataset.batchSize = String(prediction.timings.batchSize);
 
   const body = item.querySelector('.card-body')!;
   const title = body.querySelector('.card-title')!;

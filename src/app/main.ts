@@ -1,7 +1,7 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import './styles.css';
 import type { DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
-import { EnsembleDeepfakeDetector, PRESET_NAMES, rejudge } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, rejudge } from '../detector';
 import type { Card } from './cards';
 import { createCard, disposeCard, showError, showPrediction, showWorking, verdictText } from './cards';
 
@@ -60,6 +60,7 @@ function onProgress(progress: DownloadProgress): void {
   ui.progress.max = Math.max(total, 1);
   ui.progress.value = loaded;
   ui.progressText.textContent = `${describeBytes(loaded)} of ${describeBytes(total)} (${progress.file})`;
+  if (progressByFile.size === MODEL_KEYS.length && loaded >= total) ui.loadingLabel.textContent = 'Starting the inference engine…';
 }
 
 function engineLabel(active: EnsembleDeepfakeDetector): string {

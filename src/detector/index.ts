@@ -5,6 +5,6 @@ export type { CacheStatus, DownloadProgress, ProgressCallback } from './model-st
 export { ModelDownloadError, ModelIntegrityError } from './model-store';
 export type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo } from './protocol';
 export type { ModelManifest, PresetName } from './manifest';
-export { PRESET_NAMES, ManifestError } from './manifest';
+export { MODEL_KEYS, PRESET_NAMES, ManifestError } from './manifest';
 export { rejudge } from './scoring';
 export type { Judgement, ModelScores } from './scoring';
