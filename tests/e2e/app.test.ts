@@ -177,6 +177,25 @@ describe('WebGPU (SwiftShader on this machine)', () => {
   });
 });
 
+describe('a browser without a WebGPU adapter', () => {
+  it('falls back to WASM by itself when WebGPU is asked for, and says why', async () => {
+    const plain = await launchChromium({ webgpu: false });
+    try {
+      const page = await plain.newPage();
+      await openApp(page, server.origin, '?ep=webgpu');
+      const engine = page.locator('#execution-provider');
+      expect(await engine.textContent()).toContain('WebAssembly');
+      expect(await engine.textContent()).toContain('WebGPU unavailable');
+      expect(await engine.getAttribute('title')).toMatch(/adapter|WebGPU/);
+      const cards = byName(await checkFiles(page, [REAL]));
+      expect(cards.get(REAL)!.executionProvider).toBe('wasm');
+      expect(cards.get(REAL)!.score).toBe(wasmCards.get(REAL)!.score);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('phone width', () => {
   it('lays out without horizontal scrolling and keeps the controls reachable by keyboard', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
