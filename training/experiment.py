@@ -32,6 +32,7 @@ def main():
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--save', default='/tmp/exp.pt')
+    parser.add_argument('--gan-steps', type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -54,8 +55,16 @@ def main():
     stats = networks.image_statistics(train)
     smean, sstd = stats.mean(0), stats.std(0)
     t = time.time()
-    enc, centre = T.train_svdd(train, args, gen)
-    ae = T.train_autoencoder(train, args, gen)
+    gan_samples = None
+    if args.gan_steps:
+        import os, gan
+        if os.path.exists('/tmp/gan.pt'):
+            gan_samples = torch.load('/tmp/gan.pt')
+        else:
+            gan_samples = gan.train_gan(train, args.gan_steps, gen, 2000, log=T.log)
+            torch.save(gan_samples, '/tmp/gan.pt')
+    enc, centre = T.train_svdd(train, args, gen, gan_samples)
+    ae = T.train_autoencoder(train, args, gen, gan_samples)
     print('train seconds', time.time() - t)
     torch.save({'enc': enc, 'centre': centre, 'ae': ae, 'smean': smean, 'sstd': sstd, 'val': val, 'cifar_test': cifar_test,
                 'sets': sets, 'fake_labels': fake_labels, 'real_extra': real_extra, 'val_parts': val_parts}, args.save)

@@ -10,7 +10,7 @@ LATENT = 64
 
 
 class Generator(nn.Module):
-    def __init__(self, width=64):
+    def __init__(self, width=32):
         super().__init__()
         self.project = nn.Sequential(nn.Linear(LATENT, width * 4 * 4 * 4), nn.BatchNorm1d(width * 4 * 4 * 4), nn.ReLU())
         self.width = width
@@ -24,7 +24,7 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    def __init__(self, width=64):
+    def __init__(self, width=32):
         super().__init__()
         self.net = nn.Sequential(
             nn.Conv2d(3, width, 4, 2, 1), nn.LeakyReLU(0.2),

@@ -8,7 +8,8 @@ import torch.nn.functional as F
 # Per-channel statistics of the natural training images (fixed normalisation, not learned).
 CHANNEL_MEAN = (0.49, 0.48, 0.45)
 CHANNEL_STD = (0.25, 0.24, 0.26)
-STAT_NAMES = ('log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail')
+STAT_NAMES = ('log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail', 'log_shadow_clipping')
+SHADOW_LEVEL = 0.04  # luma below ~10/255 counts as clipped shadow
 
 
 def to_working_scale(images_128):
@@ -22,8 +23,9 @@ def normalise(images_32):
 
 
 def image_statistics(images_32):
-    """Colour and frequency statistics, one row per image. Natural photographs have colour, contrast and
-    fine detail in typical amounts; the log makes the absence of any of them stand out."""
+    """Colour, exposure and frequency statistics, one row per image. Natural photographs have colour,
+    contrast, fine detail and clipped shadows in typical amounts; the log makes the absence (or excess) of any
+    of them stand out."""
     chroma = images_32.max(dim=1).values - images_32.min(dim=1).values
     luma = 0.299 * images_32[:, 0] + 0.587 * images_32[:, 1] + 0.114 * images_32[:, 2]
     laplacian = (4 * luma[:, 1:-1, 1:-1] - luma[:, :-2, 1:-1] - luma[:, 2:, 1:-1]
@@ -34,6 +36,7 @@ def image_statistics(images_32):
         torch.log(flat(chroma).std(1) + 0.02),
         torch.log(flat(luma).std(1) + 0.02),
         torch.log(flat(laplacian).abs().mean(1) + 0.02),
+        torch.log((flat(luma) < SHADOW_LEVEL).float().mean(1) + 0.01),
     ], dim=1)
 
 
@@ -55,23 +58,34 @@ class SvddEncoder(nn.Module):
         return self.embed(self.features(normalise(images_32)).flatten(1))
 
 
-class SvddScorer(nn.Module):
-    """Exported graph: image -> squared distance from the hypersphere centre, over the learned embedding and
-    the standardised image statistics."""
+class StatisticsPrior(nn.Module):
+    """One-class deviation of the image statistics from natural images: sum of squared z-scores."""
 
-    def __init__(self, encoder, centre, stat_mean, stat_std, stat_weight):
+    def __init__(self, stat_mean, stat_std):
         super().__init__()
-        self.encoder = encoder
-        self.register_buffer('centre', centre)
         self.register_buffer('stat_mean', stat_mean)
         self.register_buffer('stat_std', stat_std)
-        self.stat_weight = float(stat_weight)
+
+    def forward(self, images_32):
+        return (((image_statistics(images_32) - self.stat_mean) / self.stat_std) ** 2).sum(1)
+
+
+class SvddScorer(nn.Module):
+    """Exported graph: image -> squared distance from the hypersphere centre of the learned embedding, plus
+    the statistics' deviation, each divided by its median on validation natural images (so each weighs 1)."""
+
+    def __init__(self, encoder, centre, prior, embedding_scale, prior_scale):
+        super().__init__()
+        self.encoder = encoder
+        self.prior = prior
+        self.register_buffer('centre', centre)
+        self.embedding_scale = float(embedding_scale)
+        self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
         images_32 = to_working_scale(images_128)
         embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
-        stat_z = (image_statistics(images_32) - self.stat_mean) / self.stat_std
-        return embedding_distance + self.stat_weight * (stat_z ** 2).sum(1)
+        return embedding_distance / self.embedding_scale + self.prior(images_32) / self.prior_scale
 
 
 class ConvAutoencoder(nn.Module):
@@ -96,14 +110,19 @@ class ConvAutoencoder(nn.Module):
 
 
 class AutoencoderScorer(nn.Module):
-    """Exported graph: image -> (reconstruction error, reconstruction at 32x32, per-pixel error map)."""
+    """Exported graph: image -> (score, reconstruction at 32x32, per-pixel squared error map). The score is
+    the mean reconstruction error plus the statistics' deviation, each divided by its validation median."""
 
-    def __init__(self, autoencoder):
+    def __init__(self, autoencoder, prior, error_scale, prior_scale):
         super().__init__()
         self.autoencoder = autoencoder
+        self.prior = prior
+        self.error_scale = float(error_scale)
+        self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
         images_32 = to_working_scale(images_128)
         reconstruction = self.autoencoder(images_32)
         error_map = ((reconstruction - images_32) ** 2).mean(1)
-        return error_map.flatten(1).mean(1), reconstruction, error_map
+        score = error_map.flatten(1).mean(1) / self.error_scale + self.prior(images_32) / self.prior_scale
+        return score, reconstruction, error_map

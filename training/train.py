@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 import corruptions
 import data
+import gan
 import networks
 
 PRESET_FALSE_ALARM = {'sensitive': 0.05, 'balanced': 0.02, 'conservative': 0.005}
@@ -81,7 +82,19 @@ def evaluate_in_chunks(function, images, chunk=1024):
     return torch.cat([function(images[i:i + chunk]) for i in range(0, len(images), chunk)])
 
 
-def train_svdd(train, args, generator):
+def anomaly_batch(batch, gan_samples, count, generator):
+    """Labelled anomalies for Deep SAD: half procedural corruptions of natural images, half samples of our
+    own small GAN (when one was trained)."""
+    if gan_samples is None or len(gan_samples) == 0:
+        return corruptions.corrupt(batch[:count], generator)
+    half = count // 2
+    picked = gan_samples[torch.randint(0, len(gan_samples), (count - half,), generator=generator)]
+    flip = torch.rand(len(picked), generator=generator) < 0.5
+    picked[flip] = picked[flip].flip(3)
+    return torch.cat([corruptions.corrupt(batch[:half], generator), picked])
+
+
+def train_svdd(train, args, generator, gan_samples=None):
     """Deep SAD (Ruff et al. 2020): pull natural images to the centre, push procedural corruptions away."""
     encoder = networks.SvddEncoder()
     encoder.eval()
@@ -95,7 +108,7 @@ def train_svdd(train, args, generator):
         encoder.train()
         total, started = 0.0, time.time()
         for batch in batches(train, 256, generator):
-            anomalies = corruptions.corrupt(batch[:128], generator)
+            anomalies = anomaly_batch(batch, gan_samples, 128, generator)
             distances = ((encoder(torch.cat([batch, anomalies])) - centre) ** 2).sum(1)
             normal_d, anomaly_d = distances[:len(batch)], distances[len(batch):]
             loss = normal_d.mean() + args.eta * (1.0 / (anomaly_d + 1e-6)).mean()
@@ -109,7 +122,7 @@ def train_svdd(train, args, generator):
     return encoder, centre
 
 
-def train_autoencoder(train, args, generator):
+def train_autoencoder(train, args, generator, gan_samples=None):
     """Reconstruction on natural images; corrupted images are pushed to reconstruct badly (Deep SAD's
     idea applied to reconstruction error), so the error reflects 'not natural', not only 'complex'."""
     autoencoder = networks.ConvAutoencoder()
@@ -119,7 +132,7 @@ def train_autoencoder(train, args, generator):
         autoencoder.train()
         total, started = 0.0, time.time()
         for batch in batches(train, 256, generator):
-            anomalies = corruptions.corrupt(batch[:64], generator)
+            anomalies = anomaly_batch(batch, gan_samples, 64, generator)
             both = torch.cat([batch, anomalies])
             errors = ((autoencoder(both) - both) ** 2).flatten(1).mean(1)
             normal_e, anomaly_e = errors[:len(batch)], errors[len(batch):]
@@ -135,11 +148,13 @@ def train_autoencoder(train, args, generator):
 
 
 def fit_log_logistic(raw_scores):
-    """Calibration into [0, 1]: a logistic curve on log(raw score), placed so the validation median maps to
-    0.5 and the 99th percentile to 0.99. Smooth, monotone, and keeps the order of extreme scores."""
+    """Calibration into [0, 1]: a logistic curve on log(raw score), placed so the 90th percentile of
+    validation natural images maps to 0.5 and their 99th percentile to 0.9. Smooth, monotone, spreads the
+    useful thresholds over the slider, and keeps the order of extreme scores."""
     logs = np.log(np.maximum(raw_scores, 1e-12))
-    median, p99 = np.quantile(logs, 0.5), np.quantile(logs, 0.99)
-    return {'method': 'logistic-of-log', 'center': float(median), 'scale': float((p99 - median) / math.log(99))}
+    p90, p99 = np.quantile(logs, 0.90), np.quantile(logs, 0.99)
+    return {'method': 'logistic-of-log', 'center': float(p90), 'scale': float((p99 - p90) / math.log(9)),
+            'fittedOn': 'validation natural images: 90th percentile -> 0.5, 99th -> 0.9'}
 
 
 def apply_calibration(raw_scores, calibration):
@@ -155,6 +170,31 @@ def export_onnx(module, path, output_names):
                       dynamic_axes=dynamic, opset_version=17, do_constant_folding=True)
 
 
+def write_parity_fixtures(path, svdd, ae, val_parts):
+    """A few 32x32 images (natural, flat, noise) and what PyTorch scores for them, upscaled x4 by nearest
+    (exact under the area resample). tests/unit/onnx-parity.test.ts runs the exported ONNX on the same
+    images and compares."""
+    import base64
+    generator = torch.Generator().manual_seed(7)
+    images = torch.cat([val_parts['cifar'][:3], val_parts['photo_crops'][:2], torch.full((1, 3, 32, 32), 0.5),
+                        torch.rand(1, 3, 32, 32, generator=generator)])
+    images_u8 = (images * 255).round().clamp(0, 255).to(torch.uint8)
+    images_128 = F.interpolate(images_u8.float() / 255, scale_factor=4, mode='nearest')
+    with torch.no_grad():
+        svdd_scores = svdd(images_128)
+        ae_scores, reconstruction, _ = ae(images_128)
+    fixtures = {
+        'note': 'uint8 NHWC 32x32 images (base64); input = nearest x4 upscale / 255; outputs from PyTorch',
+        'count': len(images), 'size': 32,
+        'pixels': base64.b64encode(images_u8.permute(0, 2, 3, 1).contiguous().numpy().tobytes()).decode(),
+        'svdd': svdd_scores.tolist(), 'autoencoder': ae_scores.tolist(),
+        'reconstructionFirstPixels': reconstruction[:, :, 0, :4].flatten(1).tolist(),
+    }
+    with open(path, 'w') as f:
+        json.dump(fixtures, f)
+        f.write('\n')
+
+
 def file_facts(path):
     with open(path, 'rb') as f:
         content = f.read()
@@ -167,6 +207,8 @@ def main():
     parser.add_argument('--limit', type=int, default=None, help='use only the first N CIFAR images (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the corrupted images')
     parser.add_argument('--ae-eta', type=float, default=1.0)
+    parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 2500)),
+                        help='steps of the small DCGAN whose samples are Deep SAD anomalies (0: corruptions only)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
     parser.add_argument('--seed', type=int, default=20261125)
     args = parser.parse_args()
@@ -181,16 +223,22 @@ def main():
     stats = networks.image_statistics(train)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
 
-    encoder, centre = train_svdd(train, args, generator)
-    autoencoder = train_autoencoder(train, args, generator)
+    gan_samples = None
+    if args.gan_steps > 0:
+        gan_samples = gan.train_gan(train, args.gan_steps, generator, samples_per_snapshot=2000, log=log)
+    encoder, centre = train_svdd(train, args, generator, gan_samples)
+    autoencoder = train_autoencoder(train, args, generator, gan_samples)
 
-    # Weigh the statistics like the learned embedding: each half of the SVDD distance on validation images.
+    # Each score is a learned part plus the statistics' deviation, both divided by their validation medians.
+    prior = networks.StatisticsPrior(stat_mean, stat_std)
     with torch.no_grad():
-        embed_val = ((evaluate_in_chunks(encoder, val) - centre) ** 2).sum(1)
-        stat_val = (((networks.image_statistics(val) - stat_mean) / stat_std) ** 2).sum(1)
-    stat_weight = float(embed_val.median() / stat_val.median())
-    svdd = networks.SvddScorer(encoder, centre, stat_mean, stat_std, stat_weight).eval()
-    ae = networks.AutoencoderScorer(autoencoder).eval()
+        embedding_val = ((evaluate_in_chunks(encoder, val) - centre) ** 2).sum(1)
+        error_val = ((evaluate_in_chunks(autoencoder, val) - val) ** 2).flatten(1).mean(1)
+        prior_val = prior(val)
+    scales = {'embedding': float(embedding_val.median()), 'reconstruction': float(error_val.median()),
+              'statistics': float(prior_val.median())}
+    svdd = networks.SvddScorer(encoder, centre, prior, scales['embedding'], scales['statistics']).eval()
+    ae = networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction'], scales['statistics']).eval()
 
     upscale = lambda images_32: F.interpolate(images_32, scale_factor=4, mode='nearest')
     with torch.no_grad():
@@ -207,6 +255,7 @@ def main():
     svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
     export_onnx(svdd, svdd_path, ['score'])
     export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map'])
+    write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, val_parts)
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
     manifest = {
         'name': 'ensemble-deepfake-detector',
@@ -231,7 +280,7 @@ def main():
                        'presets': presets,
                        'chosenOn': f'{len(val)} held-out natural training images (CIFAR-10/100, JPEG copies, photo crops)'},
         'training': {'epochs': args.epochs, 'seed': args.seed, 'seconds': round(time.time() - started),
-                     'trainImages': len(train), 'validationImages': len(val), 'statWeight': stat_weight,
+                     'trainImages': len(train), 'ganSteps': args.gan_steps, 'validationImages': len(val), 'scoreScales': scales, 'statistics': list(networks.STAT_NAMES),
                      'torch': torch.__version__},
         'metrics': None,
     }
@@ -240,7 +289,7 @@ def main():
         f.write('\n')
     log(f'exported {svdd_path} ({manifest["models"]["svdd"]["bytes"]} B), {ae_path} '
         f'({manifest["models"]["autoencoder"]["bytes"]} B); presets {presets}; {time.time() - started:.0f}s')
-    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'stat_weight': stat_weight},
+    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'scales': scales},
                os.path.join(os.path.dirname(__file__), 'last_run.pt'))
 
 

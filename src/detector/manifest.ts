@@ -34,6 +34,7 @@ export interface Calibration {
   method: 'logistic-of-log';
   center: number;
   scale: number;
+  fittedOn?: string;
 }
 
 export interface Preset {

@@ -4,7 +4,7 @@ import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
 
-/** Logistic curve on log(raw): the validation median maps to 0.5, its 99th percentile to 0.99. */
+/** Logistic curve on log(raw), fitted by training (validation 90th percentile -> 0.5, 99th -> 0.9). */
 export function calibrate(raw: number, calibration: Calibration): number {
   if (Number.isNaN(raw)) return Number.NaN;
   const logScore = Math.log(Math.max(raw, 1e-12));

@@ -2,7 +2,8 @@
  * `npm run models:eval`: scores the shipped ONNX files through the same TypeScript preprocessing and
  * scoring code the browser uses, prints a table, writes public/models/report.json and the manifest's
  * `metrics`. Options: --backend node|wasm (default node), --limit N (cap each set; CI smoke runs),
- * --no-write (print only).
+ * --models DIR, --report PATH (write the report there instead), --no-write (leave the manifest and the
+ * shipped report alone).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -190,8 +191,9 @@ async function main(): Promise<void> {
   await detector.dispose();
 
   printTable(report as unknown as PrintableReport);
+  const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
+  if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   if (write) {
-    await writeFile(path.join(modelsDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     const manifestPath = path.join(modelsDir, 'manifest.json');
     const stored = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
     stored.metrics = {
