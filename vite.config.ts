@@ -27,6 +27,8 @@ function selfHostedOrt(): Plugin {
         const name = request.url?.split('?')[0]?.match(/\/ort\/([^/]+)$/)?.[1];
         if (!name || !ORT_RUNTIME_FILES.includes(name)) return next();
         response.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        // The .mjs also starts the WASM threads' workers, which a cross-origin isolated page only runs with COEP.
+        for (const [header, value] of Object.entries(isolationHeaders)) response.setHeader(header, value);
         createReadStream(path.join(ortDist, name)).pipe(response);
       });
     },
@@ -47,7 +49,8 @@ export default defineConfig({
     alias: [{ find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') }],
   },
   plugins: [selfHostedOrt()],
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // Pre-bundle the worker's dependencies up front, so the dev server never reloads the page to add them.
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'idb-keyval'] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

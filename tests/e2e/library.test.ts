@@ -1,0 +1,118 @@
+/**
+ * The library API from another page (served by the Vite dev server, so this also checks `npm run dev`): every
+ * input type, batches with a bad input, thresholds and presets, dispose.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { createServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, launchChromium } from './harness';
+
+type Library = typeof import('../../src/detector/index');
+type Detector = import('../../src/detector/index').EnsembleDeepfakeDetector;
+declare global {
+  interface Window {
+    detectorLibrary: Library;
+    detector: Detector;
+  }
+}
+
+let server: ViteDevServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await createServer({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+  await server.listen();
+  const address = server.httpServer!.address() as { port: number };
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${address.port}/tests/e2e/pages/library.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120_000 });
+  await page.evaluate(async () => {
+    window.detector = await window.detectorLibrary.EnsembleDeepfakeDetector.fromPretrained({ baseUrl: '/models/', executionProvider: 'wasm' });
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const pngBase64 = (name: string) => readFileSync(path.join(FIXTURES, name)).toString('base64');
+
+describe('EnsembleDeepfakeDetector in a page', () => {
+  it('scores a Blob, an ImageBitmap, ImageData, an <img> and a URL alike', async () => {
+    const scores = await page.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const blob = new Blob([bytes], { type: 'image/png' });
+      const url = URL.createObjectURL(blob);
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const imageData = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      const img = new Image();
+      img.src = url;
+      const inputs = { blob, file: new File([blob], 'x.png'), bitmap, imageData, img, url };
+      const out: Record<string, number> = {};
+      for (const [name, input] of Object.entries(inputs)) out[name] = (await window.detector.predict(input)).score;
+      return out;
+    }, pngBase64('cifar10_test_0.png'));
+    const values = Object.values(scores);
+    expect(Object.keys(scores)).toHaveLength(6);
+    for (const value of values) expect(Math.abs(value - values[0]!)).toBeLessThan(1e-6);
+  });
+
+  it('returns the documented prediction shape, and a batch keeps going past a bad input', async () => {
+    const result = await page.evaluate(async ([real, fake]: string[]) => {
+      const blob = (base64: string) => new Blob([Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))]);
+      const outcomes = await window.detector.predictBatch([blob(real!), new Blob(['not an image']), blob(fake!), 42 as never]);
+      return outcomes.map((outcome) => (outcome.ok ? { ok: true, prediction: outcome.prediction } : { ok: false, error: outcome.error.message, name: outcome.error.name }));
+    }, [pngBase64('cifar10_test_0.png'), pngBase64('mnist_test_0.png')]);
+    expect(result.map((entry) => entry.ok)).toEqual([true, false, true, false]);
+    expect(result[1]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/not a readable image/) });
+    expect(result[3]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/unsupported input/) });
+    const prediction = result[0]!.prediction as unknown as Record<string, unknown>;
+    expect(Object.keys(prediction)).toEqual(expect.arrayContaining(['score', 'isFake', 'threshold', 'scores', 'agreement', 'executionProvider', 'timings']));
+    expect(prediction.executionProvider).toBe('wasm');
+    expect(Object.keys(prediction.timings as object)).toEqual(expect.arrayContaining(['decodeMs', 'preprocessMs', 'inferenceMs', 'totalMs']));
+  });
+
+  it('sets thresholds and presets from the manifest, re-judges without inference, and disposes', async () => {
+    const result = await page.evaluate(async (base64) => {
+      const detector = window.detector;
+      const blob = new Blob([Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))]);
+      const first = await detector.predict(blob);
+      const defaultThreshold = detector.threshold;
+      detector.setPreset('conservative');
+      const conservative = { threshold: detector.threshold, preset: detector.preset, expected: detector.manifest.thresholds.presets.conservative.threshold };
+      detector.setThreshold(0);
+      const atZero = detector.rejudge(first);
+      let rangeError = '';
+      try {
+        detector.setThreshold(2);
+      } catch (error) {
+        rangeError = (error as Error).name;
+      }
+      await detector.dispose();
+      let afterDispose = '';
+      try {
+        await detector.predict(blob);
+      } catch (error) {
+        afterDispose = (error as Error).message;
+      }
+      return { defaultThreshold, manifestDefault: detector.manifest.thresholds.default, conservative, atZero: atZero.isFake, firstThreshold: first.threshold, rangeError, afterDispose, cache: detector.cacheStatus };
+    }, pngBase64('cifar10_test_0.png'));
+    expect(result.defaultThreshold).toBe(result.manifestDefault);
+    expect(result.firstThreshold).toBe(result.manifestDefault);
+    expect(result.conservative.threshold).toBe(result.conservative.expected);
+    expect(result.conservative.preset).toBe('conservative');
+    expect(result.atZero).toBe(true);
+    expect(result.rangeError).toBe('RangeError');
+    expect(result.afterDispose).toMatch(/disposed/);
+    expect(result.cache.enabled).toBe(true);
+  });
+});
