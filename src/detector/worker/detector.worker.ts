@@ -35,6 +35,7 @@ const api: DetectorWorkerApi = {
       manifest,
       executionProvider: runtime.executionProvider,
       ...(runtime.fallbackReason ? { fallbackReason: runtime.fallbackReason } : {}),
+      ...(runtime.webgpuAdapter ? { webgpuAdapter: runtime.webgpuAdapter } : {}),
       wasmThreads: runtime.wasmThreads,
       crossOriginIsolated: self.crossOriginIsolated,
       cacheStatus,

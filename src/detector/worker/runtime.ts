@@ -37,14 +37,33 @@ function configureOrt(options: RuntimeOptions): number {
   return ort.env.wasm.numThreads ?? 1;
 }
 
-/** Why WebGPU cannot be used here, or null if an adapter is available. */
-async function webGpuUnavailable(): Promise<string | null> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  isFallbackAdapter: boolean;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+/** The WebGPU adapter's description, or why WebGPU cannot be used here. */
+async function findWebGpuAdapter(): Promise<{ adapter: AdapterInfo } | { unavailable: string }> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return { unavailable: 'this browser has no WebGPU (navigator.gpu is missing)' };
   try {
-    return (await gpu.requestAdapter()) ? null : 'navigator.gpu.requestAdapter() returned no adapter';
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { unavailable: 'navigator.gpu.requestAdapter() returned no adapter' };
+    return {
+      adapter: {
+        vendor: adapter.info?.vendor ?? '',
+        architecture: adapter.info?.architecture ?? '',
+        isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter),
+      },
+    };
   } catch (error) {
-    return `navigator.gpu.requestAdapter() failed: ${String(error)}`;
+    return { unavailable: `navigator.gpu.requestAdapter() failed: ${String(error)}` };
   }
 }
 
@@ -54,6 +73,7 @@ function describe(error: unknown): string {
 
 export class OrtRuntime {
   readonly wasmThreads: number;
+  #adapter: AdapterInfo | undefined;
   #sessions: Sessions;
   #provider: ExecutionProvider;
   #fallbackReason: string | undefined;
@@ -77,17 +97,23 @@ export class OrtRuntime {
     return this.#fallbackReason;
   }
 
+  /** The WebGPU adapter, while WebGPU runs. */
+  get webgpuAdapter(): AdapterInfo | undefined {
+    return this.#provider === 'webgpu' ? this.#adapter : undefined;
+  }
+
   static async create(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ runtime: OrtRuntime; sessionsMs: number; warmupMs: number }> {
     const wasmThreads = configureOrt(options);
     let fallbackReason: string | undefined;
     if (options.executionProvider !== 'wasm') {
-      const unavailable = await webGpuUnavailable();
-      if (unavailable === null) {
+      const found = await findWebGpuAdapter();
+      if ('adapter' in found) {
         try {
           const started = performance.now();
           const sessions = await createSessions(modelBytes, 'webgpu');
           const sessionsMs = performance.now() - started;
           const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'webgpu', wasmThreads);
+          runtime.#adapter = found.adapter;
           try {
             // The first WebGPU run compiles the shaders: do it now, not on the user's first image.
             const warmupMs = await runtime.#warmUp();
@@ -100,7 +126,7 @@ export class OrtRuntime {
           fallbackReason = `WebGPU failed, using WASM: ${describe(error)}`;
         }
       } else if (options.executionProvider === 'webgpu') {
-        fallbackReason = `WebGPU asked for but ${unavailable}; using WASM`;
+        fallbackReason = `WebGPU asked for but ${found.unavailable}; using WASM`;
       }
     }
     const started = performance.now();
