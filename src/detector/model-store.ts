@@ -63,6 +63,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export interface ModelStoreOptions {
   /** null: run without a cache. */
   storage: KeyValueStore | null;
+  /** Why there is no storage, for cacheStatus. */
+  noStorageReason?: string;
   fetch?: typeof fetch;
   sha256?: (bytes: Uint8Array) => Promise<string>;
 }
@@ -77,7 +79,7 @@ export class ModelStore {
     this.#storage = options.storage;
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
     this.#sha256 = options.sha256 ?? sha256Hex;
-    this.#status = options.storage ? { enabled: true } : { enabled: false, reason: 'IndexedDB is not available' };
+    this.#status = options.storage ? { enabled: true } : { enabled: false, reason: options.noStorageReason ?? 'IndexedDB is not available' };
   }
 
   get cacheStatus(): CacheStatus {
@@ -223,21 +225,23 @@ export class ModelStore {
   }
 }
 
-/** The browser's IndexedDB through idb-keyval, or null where there is none. */
-export async function openBrowserStorage(): Promise<KeyValueStore | null> {
-  if (typeof indexedDB === 'undefined') return null;
+/** The browser's IndexedDB through idb-keyval, or null and the reason where it cannot be used. */
+export async function openBrowserStorage(): Promise<{ storage: KeyValueStore | null; reason?: string }> {
+  if (typeof indexedDB === 'undefined') return { storage: null, reason: 'IndexedDB is not available' };
   const idb = await import('idb-keyval');
   try {
     const store = idb.createStore(KEY_PREFIX, 'files');
     // Opening is lazy; touch it once so a blocked database shows up here rather than mid-load.
     await idb.get('probe', store);
     return {
-      get: (key) => idb.get(key, store),
-      set: (key, value) => idb.set(key, value, store),
-      del: (key) => idb.del(key, store),
-      keys: () => idb.keys(store),
+      storage: {
+        get: (key) => idb.get(key, store),
+        set: (key, value) => idb.set(key, value, store),
+        del: (key) => idb.del(key, store),
+        keys: () => idb.keys(store),
+      },
     };
-  } catch {
-    return null;
+  } catch (error) {
+    return { storage: null, reason: `IndexedDB could not be opened: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

@@ -52,9 +52,12 @@ describe('the app on WASM, one browser profile', () => {
   let context: BrowserContext;
   let page: Page;
   let cards: Map<string, CardResult>;
+  /** Every URL the pages and workers of this profile asked for. */
+  const requested: string[] = [];
 
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.on('request', (request) => requested.push(request.url()));
     await countWorkerMessages(context);
     page = await context.newPage();
     await openApp(page, server.origin, '?ep=wasm');
@@ -72,6 +75,12 @@ describe('the app on WASM, one browser profile', () => {
       [manifest.models.autoencoder.file, manifest.models.svdd.file].map((file) => `/models/${file}`).sort(),
     );
     expect(server.requests.some((request) => request.startsWith('/ort/') && request.endsWith('.wasm'))).toBe(true);
+  });
+
+  it('loads everything from its own origin (no CDN)', () => {
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => !url.startsWith(`${server.origin}/`) && !/^(blob|data):/.test(url))).toEqual([]);
+    expect(requested.some((url) => url.includes('/ort/ort-wasm'))).toBe(true);
   });
 
   it('judges a CIFAR-10 test image real and an MNIST digit fake at the default threshold', async () => {

@@ -21,7 +21,8 @@ function message(error: unknown): string {
 const api: DetectorWorkerApi = {
   async init(options: WorkerInitOptions, onProgress) {
     if (state) throw new Error('the detector worker is already initialised');
-    const store = new ModelStore({ storage: options.cache ? await openBrowserStorage() : null });
+    const opened = options.cache ? await openBrowserStorage() : { storage: null, reason: 'turned off by the cache option' };
+    const store = new ModelStore({ storage: opened.storage, ...(opened.reason ? { noStorageReason: opened.reason } : {}) });
     let started = performance.now();
     const manifest = await store.loadManifest(new URL('manifest.json', options.modelsBaseUrl).href);
     const manifestMs = performance.now() - started;
@@ -30,7 +31,6 @@ const api: DetectorWorkerApi = {
     const modelsMs = performance.now() - started;
     const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
     state = { manifest, runtime };
-    const cacheStatus = options.cache ? store.cacheStatus : { enabled: false, reason: 'turned off by the cache option' };
     return {
       manifest,
       executionProvider: runtime.executionProvider,
@@ -38,7 +38,7 @@ const api: DetectorWorkerApi = {
       ...(runtime.webgpuAdapter ? { webgpuAdapter: runtime.webgpuAdapter } : {}),
       wasmThreads: runtime.wasmThreads,
       crossOriginIsolated: self.crossOriginIsolated,
-      cacheStatus,
+      cacheStatus: store.cacheStatus,
       modelSources: models.sources,
       timings: { manifestMs, modelsMs, sessionsMs, warmupMs },
     } satisfies RuntimeInfo;
