@@ -72,6 +72,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The real models: ONNX vs PyTorch parity, a smoke retrain, an evaluation subset.
+          name: 'models',
+          include: ['tests/models/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
