@@ -23,7 +23,7 @@ import data
 import gan
 import networks
 
-PRESET_FALSE_ALARM = {'sensitive': 0.05, 'balanced': 0.02, 'conservative': 0.005}
+PRESET_FALSE_ALARM = {'sensitive': 0.03, 'balanced': 0.01, 'conservative': 0.003}
 DEFAULT_PRESET = 'balanced'
 
 
@@ -203,7 +203,7 @@ def file_facts(path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 12)))
+    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 10)))
     parser.add_argument('--limit', type=int, default=None, help='use only the first N CIFAR images (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the corrupted images')
     parser.add_argument('--ae-eta', type=float, default=1.0)

@@ -24,7 +24,7 @@ describe('training pipeline smoke run', () => {
         expect(scores).toHaveLength(2);
         for (const value of scores) expect(Number.isFinite(value) && value >= 0).toBe(true);
       }
-      expect(models.manifest.thresholds.presets.balanced.falseAlarmRate).toBe(0.02);
+      expect(models.manifest.thresholds.presets.balanced.falseAlarmRate).toBe(0.01);
     } finally {
       await models.dispose();
     }
