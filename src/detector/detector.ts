@@ -3,6 +3,7 @@
  * verdicts are computed here from the manifest, so changing the threshold never re-runs a model.
  */
 import * as Comlink from 'comlink';
+import type { Explanation } from './explain';
 import type { ModelManifest, PresetName } from './manifest';
 import { PRESET_NAMES } from './manifest';
 import type { CacheStatus, ProgressCallback } from './model-store';
@@ -48,6 +49,16 @@ export interface Prediction extends Judgement {
   /** Decoded size of the image, after EXIF orientation. */
   width: number;
   height: number;
+  /** The autoencoder's reconstruction and error map, when asked for with `{ explain: true }`. */
+  explanation?: Explanation;
+}
+
+export interface PredictOptions {
+  /**
+   * Also return the autoencoder's reconstruction and per-pixel error map (extra outputs of the same graph).
+   * Off by default: it costs a copy of both outputs out of the runtime.
+   */
+  explain?: boolean;
 }
 
 export class DetectorInputError extends Error {
@@ -163,15 +174,15 @@ export class EnsembleDeepfakeDetector {
   }
 
   /** Scores one image. Throws DetectorInputError for an input that cannot be read. */
-  async predict(input: ImageInput): Promise<Prediction> {
-    const [outcome] = await this.predictBatch([input]);
+  async predict(input: ImageInput, options: PredictOptions = {}): Promise<Prediction> {
+    const [outcome] = await this.predictBatch([input], options);
     if (!outcome) throw new DetectorInputError('no result');
     if (!outcome.ok) throw outcome.error;
     return outcome.prediction;
   }
 
   /** Scores many images in batches; a bad input gives its own error and the others go on. */
-  async predictBatch(inputs: readonly ImageInput[]): Promise<BatchOutcome[]> {
+  async predictBatch(inputs: readonly ImageInput[], options: PredictOptions = {}): Promise<BatchOutcome[]> {
     const started = performance.now();
     const prepared = await Promise.all(
       inputs.map(async (input) => {
@@ -183,7 +194,7 @@ export class EnsembleDeepfakeDetector {
       }),
     );
     const sendable = prepared.filter((item): item is WorkerImageInput => !(item instanceof Error));
-    const result = sendable.length > 0 ? await this.#bridge.call((api) => api.score(sendable)) : null;
+    const result = sendable.length > 0 ? await this.#bridge.call((api) => api.score(sendable, { explain: options.explain ?? false })) : null;
     this.#executionProvider = result?.executionProvider ?? this.#executionProvider;
     this.#fallbackReason = result?.fallbackReason ?? this.#fallbackReason;
     const totalMs = performance.now() - started;
@@ -202,6 +213,7 @@ export class EnsembleDeepfakeDetector {
           width: outcome.width,
           height: outcome.height,
           timings: { decodeMs: outcome.decodeMs, preprocessMs: outcome.preprocessMs, inferenceMs: result?.inferenceMs ?? 0, batchSize, totalMs },
+          ...(outcome.explanation ? { explanation: outcome.explanation } : {}),
         },
       };
     });

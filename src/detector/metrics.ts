@@ -124,3 +124,53 @@ export function shareAtOrAbove(values: ArrayLike<number>, threshold: number): nu
   for (let i = 0; i < values.length; i++) if (values[i]! >= threshold) count++;
   return values.length ? count / values.length : Number.NaN;
 }
+
+/** AUROC of labelled scores (fake = positive). */
+export function aurocOf(items: readonly LabelledScore[]): number {
+  return auroc(
+    items.filter((item) => !item.isFake).map((item) => item.score),
+    items.filter((item) => item.isFake).map((item) => item.score),
+  );
+}
+
+/** Everything about one threshold on a labelled set: the confusion matrix and the rates derived from it. */
+export interface OperatingPoint extends ClassificationMetrics {
+  threshold: number;
+  confusion: Confusion;
+}
+
+export function operatingPoint(items: readonly LabelledScore[], threshold: number): OperatingPoint {
+  const confusion = confusionAt(items, threshold);
+  return { threshold, confusion, ...classificationMetrics(confusion) };
+}
+
+/**
+ * Share of items on which two scorers, each judged on its own score at the threshold, give the same verdict
+ * (the reference card's "model agreement").
+ */
+export function agreementRate(pairs: ReadonlyArray<readonly [number, number]>, threshold: number): number {
+  if (pairs.length === 0) return Number.NaN;
+  let agree = 0;
+  for (const [a, b] of pairs) if (a >= threshold === b >= threshold) agree++;
+  return agree / pairs.length;
+}
+
+export interface Histogram {
+  /** Bin edges, bins + 1 of them, from min to max. */
+  edges: number[];
+  counts: number[];
+}
+
+/** Equal-width bins over [min, max]; values outside are clamped into the end bins, NaN is skipped. */
+export function histogram(values: ArrayLike<number>, bins: number, min = 0, max = 1): Histogram {
+  if (!(bins >= 1) || !(max > min)) throw new RangeError('histogram needs bins >= 1 and max > min');
+  const counts = new Array<number>(bins).fill(0);
+  const width = (max - min) / bins;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) continue;
+    const bin = Math.min(bins - 1, Math.max(0, Math.floor((value - min) / width)));
+    counts[bin]!++;
+  }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts };
+}

@@ -1,4 +1,5 @@
 /** Types shared by the page-side bridge and the detector worker. No code that touches the DOM or ORT. */
+import type { Explanation } from './explain';
 import type { ModelKey, ModelManifest } from './manifest';
 import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
 import type { ModelScores } from './scoring';
@@ -40,7 +41,7 @@ export interface RuntimeInfo {
 }
 
 export type WorkerScoreItem =
-  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number }
+  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number; explanation?: Explanation }
   | { ok: false; error: string };
 
 export interface WorkerScoreResult {
@@ -51,8 +52,13 @@ export interface WorkerScoreResult {
   fallbackReason?: string;
 }
 
+export interface WorkerScoreOptions {
+  /** Also return each image's reconstruction and error map (off by default: the score-only path is cheaper). */
+  explain?: boolean;
+}
+
 export interface DetectorWorkerApi {
   init(options: WorkerInitOptions, onProgress?: (progress: DownloadProgress) => void): Promise<RuntimeInfo>;
-  score(inputs: WorkerImageInput[]): Promise<WorkerScoreResult>;
+  score(inputs: WorkerImageInput[], options?: WorkerScoreOptions): Promise<WorkerScoreResult>;
   dispose(): Promise<void>;
 }

@@ -13,9 +13,8 @@ import { MODEL_KEYS, PRESET_NAMES, inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
 import { imageToTensor } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
-import { modelsAgree } from '../detector/scoring';
 import type { LabelledScore } from '../detector/metrics';
-import { auroc, classificationMetrics, confusionAt, shareAtOrAbove } from '../detector/metrics';
+import { agreementRate, auroc, operatingPoint, shareAtOrAbove } from '../detector/metrics';
 import { cropImage, loadImageSet, loadPhotos, sampleIndices, seededRandom } from './datasets';
 import { createNodeDetector } from './node-detector';
 import type { NodeBackend } from './ort-node';
@@ -140,8 +139,8 @@ async function main(): Promise<void> {
 
   function seedProtocol(scorer: Exclude<Scorer, 'baseline'>, at: number) {
     const items: LabelledScore[] = scoreOf(seedSet, scorer).map((score, i) => ({ score, isFake: seedLabels[i]! }));
-    const metrics = classificationMetrics(confusionAt(items, at));
-    const agreement = seedSet.judgements.filter((j) => modelsAgree(j.scores, at)).length / seedSet.judgements.length;
+    const metrics = operatingPoint(items, at);
+    const agreement = agreementRate(seedSet.judgements.map((j) => [j.scores.svdd, j.scores.autoencoder] as const), at);
     return { accuracy: round(metrics.accuracy), precision: round(metrics.precision), recall: round(metrics.recall), f1: round(metrics.f1), agreement: round(agreement), threshold: at, images: items.length };
   }
   function aurocs(scorer: Scorer) {

@@ -5,7 +5,8 @@ import { inputSize } from '../manifest';
 import type { ModelManifest } from '../manifest';
 import { ModelStore, openBrowserStorage } from '../model-store';
 import { imageToTensor } from '../preprocess';
-import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreResult } from '../protocol';
+import { explanationFromOutputs } from '../explain';
+import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
 
@@ -44,7 +45,7 @@ const api: DetectorWorkerApi = {
     } satisfies RuntimeInfo;
   },
 
-  async score(inputs: WorkerImageInput[]): Promise<WorkerScoreResult> {
+  async score(inputs: WorkerImageInput[], options: WorkerScoreOptions = {}): Promise<WorkerScoreResult> {
     if (!state) throw new Error('the detector worker is not initialised');
     const { manifest, runtime } = state;
     const size = inputSize(manifest);
@@ -78,10 +79,15 @@ const api: DetectorWorkerApi = {
       }
       if (rows > 0) {
         const started = performance.now();
-        const raw = await runtime.run(batch, rows);
+        const raw = await runtime.run(batch, rows, { explain: options.explain ?? false });
         inferenceMs += performance.now() - started;
+        const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / rows)) : 0;
         for (const slot of slots) {
-          if ('row' in slot) slot.item.raw = { svdd: raw.svdd[slot.row]!, autoencoder: raw.autoencoder[slot.row]! };
+          if (!('row' in slot)) continue;
+          slot.item.raw = { svdd: raw.svdd[slot.row]!, autoencoder: raw.autoencoder[slot.row]! };
+          if (raw.reconstruction && raw.errorMap) {
+            slot.item.explanation = explanationFromOutputs(batch, size, raw.reconstruction, raw.errorMap, mapSize, slot.row);
+          }
         }
       }
       items.push(...slots.map((slot) => slot.item));

@@ -10,6 +10,14 @@ import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
 export interface RawBatchScores {
   svdd: Float32Array;
   autoencoder: Float32Array;
+  /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
+  reconstruction?: Float32Array;
+  errorMap?: Float32Array;
+}
+
+export interface RunOptions {
+  /** Also fetch the autoencoder's reconstruction and error map (same graph, extra outputs). */
+  explain?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -145,9 +153,9 @@ export class OrtRuntime {
   }
 
   /** Raw scores of both models for `count` images packed in `batch` ([count, 3, size, size]). */
-  async run(batch: Float32Array, count: number): Promise<RawBatchScores> {
+  async run(batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
     try {
-      return await this.#runOn(this.#sessions, batch, count);
+      return await this.#runOn(this.#sessions, batch, count, options);
     } catch (error) {
       if (this.#provider !== 'webgpu') throw error;
       // A lost device or an unsupported kernel at run time: move to WASM for good and retry once.
@@ -155,22 +163,38 @@ export class OrtRuntime {
       this.#sessions = await createSessions(this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
       this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
-      return this.#runOn(this.#sessions, batch, count);
+      return this.#runOn(this.#sessions, batch, count, options);
     }
   }
 
-  async #runOn(sessions: Sessions, batch: Float32Array, count: number): Promise<RawBatchScores> {
+  /** Whether the autoencoder graph names the outputs an explanation needs. */
+  get canExplain(): boolean {
+    const facts = this.#manifest.models.autoencoder;
+    return Boolean(facts.reconstructionOutput && facts.errorMapOutput);
+  }
+
+  async #runOn(sessions: Sessions, batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
     const size = inputSize(this.#manifest);
     const input = new ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
     const scores = {} as RawBatchScores;
     try {
       for (const key of MODEL_KEYS) {
         const facts = this.#manifest.models[key];
-        const outputs = await sessions[key].run({ [facts.inputName]: input }, [facts.scoreOutput]);
+        // The default path asks for the score only, so ORT never copies the larger outputs out.
+        const explain = options.explain && key === 'autoencoder' && this.canExplain;
+        const names = explain ? [facts.scoreOutput, facts.reconstructionOutput!, facts.errorMapOutput!] : [facts.scoreOutput];
+        const outputs = await sessions[key].run({ [facts.inputName]: input }, names);
         try {
           const score = outputs[facts.scoreOutput];
           if (!score) throw new Error(`${facts.file} gave no "${facts.scoreOutput}" output`);
           scores[key] = Float32Array.from(score.data as Float32Array);
+          if (explain) {
+            const reconstruction = outputs[facts.reconstructionOutput!];
+            const errorMap = outputs[facts.errorMapOutput!];
+            if (!reconstruction || !errorMap) throw new Error(`${facts.file} gave no reconstruction / error map outputs`);
+            scores.reconstruction = Float32Array.from(reconstruction.data as Float32Array);
+            scores.errorMap = Float32Array.from(errorMap.data as Float32Array);
+          }
         } finally {
           for (const tensor of Object.values(outputs)) tensor.dispose();
         }

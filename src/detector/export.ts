@@ -1,0 +1,71 @@
+/**
+ * Result rows as CSV and JSON, shared by the page's batch export and the Node CLI so both files read the same.
+ * Pure functions; numbers are written at full precision.
+ */
+import type { ModelScores } from './scoring';
+
+export type ResultRow =
+  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; threshold: number; modelVersion: string }
+  | { file: string; ok: false; error: string; threshold: number; modelVersion: string };
+
+export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'threshold', 'modelVersion', 'error'] as const;
+
+/** RFC 4180 quoting: fields with a comma, quote, or line break are quoted, inner quotes doubled. */
+export function csvField(value: string | number | boolean): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function verdictOf(row: ResultRow): 'fake' | 'real' | 'error' {
+  return row.ok ? (row.isFake ? 'fake' : 'real') : 'error';
+}
+
+export function toCsv(rows: Iterable<ResultRow>): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) {
+    const cells = row.ok
+      ? [row.file, row.score, row.scores.svdd, row.scores.autoencoder, verdictOf(row), row.threshold, row.modelVersion, '']
+      : [row.file, '', '', '', 'error', row.threshold, row.modelVersion, row.error];
+    lines.push(cells.map(csvField).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Splits CSV text (as written by toCsv) back into records of strings; for tests and round trips. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += char;
+  }
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  const [header, ...body] = records;
+  if (!header) return [];
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+/** The JSON record of one row: the CLI's `{ file, score, isFake, scores }` plus the threshold and model version. */
+export function toJsonRecord(row: ResultRow): Record<string, unknown> {
+  return row.ok
+    ? { file: row.file, score: row.score, isFake: row.isFake, scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder }, threshold: row.threshold, modelVersion: row.modelVersion }
+    : { file: row.file, error: row.error, threshold: row.threshold, modelVersion: row.modelVersion };
+}

@@ -1,0 +1,240 @@
+/**
+ * `deepfake-detector score <files or folders> [--json | --csv] [--threshold T | --preset NAME] [--backend node|wasm]`
+ *
+ * Scores image files with the shipped models through the same library code as the page (sharp decoding, the
+ * shared preprocessing and scoring). Results go to stdout (a table, one JSON array, or CSV); progress and
+ * warnings to stderr. A file that cannot be read gets an error entry and the run goes on. Exit status: 0 when
+ * at least one image was scored, 1 when none could be, 2 for a usage error.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { PresetName } from '../detector/manifest';
+import { PRESET_NAMES } from '../detector/manifest';
+import type { ResultRow } from '../detector/export';
+import { toCsv } from '../detector/export';
+import { presetThreshold, validateThreshold } from '../detector/scoring';
+import type { FileOutcome } from './node-detector';
+import { createNodeDetector } from './node-detector';
+import type { NodeBackend } from './ort-node';
+import { DEFAULT_MODELS_DIR, readManifest } from './ort-node';
+
+/** Extensions picked up when walking a folder; files named on the command line are always tried. */
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif', '.tif', '.tiff', '.bmp']);
+
+const USAGE = `Usage: deepfake-detector score <files or folders...> [options]
+
+Scores images with the ensemble (Deep SVDD + autoencoder). Folders are searched recursively for
+${[...IMAGE_EXTENSIONS].join(' ')} files.
+
+Options:
+  --json              print one JSON array: { file, score, isFake, scores: { svdd, autoencoder } } per image,
+                      { file, error } for a file that could not be read
+  --csv               print CSV: ${'file,score,svdd,autoencoder,verdict,threshold,modelVersion,error'}
+  --threshold T       flag images whose ensemble score is >= T (0..1); default: the manifest's default
+  --preset NAME       use a preset threshold: ${PRESET_NAMES.join(' | ')}
+  --backend B         node (onnxruntime-node, default) | wasm (onnxruntime-web)
+  --models DIR        folder with manifest.json and the .onnx files (default: public/models)
+  --batch N           images per inference run (default 32)
+  -q, --quiet         no progress on stderr
+  -h, --help          this text
+
+Exit status: 0 when at least one image was scored, 1 when none could be, 2 for a usage error.`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliOptions {
+  inputs: string[];
+  format: 'table' | 'json' | 'csv';
+  threshold?: number;
+  preset?: PresetName;
+  backend: NodeBackend;
+  modelsDir: string;
+  batchSize: number;
+  quiet: boolean;
+  help: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, quiet: false, help: false };
+  const args = [...argv];
+  if (args[0] === '-h' || args[0] === '--help' || args.length === 0) return { ...options, help: true };
+  const command = args.shift();
+  if (command !== 'score') throw new UsageError(`unknown command "${command}" (the command is "score")`);
+  const value = (flag: string) => {
+    const next = args.shift();
+    if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return next;
+  };
+  let formatFlag: string | undefined;
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === '--') {
+      options.inputs.push(...args.splice(0));
+    } else if (arg === '--json' || arg === '--csv') {
+      if (formatFlag && formatFlag !== arg) throw new UsageError(`give either --json or --csv, not both`);
+      formatFlag = arg;
+      options.format = arg === '--json' ? 'json' : 'csv';
+    } else if (arg === '--threshold') {
+      const text = value(arg);
+      const threshold = Number(text);
+      if (text.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+        throw new UsageError(`--threshold must be a number in [0, 1], got "${text}"`);
+      }
+      options.threshold = threshold;
+    } else if (arg === '--preset') {
+      const name = value(arg);
+      if (!PRESET_NAMES.includes(name as PresetName)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${name}"`);
+      options.preset = name as PresetName;
+    } else if (arg === '--backend') {
+      const backend = value(arg);
+      if (backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend must be node or wasm, got "${backend}"`);
+      options.backend = backend;
+    } else if (arg === '--models') {
+      options.modelsDir = path.resolve(value(arg));
+    } else if (arg === '--batch') {
+      const size = Number(value(arg));
+      if (!Number.isInteger(size) || size < 1) throw new UsageError('--batch must be a positive integer');
+      options.batchSize = size;
+    } else if (arg === '-q' || arg === '--quiet') {
+      options.quiet = true;
+    } else if (arg === '-h' || arg === '--help') {
+      options.help = true;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      options.inputs.push(arg);
+    }
+  }
+  if (options.threshold !== undefined && options.preset) throw new UsageError('give either --threshold or --preset, not both');
+  if (!options.help && options.inputs.length === 0) throw new UsageError('no files or folders given');
+  return options;
+}
+
+/**
+ * Files to score, in a stable order: named files as given (even with an unknown extension, so the user hears
+ * why they fail), folders walked recursively for image extensions (hidden entries skipped, names sorted).
+ * Inputs that do not exist become error entries.
+ */
+export async function collectFiles(inputs: readonly string[]): Promise<{ files: string[]; missing: Array<{ file: string; error: string }>; skipped: number }> {
+  const files: string[] = [];
+  const missing: Array<{ file: string; error: string }> = [];
+  let skipped = 0;
+  async function walk(folder: string): Promise<void> {
+    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
+      else skipped++;
+    }
+  }
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch {
+      missing.push({ file: input, error: 'no such file or folder' });
+      continue;
+    }
+    if (info.isDirectory()) await walk(input);
+    else files.push(input);
+  }
+  return { files, missing, skipped };
+}
+
+function formatTable(rows: ResultRow[]): string {
+  const width = Math.min(60, Math.max(4, ...rows.map((row) => row.file.length)));
+  const lines = [`${'file'.padEnd(width)}  ensemble      svdd  autoenc.  verdict`];
+  for (const row of rows) {
+    const name = row.file.length > width ? `…${row.file.slice(-(width - 1))}` : row.file.padEnd(width);
+    lines.push(
+      row.ok
+        ? `${name}  ${row.score.toFixed(4).padStart(8)}  ${row.scores.svdd.toFixed(4).padStart(8)}  ${row.scores.autoencoder.toFixed(4).padStart(8)}  ${row.isFake ? 'likely fake' : 'likely real'}`
+        : `${name}  error: ${row.error}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI and returns its exit status. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`deepfake-detector: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const log = (text: string) => {
+    if (!options.quiet) io.stderr(text);
+  };
+
+  const manifest = await readManifest(options.modelsDir);
+  const threshold = options.preset ? presetThreshold(manifest, options.preset) : validateThreshold(options.threshold ?? manifest.thresholds.default);
+  const { files, missing, skipped } = await collectFiles(options.inputs);
+  if (skipped > 0) log(`skipped ${skipped} file${skipped === 1 ? '' : 's'} in folders without an image extension\n`);
+
+  const outcomes: FileOutcome[] = missing.map(({ file, error }) => ({ file, ok: false, error }));
+  if (files.length > 0) {
+    log(`scoring ${files.length} file${files.length === 1 ? '' : 's'} with models ${manifest.version} (${options.backend}), threshold ${threshold}\n`);
+    const detector = await createNodeDetector({ modelsDir: options.modelsDir, backend: options.backend, threshold });
+    const started = performance.now();
+    try {
+      outcomes.push(
+        ...(await detector.scoreFiles(files, {
+          batchSize: options.batchSize,
+          onProgress: (done, total, outcome) => {
+            if (!outcome.ok) log(`${outcome.file}: ${outcome.error}\n`);
+            if (done === total || done % options.batchSize === 0) {
+              const rate = done / ((performance.now() - started) / 1000);
+              log(`${done}/${total} (${rate.toFixed(1)} images/s)\n`);
+            }
+          },
+        })),
+      );
+    } finally {
+      await detector.dispose();
+    }
+  }
+
+  const rows: ResultRow[] = outcomes.map((outcome) =>
+    outcome.ok
+      ? { file: outcome.file, ok: true, score: outcome.judgement.score, isFake: outcome.judgement.isFake, scores: outcome.judgement.scores, threshold, modelVersion: manifest.version }
+      : { file: outcome.file, ok: false, error: outcome.error, threshold, modelVersion: manifest.version },
+  );
+  if (options.format === 'json') {
+    const records = rows.map((row) =>
+      row.ok ? { file: row.file, score: row.score, isFake: row.isFake, scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder } } : { file: row.file, error: row.error },
+    );
+    io.stdout(`${JSON.stringify(records, null, 2)}\n`);
+  } else if (options.format === 'csv') {
+    io.stdout(toCsv(rows));
+  } else {
+    io.stdout(formatTable(rows));
+  }
+  const scored = rows.filter((row) => row.ok).length;
+  const flagged = rows.filter((row) => row.ok && row.isFake).length;
+  log(`${scored} scored, ${flagged} flagged, ${rows.length - scored} could not be read\n`);
+  return scored > 0 ? 0 : 1;
+}
+
+const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));

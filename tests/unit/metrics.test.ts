@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelledScore } from '../../src/detector/metrics';
+import {
+  agreementRate, auroc, aurocOf, classificationMetrics, confusionAt, histogram, operatingPoint, quantile, rocCurve, shareAtOrAbove, suggestThreshold,
+} from '../../src/detector/metrics';
+
+const items = (real: number[], fake: number[]): LabelledScore[] => [
+  ...real.map((score) => ({ score, isFake: false })),
+  ...fake.map((score) => ({ score, isFake: true })),
+];
+
+/** AUROC by counting every (real, fake) pair: the definition the rank-sum formula must match. */
+function pairwiseAuroc(real: number[], fake: number[]): number {
+  let wins = 0;
+  for (const r of real) for (const f of fake) wins += f > r ? 1 : f === r ? 0.5 : 0;
+  return wins / (real.length * fake.length);
+}
+
+/** Trapezoid area under the ROC points. */
+function rocArea(points: { falsePositiveRate: number; truePositiveRate: number }[]): number {
+  let area = 0;
+  for (let i = 1; i < points.length; i++) {
+    area += (points[i]!.falsePositiveRate - points[i - 1]!.falsePositiveRate) * (points[i]!.truePositiveRate + points[i - 1]!.truePositiveRate) / 2;
+  }
+  return area;
+}
+
+describe('auroc', () => {
+  it('is 1 for perfect separation, 0 for inverted, 0.5 for all ties, NaN without one class', () => {
+    expect(auroc([0.1, 0.2], [0.8, 0.9])).toBe(1);
+    expect(auroc([0.8, 0.9], [0.1, 0.2])).toBe(0);
+    expect(auroc([0.5, 0.5], [0.5, 0.5, 0.5])).toBe(0.5);
+    expect(auroc([], [0.3])).toBeNaN();
+  });
+
+  it('equals the pairwise count and the trapezoid area under rocCurve, with ties', () => {
+    const real = [0.1, 0.4, 0.4, 0.35, 0.8, 0.2, 0.6];
+    const fake = [0.4, 0.9, 0.7, 0.35, 0.95];
+    const expected = pairwiseAuroc(real, fake);
+    expect(auroc(real, fake)).toBeCloseTo(expected, 12);
+    expect(aurocOf(items(real, fake))).toBeCloseTo(expected, 12);
+    expect(rocArea(rocCurve(items(real, fake)))).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('rocCurve', () => {
+  it('runs from (0,0) to (1,1), one point per distinct score, monotone', () => {
+    const points = rocCurve(items([0.1, 0.3, 0.3], [0.3, 0.9]));
+    expect(points[0]).toMatchObject({ falsePositiveRate: 0, truePositiveRate: 0 });
+    expect(points.at(-1)).toMatchObject({ falsePositiveRate: 1, truePositiveRate: 1 });
+    expect(points.map((p) => p.threshold)).toEqual([Number.POSITIVE_INFINITY, 0.9, 0.3, 0.1]);
+    for (let i = 1; i < points.length; i++) {
+      expect(points[i]!.falsePositiveRate).toBeGreaterThanOrEqual(points[i - 1]!.falsePositiveRate);
+      expect(points[i]!.truePositiveRate).toBeGreaterThanOrEqual(points[i - 1]!.truePositiveRate);
+    }
+  });
+});
+
+describe('confusion and rates', () => {
+  const set = items([0.1, 0.6, 0.2, 0.3], [0.7, 0.5, 0.2]);
+
+  it('flags at score >= threshold', () => {
+    expect(confusionAt(set, 0.5)).toEqual({ truePositive: 2, falsePositive: 1, trueNegative: 3, falseNegative: 1 });
+    expect(confusionAt(set, 0.2)).toEqual({ truePositive: 3, falsePositive: 3, trueNegative: 1, falseNegative: 0 });
+  });
+
+  it('derives accuracy, precision, recall, F1 and false-positive rate; empty denominators give 0', () => {
+    const point = operatingPoint(set, 0.5);
+    expect(point.threshold).toBe(0.5);
+    expect(point.accuracy).toBeCloseTo(5 / 7, 12);
+    expect(point.precision).toBeCloseTo(2 / 3, 12);
+    expect(point.recall).toBeCloseTo(2 / 3, 12);
+    expect(point.f1).toBeCloseTo(2 / 3, 12);
+    expect(point.falsePositiveRate).toBeCloseTo(1 / 4, 12);
+    expect(classificationMetrics({ truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 })).toEqual({
+      accuracy: 0, precision: 0, recall: 0, f1: 0, falsePositiveRate: 0,
+    });
+  });
+});
+
+describe('suggestThreshold', () => {
+  it('finds the separating threshold when one exists', () => {
+    const set = items([0.1, 0.2, 0.3], [0.6, 0.7]);
+    expect(suggestThreshold(set, 'f1')).toEqual({ threshold: 0.6, value: 1 });
+    expect(suggestThreshold(set, 'youden')).toEqual({ threshold: 0.6, value: 1 });
+  });
+
+  it('maximises its criterion over every observed score', () => {
+    const set = items([0.1, 0.45, 0.2, 0.55, 0.3], [0.4, 0.5, 0.9, 0.35]);
+    for (const criterion of ['f1', 'youden'] as const) {
+      const best = suggestThreshold(set, criterion);
+      for (const { score } of set) {
+        const point = operatingPoint(set, score);
+        const value = criterion === 'f1' ? point.f1 : point.recall - point.falsePositiveRate;
+        expect(value).toBeLessThanOrEqual(best.value + 1e-12);
+      }
+    }
+  });
+});
+
+describe('agreementRate', () => {
+  it('counts pairs judged the same way on each side of the threshold', () => {
+    expect(agreementRate([[0.9, 0.95], [0.1, 0.2], [0.9, 0.1], [0.5, 0.49]], 0.5)).toBe(0.5);
+    expect(agreementRate([], 0.5)).toBeNaN();
+  });
+});
+
+describe('histogram', () => {
+  it('bins [min, max] equally, clamps the ends, skips NaN', () => {
+    const { edges, counts } = histogram([0, 0.05, 0.1, 0.5, 0.99, 1, 1.2, -0.1, Number.NaN], 10);
+    expect(edges).toHaveLength(11);
+    expect(edges[0]).toBe(0);
+    expect(edges[10]).toBeCloseTo(1, 12);
+    expect(counts).toEqual([3, 1, 0, 0, 0, 1, 0, 0, 0, 3]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(() => histogram([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe('quantile and shareAtOrAbove', () => {
+  it('interpolates linearly and counts at-or-above', () => {
+    expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
+    expect(quantile([], 0.5)).toBeNaN();
+    expect(shareAtOrAbove([0.1, 0.5, 0.9, 0.5], 0.5)).toBe(0.75);
+  });
+});
