@@ -3,6 +3,8 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { headersFor, readHeaderRules } from './src/deploy/headers';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const ortDist = path.join(root, 'node_modules/onnxruntime-web/dist');
@@ -40,6 +42,74 @@ function selfHostedOrt(): Plugin {
   };
 }
 
+/** Sends the headers of public/_headers from the dev and preview servers, as a static host would. */
+function deployHeaders(): Plugin {
+  const apply = (request: { url?: string | undefined }, response: { setHeader(name: string, value: string): unknown }) => {
+    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    for (const [name, value] of Object.entries(headersFor(readHeaderRules(path.join(root, 'public/_headers')), pathname))) {
+      response.setHeader(name, value);
+    }
+  };
+  return {
+    name: 'deploy-headers',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => (apply(request, response), next()));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((request, response, next) => (apply(request, response), next()));
+    },
+  };
+}
+
+/**
+ * Names the service worker's caches: a deploy with a new version precaches into new caches and deletes the old
+ * ones once the user accepts the reload. Within one version, Workbox still updates changed files by revision.
+ */
+const appVersion = process.env.APP_VERSION ?? (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The page's offline copy: app shell, JS, CSS, icons, web manifest and the ORT files the worker loads. */
+function offlineApp() {
+  return VitePWA({
+    registerType: 'prompt',
+    // src/app/offline.ts registers it, and only the app page does: the widget runs in other sites' frames.
+    injectRegister: false,
+    filename: 'sw.js',
+    manifestFilename: 'manifest.webmanifest',
+    // The glob below already has the icons; the plugin adds manifest.webmanifest itself.
+    includeAssets: [],
+    includeManifestIcons: false,
+    manifest: {
+      id: './',
+      name: 'Deepfake detector',
+      short_name: 'Deepfake check',
+      description: 'Checks images for signs of generation or manipulation, entirely on this device.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#f6f7f9',
+      theme_color: '#2f5bd3',
+      icons: [
+        { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+      ],
+    },
+    workbox: {
+      cacheId: `deepfake-detector-${appVersion}`,
+      cleanupOutdatedCaches: true,
+      // The models are not here: the detector keeps them in IndexedDB, checked by sha256, per manifest version.
+      globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/*.{mjs,wasm}'],
+      globIgnores: ['models/**'],
+      // ort-wasm-simd-threaded.jsep.wasm is about 28 MB, over Workbox's 2 MiB default.
+      maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+      // embed.html?origins=… and /?ep=wasm are the same precached files.
+      ignoreURLParametersMatching: [/.*/],
+      navigateFallback: 'index.html',
+    },
+  });
+}
+
 export default defineConfig({
   // Relative URLs, so dist/ can be served from any folder.
   base: './',
@@ -48,7 +118,8 @@ export default defineConfig({
     // "bundle" build, whose threads re-import the bundling chunk itself.
     alias: [{ find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') }],
   },
-  plugins: [selfHostedOrt()],
+  plugins: [selfHostedOrt(), deployHeaders(), offlineApp()],
+  define: { __APP_VERSION__: JSON.stringify(appVersion) },
   // Pre-bundle the worker's dependencies up front, so the dev server never reloads the page to add them.
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'idb-keyval'] },
   server: { headers: isolationHeaders },
@@ -58,7 +129,7 @@ export default defineConfig({
     target: 'es2022',
     rollupOptions: {
       // One entry per page; embed.html joins here.
-      input: { index: path.join(root, 'index.html') },
+      input: { index: path.join(root, 'index.html'), embed: path.join(root, 'embed.html') },
     },
   },
   test: {

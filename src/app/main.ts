@@ -2,11 +2,10 @@
 import './styles.css';
 import type { DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
 import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, rejudge } from '../detector';
-import type { Card } from './cards';
-import { createCard, disposeCard, showError, showPrediction, showWorking, verdictText } from './cards';
-
-/** Files per worker call: results appear in steps while a big drop is being checked. */
-const CHUNK = 8;
+import { BatchResults } from './batch';
+import { Evaluation } from './evaluation';
+import { filesFromDrop, filesFromInput } from './files';
+import { setUpOffline } from './offline';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -21,6 +20,8 @@ const ui = {
   dropZone: $('drop-zone'),
   chooseFiles: $<HTMLButtonElement>('choose-files'),
   fileInput: $<HTMLInputElement>('file-input'),
+  chooseFolder: $<HTMLButtonElement>('choose-folder'),
+  folderInput: $<HTMLInputElement>('folder-input'),
   presets: $('presets'),
   threshold: $<HTMLInputElement>('threshold'),
   thresholdValue: $<HTMLOutputElement>('threshold-value'),
@@ -31,10 +32,7 @@ const ui = {
   announcer: $('announcer'),
 };
 
-const cards: Card[] = [];
-const pending: Array<{ card: Card; file: File }> = [];
 let detector: EnsembleDeepfakeDetector | null = null;
-let draining = false;
 
 function announce(text: string): void {
   // Clearing first makes screen readers repeat an identical message.
@@ -116,7 +114,8 @@ async function start(): Promise<void> {
   setUpThreshold(detector);
   document.body.dataset.ready = 'true';
   announce(`Models ready on ${engineLabel(detector)}.`);
-  void drain();
+  void batch.drain();
+  void evaluation.drain();
 }
 
 // ---- threshold -----------------------------------------------------------------------------------------------
@@ -167,9 +166,8 @@ function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): v
   ui.thresholdValue.textContent = threshold.toFixed(4);
   const active = detector.preset;
   for (const [name, button] of presetButtons) button.setAttribute('aria-pressed', String(name === active));
-  for (const card of cards) {
-    if (card.prediction) showPrediction(card, rejudge(card.prediction, threshold));
-  }
+  batch.rejudge(threshold);
+  evaluation.render();
   updateSummary();
   if (!options.quiet) {
     // Dragging the slider fires many events; announce the settled state only.
@@ -179,72 +177,54 @@ function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): v
 }
 
 function updateSummary(): void {
-  const judged = cards.filter((card) => card.prediction);
-  const flagged = judged.filter((card) => card.prediction!.isFake).length;
+  const judged = batch.finished.filter((result) => result.prediction);
+  const flagged = judged.filter((result) => result.prediction!.isFake).length;
   ui.summary.textContent = judged.length === 0 ? '' : `${flagged} of ${judged.length} image${judged.length === 1 ? '' : 's'} flagged as likely fake.`;
-  ui.empty.hidden = cards.length > 0;
-  ui.clear.hidden = cards.length === 0;
 }
 
 // ---- files ---------------------------------------------------------------------------------------------------
 
-function addFiles(files: Iterable<File>): void {
-  const added: Card[] = [];
-  for (const file of files) {
-    const card = createCard(file);
-    cards.push(card);
-    added.push(card);
-    ui.results.append(card.element);
-    pending.push({ card, file });
-  }
-  if (added.length === 0) return;
+const batch = new BatchResults(
+  {
+    cards: ui.results,
+    empty: ui.empty,
+    clear: ui.clear,
+    cardNote: $('card-note'),
+    progressPanel: $('batch-progress-panel'),
+    progress: $<HTMLProgressElement>('batch-progress'),
+    progressText: $('batch-progress-text'),
+    cancel: $<HTMLButtonElement>('batch-cancel'),
+    tableSection: $('results-table-section'),
+    table: $<HTMLTableElement>('results-table'),
+    sort: $<HTMLSelectElement>('table-sort'),
+    flaggedOnly: $<HTMLInputElement>('table-flagged-only'),
+    pagePrevious: $<HTMLButtonElement>('table-previous'),
+    pageNext: $<HTMLButtonElement>('table-next'),
+    pageText: $('table-page'),
+    exportCsv: $<HTMLButtonElement>('export-csv'),
+    exportJson: $<HTMLButtonElement>('export-json'),
+    explainPanel: $('explain-panel'),
+    explainTitle: $('explain-title'),
+    explainContent: $('explain-content'),
+    explainClose: $<HTMLButtonElement>('explain-close'),
+  },
+  { detector: () => detector, announce, changed: updateSummary },
+);
+
+const evaluation = new Evaluation({ detector: () => detector, announce, applyThreshold: (threshold) => applyThreshold(threshold) });
+
+function addFiles(files: readonly File[]): void {
+  const added = batch.add(files);
+  if (added === 0) return;
   updateSummary();
-  announce(`${added.length} image${added.length === 1 ? '' : 's'} added${detector ? ', checking' : ', waiting for the models'}.`);
-  void drain();
+  announce(`${added} image${added === 1 ? '' : 's'} added${detector ? ', checking' : ', waiting for the models'}.`);
 }
 
-async function drain(): Promise<void> {
-  if (draining || !detector) return;
-  draining = true;
-  try {
-    while (pending.length > 0) {
-      const chunk = pending.splice(0, CHUNK);
-      chunk.forEach(({ card }) => showWorking(card));
-      let outcomes;
-      try {
-        outcomes = await detector.predictBatch(chunk.map(({ file }) => file));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        chunk.forEach(({ card }) => showError(card, message));
-        continue;
-      }
-      const messages: string[] = [];
-      outcomes.forEach((outcome, i) => {
-        const { card } = chunk[i]!;
-        if (!card.element.isConnected) return;
-        if (outcome.ok) {
-          showPrediction(card, outcome.prediction);
-          messages.push(`${card.name}: ${verdictText(outcome.prediction)}, score ${outcome.prediction.score.toFixed(2)}`);
-        } else {
-          showError(card, outcome.error.message);
-          messages.push(`${card.name}: could not be checked`);
-        }
-      });
-      // The engine may have changed (WebGPU failed mid-run and fell back to WASM).
-      showRuntime(detector);
-      updateSummary();
-      announce(messages.join('. '));
-    }
-  } finally {
-    draining = false;
-  }
-}
-
-function imageFiles(list: FileList | DataTransferItemList | null | undefined): File[] {
+function imageFiles(list: DataTransferItemList | null | undefined): File[] {
   if (!list) return [];
   const files: File[] = [];
-  for (const entry of Array.from(list as ArrayLike<File | DataTransferItem>)) {
-    const file = entry instanceof File ? entry : entry.kind === 'file' ? entry.getAsFile() : null;
+  for (const entry of Array.from(list)) {
+    const file = entry.kind === 'file' ? entry.getAsFile() : null;
     // Non-image files are still accepted so the user sees why they were refused.
     if (file) files.push(file);
   }
@@ -253,8 +233,13 @@ function imageFiles(list: FileList | DataTransferItemList | null | undefined): F
 
 ui.chooseFiles.addEventListener('click', () => ui.fileInput.click());
 ui.fileInput.addEventListener('change', () => {
-  addFiles(imageFiles(ui.fileInput.files));
+  addFiles(filesFromInput(ui.fileInput));
   ui.fileInput.value = '';
+});
+ui.chooseFolder.addEventListener('click', () => ui.folderInput.click());
+ui.folderInput.addEventListener('change', () => {
+  addFiles(filesFromInput(ui.folderInput));
+  ui.folderInput.value = '';
 });
 
 let dragDepth = 0;
@@ -277,7 +262,7 @@ document.addEventListener('drop', (event) => {
   event.preventDefault();
   dragDepth = 0;
   ui.dropZone.classList.remove('dragging');
-  addFiles(imageFiles(event.dataTransfer?.files));
+  void filesFromDrop(event.dataTransfer).then(addFiles);
 });
 document.addEventListener('paste', (event) => {
   const files = imageFiles(event.clipboardData?.items);
@@ -288,11 +273,11 @@ document.addEventListener('paste', (event) => {
 });
 
 ui.clear.addEventListener('click', () => {
-  pending.length = 0;
-  for (const card of cards.splice(0)) disposeCard(card);
+  batch.clear();
   updateSummary();
   announce('All results cleared.');
   ui.chooseFiles.focus();
 });
 
 void start();
+setUpOffline();

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { headersFor, readHeaderRules } from '../../src/deploy/headers';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -23,24 +24,30 @@ const TYPES: Record<string, string> = {
   '.onnx': 'application/octet-stream',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json',
 };
 
 export interface StaticServer {
   origin: string;
   /** Paths of every request served, in order. */
   requests: string[];
+  /** Serves another build from now on, at the same origin: a new deploy. */
+  setRoot(root: string): void;
   close(): Promise<void>;
 }
 
-export async function serveDist(root = DIST): Promise<StaticServer> {
+/** Serves a build with the headers of its _headers file (public/_headers), as a static host would. */
+export async function serveDist(initialRoot = DIST): Promise<StaticServer> {
+  let root = initialRoot;
   if (!existsSync(path.join(root, 'index.html'))) throw new Error(`${root} has no index.html: run npm run build first`);
   const requests: string[] = [];
   const server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(pathname);
     const file = path.join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    const rules = existsSync(path.join(root, '_headers')) ? readHeaderRules(path.join(root, '_headers')) : [];
+    for (const [name, value] of Object.entries(headersFor(rules, pathname))) response.setHeader(name, value);
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end('not found');
       return;
@@ -54,6 +61,9 @@ export async function serveDist(root = DIST): Promise<StaticServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    setRoot: (next) => {
+      root = next;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
