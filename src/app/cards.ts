@@ -1,11 +1,16 @@
 /** One result card per image: thumbnail, ensemble score against the threshold, both model scores, verdict. */
 import type { Prediction } from '../detector';
+import { headerSize } from '../detector/worker/decode';
+
+/** Longest side of a card's thumbnail, in pixels: a small bitmap, never the whole picture. */
+const THUMBNAIL_SIDE = 96;
 
 export interface Card {
   element: HTMLLIElement;
   name: string;
   prediction: Prediction | null;
-  thumbnailUrl: string | null;
+  /** Set while the thumbnail is being drawn; false once the card is gone. */
+  alive: boolean;
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -18,25 +23,48 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
-export function createCard(file: File): Card {
+/** Draws a small thumbnail: the browser decodes and scales in one step, so the full picture is never kept. */
+async function drawThumbnail(file: File, canvas: HTMLCanvasElement): Promise<void> {
+  const size = headerSize(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  const scale = size ? Math.min(1, THUMBNAIL_SIDE / Math.max(size.width, size.height)) : 1;
+  const resize = size
+    ? { resizeWidth: Math.max(1, Math.round(size.width * scale)), resizeHeight: Math.max(1, Math.round(size.height * scale)) }
+    : { resizeWidth: THUMBNAIL_SIDE };
+  const bitmap = await createImageBitmap(file, { ...resize, resizeQuality: 'medium', imageOrientation: 'from-image' });
+  try {
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  } finally {
+    bitmap.close();
+  }
+}
+
+export function createCard(file: File, name = file.name || 'pasted image'): Card {
   const item = element('li', 'card');
   item.dataset.state = 'pending';
-  const thumbnailUrl = URL.createObjectURL(file);
   const figure = element('div', 'thumb');
-  const image = element('img');
-  image.src = thumbnailUrl;
-  image.alt = '';
-  image.decoding = 'async';
-  image.addEventListener('error', () => figure.classList.add('thumb-missing'), { once: true });
-  figure.append(image);
+  const canvas = element('canvas');
+  canvas.setAttribute('aria-hidden', 'true');
+  figure.append(canvas);
+  const card: Card = { element: item, name, prediction: null, alive: true };
+  drawThumbnail(file, canvas).catch(() => {
+    if (card.alive) figure.classList.add('thumb-missing');
+  });
 
   const body = element('div', 'card-body');
-  const title = element('h3', 'card-title', file.name || 'pasted image');
-  title.title = file.name;
+  const title = element('h3', 'card-title', name);
+  title.title = name;
   const status = element('p', 'card-status', 'Waiting for the models…');
   body.append(title, status);
   item.append(figure, body);
-  return { element: item, name: file.name || 'pasted image', prediction: null, thumbnailUrl };
+  return card;
+}
+
+/** Adds (or replaces) the card's explanation: reconstruction and error heat map. */
+export function attachExplanation(card: Card, view: HTMLElement): void {
+  card.element.querySelector('.explain')?.remove();
+  card.element.append(view);
 }
 
 export function showError(card: Card, message: string): void {
@@ -106,6 +134,6 @@ export function showPrediction(card: Card, prediction: Prediction): void {
 }
 
 export function disposeCard(card: Card): void {
-  if (card.thumbnailUrl) URL.revokeObjectURL(card.thumbnailUrl);
+  card.alive = false;
   card.element.remove();
 }

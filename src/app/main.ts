@@ -1,7 +1,7 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import './styles.css';
 import type { DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
-import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, rejudge } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES } from '../detector';
 import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
