@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { headersFor, readHeaderRules } from './src/deploy/headers';
+import { headersFor, readHeaderRules } from './src/deploy/headers.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const ortDist = path.join(root, 'node_modules/onnxruntime-web/dist');
@@ -119,7 +119,6 @@ export default defineConfig({
     alias: [{ find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') }],
   },
   plugins: [selfHostedOrt(), deployHeaders(), offlineApp()],
-  define: { __APP_VERSION__: JSON.stringify(appVersion) },
   // Pre-bundle the worker's dependencies up front, so the dev server never reloads the page to add them.
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'idb-keyval'] },
   server: { headers: isolationHeaders },

@@ -64,7 +64,12 @@ export async function serveDist(initialRoot = DIST): Promise<StaticServer> {
     setRoot: (next) => {
       root = next;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open, and keep the origin reachable.
+        server.closeAllConnections();
+      }),
   };
 }
 
