@@ -251,7 +251,13 @@ export class Evaluation {
     const failed = this.#items.filter((item) => item.error).length;
     const note = element('p', failed ? `${failed} file${failed === 1 ? '' : 's'} could not be read and ${failed === 1 ? 'is' : 'are'} left out.` : '', 'hint');
 
-    this.#results.replaceChildren(headline, charts, confusion, rates, presets, suggestions, note);
+    // Wide tables scroll on their own at phone width instead of widening the page.
+    const scrolling = (inner: HTMLElement) => {
+      const wrapper = element('div', undefined, 'table-scroll');
+      wrapper.append(inner);
+      return wrapper;
+    };
+    this.#results.replaceChildren(headline, charts, scrolling(confusion), scrolling(rates), scrolling(presets), suggestions, note);
     this.#results.hidden = false;
   }
 }

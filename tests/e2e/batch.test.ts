@@ -256,6 +256,11 @@ describe('batch, evaluation and explanations on WASM', () => {
     expect(Number(await page.locator('#threshold').inputValue())).toBeCloseTo(suggested, 4);
     expect(await page.locator('#eval-confusion caption').textContent()).toContain(suggested.toFixed(4));
     await page.locator(`button[data-preset="${manifest.thresholds.defaultPreset}"]`).click();
+
+    // At phone width the wide tables scroll on their own; the page does not.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
 
