@@ -106,6 +106,8 @@ function offlineApp() {
       // embed.html?origins=… and /?ep=wasm are the same precached files.
       ignoreURLParametersMatching: [/.*/],
       navigateFallback: 'index.html',
+      // A model file or manifest opened in a tab is that file, not the app.
+      navigateFallbackDenylist: [/\/models\//],
     },
   });
 }
