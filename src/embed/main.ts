@@ -106,7 +106,8 @@ function showPrediction(prediction: Prediction, fileName: string): void {
   ui.dropZone.dataset.verdict = prediction.isFake ? 'fake' : 'real';
   ui.dropZone.dataset.score = String(prediction.score);
   ui.verdict.textContent = prediction.isFake ? 'Likely fake' : 'Looks real';
-  ui.score.textContent = `Score ${prediction.score.toFixed(3)} (threshold ${prediction.threshold.toFixed(3)})`;
+  // The threshold is on the slider right below.
+  ui.score.textContent = `Score ${prediction.score.toFixed(3)}`;
   ui.fileName.textContent = fileName;
   ui.choose.textContent = 'Another image…';
 }

@@ -67,6 +67,14 @@ describe('offline after the first visit', () => {
     expect(cached.filter((file) => file.startsWith('/ort/')).sort()).toEqual(['/ort/ort-wasm-simd-threaded.jsep.mjs', '/ort/ort-wasm-simd-threaded.jsep.wasm']);
     expect(cached.filter((file) => file.startsWith('/models/'))).toEqual([]);
 
+    // Installable: a linked web manifest with 192 and 512 px PNG icons.
+    const webManifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      return link ? ((await (await fetch(link.href)).json()) as { display: string; icons: Array<{ sizes: string; type: string }> }) : null;
+    });
+    expect(webManifest?.display).toBe('standalone');
+    expect(webManifest?.icons.filter((icon) => icon.type === 'image/png').map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+
     // Both: DevTools' offline emulation does not cover the browser's own service worker update checks.
     await context.setOffline(true);
     await server.close();
