@@ -1,6 +1,6 @@
 /** One result card per image: thumbnail, ensemble score against the threshold, both model scores, verdict. */
 import type { Prediction } from '../detector';
-import { headerSize } from '../detector/worker/decode';
+import { SNIFF_BYTES, headerSize, refuseBeforeDecoding } from '../detector/image-format';
 
 /** Longest side of a card's thumbnail, in pixels: a small bitmap, never the whole picture. */
 const THUMBNAIL_SIDE = 96;
@@ -25,7 +25,10 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
 
 /** Draws a small thumbnail: the browser decodes and scales in one step, so the full picture is never kept. */
 async function drawThumbnail(file: File, canvas: HTMLCanvasElement): Promise<void> {
-  const size = headerSize(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  // Nothing the worker refuses is decoded here either: no giant allocation for a thumbnail, no SVG.
+  if (refuseBeforeDecoding(head)) throw new Error('not drawn');
+  const size = headerSize(head);
   const scale = size ? Math.min(1, THUMBNAIL_SIDE / Math.max(size.width, size.height)) : 1;
   const resize = size
     ? { resizeWidth: Math.max(1, Math.round(size.width * scale)), resizeHeight: Math.max(1, Math.round(size.height * scale)) }

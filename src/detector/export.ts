@@ -10,9 +10,14 @@ export type ResultRow =
 
 export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'threshold', 'modelVersion', 'error'] as const;
 
-/** RFC 4180 quoting: fields with a comma, quote, or line break are quoted, inner quotes doubled. */
+/**
+ * RFC 4180 quoting: fields with a comma, quote, or line break are quoted, inner quotes doubled. A text cell that
+ * a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage return: a file may be named
+ * `=HYPERLINK(...)`) gets a leading ' (OWASP "CSV injection"). Numbers are written as they are: -0.5 is a number.
+ */
 export function csvField(value: string | number | boolean): string {
-  const text = String(value);
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -4,58 +4,23 @@
  */
 import type { RgbaImage } from '../preprocess';
 import type { WorkerImageInput } from '../protocol';
+import { MAX_PIXELS, SNIFF_BYTES, refuseBeforeDecoding, tooLargeMessage } from '../image-format';
 
-/** Same limit as the Node decoder (src/node/decode.ts). */
-export const MAX_PIXELS = 100_000_000;
+export { MAX_PIXELS, headerSize } from '../image-format';
 
 export class ImageInputError extends Error {
   override name = 'ImageInputError';
 }
 
 function tooLarge(width: number, height: number): ImageInputError {
-  return new ImageInputError(
-    `image is ${width}x${height} (${(width * height / 1e6).toFixed(0)} megapixels); the limit is ${MAX_PIXELS / 1e6} megapixels`,
-  );
-}
-
-/** Width and height from the file header of PNG, GIF, JPEG, BMP and WebP (VP8X), or null if unknown. */
-export function headerSize(bytes: Uint8Array): { width: number; height: number } | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ascii = (at: number, length: number) => String.fromCharCode(...bytes.subarray(at, at + length));
-  if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(1, 3) === 'PNG') {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length >= 10 && ascii(0, 3) === 'GIF') {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes.length >= 26 && ascii(0, 2) === 'BM') {
-    return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
-  }
-  if (bytes.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP' && ascii(12, 4) === 'VP8X') {
-    const u24 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
-    return { width: u24(24) + 1, height: u24(27) + 1 };
-  }
-  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return null;
-      const marker = bytes[at + 1]!;
-      if (marker === 0xff) {
-        at += 1;
-        continue;
-      }
-      const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-      if (isFrame) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      at += 2 + view.getUint16(at + 2);
-    }
-  }
-  return null;
+  return new ImageInputError(tooLargeMessage(width, height));
 }
 
 async function decodeBlob(blob: Blob): Promise<ImageBitmap> {
-  // Refuse giant pictures from their header, before the decoder allocates them.
-  const size = headerSize(new Uint8Array(await blob.slice(0, 64 * 1024).arrayBuffer()));
-  if (size && size.width * size.height > MAX_PIXELS) throw tooLarge(size.width, size.height);
+  // Refuse what is not a picture (empty, HEIC, SVG, PDF, text) and giant pictures from their header, before the
+  // decoder allocates them.
+  const refused = refuseBeforeDecoding(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (refused) throw new ImageInputError(refused);
   try {
     return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
   } catch {
