@@ -44,19 +44,21 @@ function selfHostedOrt(): Plugin {
 
 /** Sends the headers of public/_headers from the dev and preview servers, as a static host would. */
 function deployHeaders(): Plugin {
-  const apply = (request: { url?: string | undefined }, response: { setHeader(name: string, value: string): unknown }) => {
+  const apply = (request: { url?: string | undefined }, response: { setHeader(name: string, value: string): unknown }, options: { csp: boolean }) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     for (const [name, value] of Object.entries(headersFor(readHeaderRules(path.join(root, 'public/_headers')), pathname))) {
+      if (name === 'Content-Security-Policy' && !options.csp) continue;
       response.setHeader(name, value);
     }
   };
   return {
     name: 'deploy-headers',
+    // The dev server injects styles inline and talks to its HMR websocket: the CSP is for the built app (preview).
     configureServer(server) {
-      server.middlewares.use((request, response, next) => (apply(request, response), next()));
+      server.middlewares.use((request, response, next) => (apply(request, response, { csp: false }), next()));
     },
     configurePreviewServer(server) {
-      server.middlewares.use((request, response, next) => (apply(request, response), next()));
+      server.middlewares.use((request, response, next) => (apply(request, response, { csp: true }), next()));
     },
   };
 }

@@ -1,7 +1,7 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import './styles.css';
-import type { DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
-import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES } from '../detector';
+import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName, SimulatedFault } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, SIMULATED_FAULTS } from '../detector';
 import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
@@ -17,6 +17,7 @@ const ui = {
   progress: $<HTMLProgressElement>('model-progress'),
   progressText: $('model-progress-text'),
   fatal: $('fatal-error'),
+  notices: $<HTMLUListElement>('notices'),
   dropZone: $('drop-zone'),
   chooseFiles: $<HTMLButtonElement>('choose-files'),
   fileInput: $<HTMLInputElement>('file-input'),
@@ -90,15 +91,34 @@ function showRuntime(active: EnsembleDeepfakeDetector): void {
     : `off: ${cache.reason ?? 'unavailable'}`;
 }
 
+/**
+ * Fallbacks and recoveries stay visible (the work goes on): WebGPU unavailable or lost, a restarted worker, no
+ * cache or a repaired one. Each kind is shown once, with its latest message.
+ */
+function showNotice(notice: DetectorNotice): void {
+  let item = ui.notices.querySelector<HTMLLIElement>(`li[data-kind="${notice.kind}"]`);
+  if (!item) {
+    item = document.createElement('li');
+    item.dataset.kind = notice.kind;
+    ui.notices.append(item);
+  }
+  item.textContent = notice.message;
+  ui.notices.hidden = false;
+  if (detector && notice.kind === 'webgpu-fallback') showRuntime(detector);
+}
+
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const choice = params.get('ep');
   const executionProvider: ExecutionProviderChoice = choice === 'webgpu' || choice === 'wasm' ? choice : 'auto';
   const threads = Number(params.get('threads'));
+  const simulate = SIMULATED_FAULTS.find((fault) => fault === params.get('simulate')) as SimulatedFault | undefined;
   try {
     detector = await EnsembleDeepfakeDetector.fromPretrained({
       executionProvider,
       onProgress,
+      onNotice: showNotice,
+      ...(simulate ? { simulate } : {}),
       cache: params.get('cache') !== 'off',
       ...(threads > 0 ? { wasmThreads: threads } : {}),
     });

@@ -11,6 +11,20 @@ import type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo, WorkerIma
 import type { Judgement } from './scoring';
 import { judge, presetThreshold, rejudge, validateThreshold } from './scoring';
 import { WorkerBridge } from './worker-bridge';
+import type { SimulatedFault } from './worker/simulate';
+
+/**
+ * Something the user should know although nothing failed: the detector carries on. One shape for every UI.
+ * - `webgpu-unavailable`: 'auto' found no WebGPU adapter, WASM runs;
+ * - `webgpu-fallback`: WebGPU was in use or asked for but failed (session, lost device), WASM runs;
+ * - `worker-restarted`: the worker crashed, a new one took over, the call in flight was retried;
+ * - `cache-off`: IndexedDB is missing, blocked, throwing or full: models are downloaded on every visit;
+ * - `cache-repaired`: a cached model failed its sha256 check and was downloaded again.
+ */
+export interface DetectorNotice {
+  kind: 'webgpu-unavailable' | 'webgpu-fallback' | 'worker-restarted' | 'cache-off' | 'cache-repaired';
+  message: string;
+}
 
 export type ImageInput = Blob | ImageBitmap | ImageData | HTMLImageElement | string | URL;
 
@@ -29,6 +43,10 @@ export interface FromPretrainedOptions {
   cache?: boolean;
   /** Starting threshold; default: the manifest's `thresholds.default`. */
   threshold?: number;
+  /** Told about fallbacks and recoveries (see DetectorNotice); the detector keeps working through all of them. */
+  onNotice?: (notice: DetectorNotice) => void;
+  /** Simulates a WebGPU fault in the worker (tests, demonstrations): see src/detector/worker/simulate.ts. */
+  simulate?: SimulatedFault;
 }
 
 export interface PredictionTimings {
@@ -95,34 +113,53 @@ export class EnsembleDeepfakeDetector {
   #threshold: number;
   #executionProvider: ExecutionProvider;
   #fallbackReason: string | undefined;
+  readonly #notify: (notice: DetectorNotice) => void;
 
-  private constructor(bridge: WorkerBridge, info: RuntimeInfo, threshold: number) {
+  private constructor(bridge: WorkerBridge, info: RuntimeInfo, threshold: number, notify: (notice: DetectorNotice) => void) {
     this.#bridge = bridge;
     this.#info = info;
     this.#threshold = threshold;
     this.#executionProvider = info.executionProvider;
     this.#fallbackReason = info.fallbackReason;
+    this.#notify = notify;
   }
 
   /** Fetches (or reads from IndexedDB) the manifest and both models, and starts the runtime in a worker. */
   static async fromPretrained(options: FromPretrainedOptions = {}): Promise<EnsembleDeepfakeDetector> {
-    const bridge = new WorkerBridge();
+    const notify = (notice: DetectorNotice) => {
+      try {
+        options.onNotice?.(notice);
+      } catch {
+        // A listener's bug must not stop the detector.
+      }
+    };
+    const bridge = new WorkerBridge({
+      onRestart: (reason) => notify({ kind: 'worker-restarted', message: `The detector's worker stopped (${reason}); a new one took over and the work went on.` }),
+    });
     try {
       const { onProgress } = options;
-      const info = await bridge.call((api) =>
-        api.init(
-          {
-            modelsBaseUrl: new URL(options.baseUrl ?? './models/', document.baseURI).href.replace(/\/?$/, '/'),
-            ortBaseUrl: options.ortBaseUrl ? new URL(options.ortBaseUrl, document.baseURI).href : defaultOrtBaseUrl(),
-            executionProvider: options.executionProvider ?? 'auto',
-            cache: options.cache ?? true,
-            ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
-          },
-          onProgress ? Comlink.proxy(onProgress) : undefined,
-        ),
-      );
+      const initOptions = {
+        modelsBaseUrl: new URL(options.baseUrl ?? './models/', document.baseURI).href.replace(/\/?$/, '/'),
+        ortBaseUrl: options.ortBaseUrl ? new URL(options.ortBaseUrl, document.baseURI).href : defaultOrtBaseUrl(),
+        executionProvider: options.executionProvider ?? 'auto',
+        cache: options.cache ?? true,
+        ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
+        ...(options.simulate ? { simulate: options.simulate } : {}),
+      };
+      const info = await bridge.call((api) => api.init(initOptions, onProgress ? Comlink.proxy(onProgress) : undefined));
+      // A replacement worker starts the same way, models from the cache when it is on; it reports no progress.
+      bridge.setRestore((api) => api.init(initOptions));
       const threshold = validateThreshold(options.threshold ?? info.manifest.thresholds.default);
-      return new EnsembleDeepfakeDetector(bridge, info, threshold);
+      const detector = new EnsembleDeepfakeDetector(bridge, info, threshold, notify);
+      if (info.webgpuUnavailable) notify({ kind: 'webgpu-unavailable', message: `WebGPU is not available here (${info.webgpuUnavailable}): running on WebAssembly.` });
+      if (info.fallbackReason) notify({ kind: 'webgpu-fallback', message: `${info.fallbackReason}.` });
+      if (!info.cacheStatus.enabled) {
+        notify({ kind: 'cache-off', message: `Models are not saved on this device (${info.cacheStatus.reason ?? 'no storage'}); they are downloaded on every visit.` });
+      }
+      if (info.cacheRepairs.length > 0) {
+        notify({ kind: 'cache-repaired', message: `The saved copy of ${info.cacheRepairs.join(' and ')} was damaged (sha256 mismatch) and has been downloaded again.` });
+      }
+      return detector;
     } catch (error) {
       await bridge.terminate();
       throw error;
@@ -153,6 +190,11 @@ export class EnsembleDeepfakeDetector {
 
   get cacheStatus(): CacheStatus {
     return this.#info.cacheStatus;
+  }
+
+  /** How many times a crashed worker was replaced. */
+  get workerRestarts(): number {
+    return this.#bridge.restarts;
   }
 
   /** Everything the worker reported at start-up: threads, model sources (cache / network), load timings. */
@@ -196,7 +238,10 @@ export class EnsembleDeepfakeDetector {
     const sendable = prepared.filter((item): item is WorkerImageInput => !(item instanceof Error));
     const result = sendable.length > 0 ? await this.#bridge.call((api) => api.score(sendable, { explain: options.explain ?? false })) : null;
     this.#executionProvider = result?.executionProvider ?? this.#executionProvider;
-    this.#fallbackReason = result?.fallbackReason ?? this.#fallbackReason;
+    if (result?.fallbackReason && result.fallbackReason !== this.#fallbackReason) {
+      this.#fallbackReason = result.fallbackReason;
+      this.#notify({ kind: 'webgpu-fallback', message: `${result.fallbackReason}. The remaining images run on WebAssembly.` });
+    }
     const totalMs = performance.now() - started;
     const scored = result?.items ?? [];
     const batchSize = scored.filter((item) => item.ok).length;

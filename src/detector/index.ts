@@ -1,6 +1,6 @@
 /** Public entry of the detector library (no UI). */
 export { EnsembleDeepfakeDetector, DetectorInputError } from './detector';
-export type { BatchOutcome, FromPretrainedOptions, ImageInput, Prediction, PredictionTimings, PredictOptions } from './detector';
+export type { BatchOutcome, DetectorNotice, FromPretrainedOptions, ImageInput, Prediction, PredictionTimings, PredictOptions } from './detector';
 export type { Explanation, RgbaPixels } from './explain';
 export { errorMapToRgba } from './explain';
 export type { CacheStatus, DownloadProgress, ProgressCallback } from './model-store';
@@ -10,3 +10,5 @@ export type { ModelManifest, PresetName } from './manifest';
 export { MODEL_KEYS, PRESET_NAMES, ManifestError } from './manifest';
 export { rejudge } from './scoring';
 export type { Judgement, ModelScores } from './scoring';
+export type { SimulatedFault } from './worker/simulate';
+export { SIMULATED_FAULTS } from './worker/simulate';

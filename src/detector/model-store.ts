@@ -36,6 +36,8 @@ export type ModelSource = 'cache' | 'network';
 export interface LoadedModels {
   bytes: Record<ModelKey, Uint8Array>;
   sources: Record<ModelKey, ModelSource>;
+  /** Files whose cached copy failed its sha256 check (corrupt) and was downloaded again. */
+  repaired: string[];
 }
 
 export class ModelIntegrityError extends Error {
@@ -110,6 +112,7 @@ export class ModelStore {
   async loadModels(manifest: ModelManifest, modelsBaseUrl: string, onProgress?: ProgressCallback): Promise<LoadedModels> {
     const bytes = {} as Record<ModelKey, Uint8Array>;
     const sources = {} as Record<ModelKey, ModelSource>;
+    const repaired: string[] = [];
     for (const key of MODEL_KEYS) {
       const facts = manifest.models[key];
       const storageKey = modelKey(manifest.version, facts.file);
@@ -122,6 +125,7 @@ export class ModelStore {
           onProgress?.({ file: facts.file, loaded: cachedBytes.byteLength, total: cachedBytes.byteLength });
           continue;
         }
+        repaired.push(facts.file);
       }
       // Missing, stale (other hash) or corrupt: fetch again and replace.
       if (cached !== undefined) await this.#delete(storageKey);
@@ -138,7 +142,7 @@ export class ModelStore {
       sources[key] = 'network';
     }
     await this.#removeOtherVersions(manifest);
-    return { bytes, sources };
+    return { bytes, sources, repaired };
   }
 
   async #download(url: string, file: string, expectedBytes: number, onProgress?: ProgressCallback): Promise<Uint8Array> {
@@ -221,7 +225,12 @@ export class ModelStore {
 
   #disable(error: unknown): void {
     this.#storage = null;
-    this.#status = { enabled: false, reason: `IndexedDB failed: ${error instanceof Error ? error.message : String(error)}` };
+    const detail = error instanceof Error ? error.message : String(error);
+    const full = error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(detail));
+    this.#status = {
+      enabled: false,
+      reason: full ? `the browser's storage is full (${detail}): the models are not kept for next time` : `IndexedDB failed: ${detail}`,
+    };
   }
 }
 

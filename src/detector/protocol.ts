@@ -3,6 +3,7 @@ import type { Explanation } from './explain';
 import type { ModelKey, ModelManifest } from './manifest';
 import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
 import type { ModelScores } from './scoring';
+import type { SimulatedFault } from './worker/simulate';
 
 export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
 export type ExecutionProvider = 'webgpu' | 'wasm';
@@ -24,6 +25,8 @@ export interface WorkerInitOptions {
   wasmThreads?: number;
   /** false: never touch IndexedDB. */
   cache: boolean;
+  /** A simulated WebGPU fault (src/detector/worker/simulate.ts), for tests and demonstrations. */
+  simulate?: SimulatedFault;
 }
 
 export interface RuntimeInfo {
@@ -31,12 +34,16 @@ export interface RuntimeInfo {
   executionProvider: ExecutionProvider;
   /** Set when WebGPU was asked for (or chosen by 'auto') but WASM runs instead, with the reason. */
   fallbackReason?: string;
+  /** Set when 'auto' found no WebGPU adapter, with the reason (WASM was then the only choice). */
+  webgpuUnavailable?: string;
   /** The WebGPU adapter in use, when WebGPU runs. A fallback adapter is a software rasteriser (slow). */
   webgpuAdapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
   wasmThreads: number;
   crossOriginIsolated: boolean;
   cacheStatus: CacheStatus;
   modelSources: Record<ModelKey, ModelSource>;
+  /** Model files whose cached copy failed its sha256 check and was downloaded again. */
+  cacheRepairs: string[];
   timings: { manifestMs: number; modelsMs: number; sessionsMs: number; warmupMs: number };
 }
 

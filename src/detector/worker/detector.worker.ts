@@ -9,11 +9,12 @@ import { explanationFromOutputs } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
+import { installSimulatedFault } from './simulate';
 
 /** Images per ORT run; bigger batches only cost memory on this model size. */
 const MAX_BATCH = 16;
 
-let state: { manifest: ModelManifest; runtime: OrtRuntime } | null = null;
+let state: { manifest: ModelManifest; runtime: OrtRuntime; loseDeviceAfterFirstRun: boolean } | null = null;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -22,6 +23,7 @@ function message(error: unknown): string {
 const api: DetectorWorkerApi = {
   async init(options: WorkerInitOptions, onProgress) {
     if (state) throw new Error('the detector worker is already initialised');
+    installSimulatedFault(options.simulate);
     const opened = options.cache ? await openBrowserStorage() : { storage: null, reason: 'turned off by the cache option' };
     const store = new ModelStore({ storage: opened.storage, ...(opened.reason ? { noStorageReason: opened.reason } : {}) });
     let started = performance.now();
@@ -31,16 +33,18 @@ const api: DetectorWorkerApi = {
     const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
     const modelsMs = performance.now() - started;
     const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
-    state = { manifest, runtime };
+    state = { manifest, runtime, loseDeviceAfterFirstRun: options.simulate === 'webgpu-device-lost' };
     return {
       manifest,
       executionProvider: runtime.executionProvider,
       ...(runtime.fallbackReason ? { fallbackReason: runtime.fallbackReason } : {}),
+      ...(runtime.webgpuUnavailable ? { webgpuUnavailable: runtime.webgpuUnavailable } : {}),
       ...(runtime.webgpuAdapter ? { webgpuAdapter: runtime.webgpuAdapter } : {}),
       wasmThreads: runtime.wasmThreads,
       crossOriginIsolated: self.crossOriginIsolated,
       cacheStatus: store.cacheStatus,
       modelSources: models.sources,
+      cacheRepairs: models.repaired,
       timings: { manifestMs, modelsMs, sessionsMs, warmupMs },
     } satisfies RuntimeInfo;
   },
@@ -81,6 +85,10 @@ const api: DetectorWorkerApi = {
         const started = performance.now();
         const raw = await runtime.run(batch, rows, { explain: options.explain ?? false });
         inferenceMs += performance.now() - started;
+        if (state.loseDeviceAfterFirstRun) {
+          state.loseDeviceAfterFirstRun = false;
+          runtime.loseDevice();
+        }
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / rows)) : 0;
         for (const slot of slots) {
           if (!('row' in slot)) continue;

@@ -28,6 +28,12 @@ export interface RuntimeOptions {
 
 type Sessions = Record<ModelKey, ort.InferenceSession>;
 
+/** The part of a GPUDevice the runtime uses (no WebGPU type package needed). */
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+
 let ortConfigured = false;
 
 /** ort.env is read when the first session is created, so it is set once, before that. */
@@ -85,6 +91,11 @@ export class OrtRuntime {
   #sessions: Sessions;
   #provider: ExecutionProvider;
   #fallbackReason: string | undefined;
+  /** Rejects when the WebGPU device is lost: ORT does not watch for it, and a run on a lost device may never end. */
+  #deviceLost: Promise<never> | null = null;
+  #device: GpuDeviceLike | null = null;
+  /** Why 'auto' found no WebGPU adapter (WASM was the only choice, so this is no fallback). */
+  webgpuUnavailable: string | undefined;
   readonly #manifest: ModelManifest;
   readonly #modelBytes: Record<ModelKey, Uint8Array>;
 
@@ -113,6 +124,7 @@ export class OrtRuntime {
   static async create(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ runtime: OrtRuntime; sessionsMs: number; warmupMs: number }> {
     const wasmThreads = configureOrt(options);
     let fallbackReason: string | undefined;
+    let webgpuUnavailable: string | undefined;
     if (options.executionProvider !== 'wasm') {
       const found = await findWebGpuAdapter();
       if ('adapter' in found) {
@@ -122,6 +134,7 @@ export class OrtRuntime {
           const sessionsMs = performance.now() - started;
           const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'webgpu', wasmThreads);
           runtime.#adapter = found.adapter;
+          await runtime.#watchDevice();
           try {
             // The first WebGPU run compiles the shaders: do it now, not on the user's first image.
             const warmupMs = await runtime.#warmUp();
@@ -135,12 +148,15 @@ export class OrtRuntime {
         }
       } else if (options.executionProvider === 'webgpu') {
         fallbackReason = `WebGPU asked for but ${found.unavailable}; using WASM`;
+      } else {
+        webgpuUnavailable = found.unavailable;
       }
     }
     const started = performance.now();
     const sessions = await createSessions(modelBytes, 'wasm');
     const sessionsMs = performance.now() - started;
     const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
+    runtime.webgpuUnavailable = webgpuUnavailable;
     const warmupMs = await runtime.#warmUp();
     return { runtime, sessionsMs, warmupMs };
   }
@@ -155,16 +171,34 @@ export class OrtRuntime {
   /** Raw scores of both models for `count` images packed in `batch` ([count, 3, size, size]). */
   async run(batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
     try {
-      return await this.#runOn(this.#sessions, batch, count, options);
+      const run = this.#runOn(this.#sessions, batch, count, options);
+      return await (this.#deviceLost && this.#provider === 'webgpu' ? Promise.race([run, this.#deviceLost]) : run);
     } catch (error) {
       if (this.#provider !== 'webgpu') throw error;
-      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once.
-      await releaseSessions(this.#sessions);
+      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once. The WebGPU
+      // sessions are released without waiting: on a lost device their release may never settle.
+      void releaseSessions(this.#sessions);
       this.#sessions = await createSessions(this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
       this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
       return this.#runOn(this.#sessions, batch, count, options);
     }
+  }
+
+  /** Listens for the loss of ORT's WebGPU device (driver reset, GPU removed, tab in the background too long). */
+  async #watchDevice(): Promise<void> {
+    const device = (await (ort.env.webgpu.device as unknown as Promise<GpuDeviceLike | undefined>)) ?? null;
+    if (!device) return;
+    this.#device = device;
+    this.#deviceLost = device.lost.then((info) => {
+      throw new Error(`the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`);
+    });
+    this.#deviceLost.catch(() => undefined);
+  }
+
+  /** Destroys the WebGPU device as a driver reset would: for the `webgpu-device-lost` simulation only. */
+  loseDevice(): void {
+    if (this.#provider === 'webgpu') this.#device?.destroy();
   }
 
   /** Whether the autoencoder graph names the outputs an explanation needs. */
