@@ -121,6 +121,7 @@ describe('ModelStore', () => {
     expect(loaded.sources).toEqual({ svdd: 'cache', autoencoder: 'network' });
     expect(server.modelRequests()).toEqual([published.models.autoencoder.file]);
     expect(await sha256Hex(new Uint8Array((storage.map.get(key) as { bytes: ArrayBuffer }).bytes))).toBe(published.models.autoencoder.sha256);
+    expect(loaded.repaired).toEqual([published.models.autoencoder.file]);
   });
 
   it('fetches again when the cached entry is stale (other hash) and removes entries of older versions', async () => {
@@ -172,6 +173,33 @@ describe('ModelStore', () => {
     expect(loaded.sources).toEqual({ svdd: 'network', autoencoder: 'network' });
     expect(store.cacheStatus.enabled).toBe(false);
     expect(store.cacheStatus.reason).toMatch(/denied permission/);
+  });
+
+  it('works without a cache when the storage quota is exceeded, and says the storage is full', async () => {
+    const server = new FakeServer();
+    await server.publish('v1', 1);
+    const storage = new MemoryStore();
+    storage.set = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    const store = new ModelStore({ storage, fetch: server.fetch });
+    const { loaded } = await load(store);
+    expect(loaded.sources).toEqual({ svdd: 'network', autoencoder: 'network' });
+    expect(loaded.bytes.svdd.byteLength).toBeGreaterThan(0);
+    expect(store.cacheStatus.enabled).toBe(false);
+    expect(store.cacheStatus.reason).toMatch(/storage is full .*quota has been exceeded.*not kept for next time/);
+  });
+
+  it('keeps working when IndexedDB starts throwing half-way (reads work, deleting old versions throws)', async () => {
+    const server = new FakeServer();
+    await server.publish('v1', 1);
+    const storage = new MemoryStore();
+    await load(new ModelStore({ storage, fetch: server.fetch }));
+    await server.publish('v2', 2);
+    storage.keys = () => Promise.reject(new DOMException('Connection to Indexed Database server lost.', 'UnknownError'));
+    const store = new ModelStore({ storage, fetch: server.fetch });
+    const { manifest, loaded } = await load(store);
+    expect(manifest.version).toBe('v2');
+    expect(loaded.sources).toEqual({ svdd: 'network', autoencoder: 'network' });
+    expect(store.cacheStatus).toEqual({ enabled: false, reason: 'IndexedDB failed: Connection to Indexed Database server lost.' });
   });
 
   it('works without a cache when there is no IndexedDB', async () => {

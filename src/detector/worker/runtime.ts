@@ -94,6 +94,7 @@ export class OrtRuntime {
   /** Rejects when the WebGPU device is lost: ORT does not watch for it, and a run on a lost device may never end. */
   #deviceLost: Promise<never> | null = null;
   #device: GpuDeviceLike | null = null;
+  #lostReason: string | null = null;
   /** Why 'auto' found no WebGPU adapter (WASM was the only choice, so this is no fallback). */
   webgpuUnavailable: string | undefined;
   readonly #manifest: ModelManifest;
@@ -170,13 +171,17 @@ export class OrtRuntime {
 
   /** Raw scores of both models for `count` images packed in `batch` ([count, 3, size, size]). */
   async run(batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
+    let run: Promise<RawBatchScores> | null = null;
     try {
-      const run = this.#runOn(this.#sessions, batch, count, options);
+      if (this.#provider === 'webgpu' && this.#lostReason) throw new Error(this.#lostReason);
+      run = this.#runOn(this.#sessions, batch, count, options);
       return await (this.#deviceLost && this.#provider === 'webgpu' ? Promise.race([run, this.#deviceLost]) : run);
     } catch (error) {
       if (this.#provider !== 'webgpu') throw error;
-      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once. The WebGPU
-      // sessions are released without waiting: on a lost device their release may never settle.
+      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once. ORT runs one
+      // session at a time per instance, so let a WebGPU run caught by the device loss end first (it fails soon
+      // after); the WebGPU sessions are released without waiting: on a lost device that may never settle.
+      if (run) await Promise.race([run.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       void releaseSessions(this.#sessions);
       this.#sessions = await createSessions(this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
@@ -191,7 +196,8 @@ export class OrtRuntime {
     if (!device) return;
     this.#device = device;
     this.#deviceLost = device.lost.then((info) => {
-      throw new Error(`the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`);
+      this.#lostReason = `the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`;
+      throw new Error(this.#lostReason);
     });
     this.#deviceLost.catch(() => undefined);
   }
