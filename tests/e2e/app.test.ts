@@ -92,7 +92,7 @@ describe('the app on WASM, one browser profile', () => {
 
   it('gives a bad file its own clear error while the others are judged', () => {
     expect(cards.get(BAD)?.verdict).toBe('error');
-    expect(cards.get(BAD)?.error).toMatch(/not a readable image/);
+    expect(cards.get(BAD)?.error).toMatch(/this is a text file, not an image/);
     expect([...cards.values()].filter((card) => card.verdict !== 'error')).toHaveLength(4);
   });
 

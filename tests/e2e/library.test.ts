@@ -79,7 +79,7 @@ describe('EnsembleDeepfakeDetector in a page', () => {
     }, [pngBase64('cifar10_test_0.png'), pngBase64('mnist_test_0.png')]);
     expect(result.map((entry) => entry.ok)).toEqual([true, false, true, false, false]);
     expect(result[4]).toMatchObject({ error: expect.stringMatching(/20000x10000 \(200 megapixels\); the limit is 100 megapixels/) });
-    expect(result[1]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/not a readable image/) });
+    expect(result[1]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/this is a text file, not an image/) });
     expect(result[3]).toMatchObject({ name: 'DetectorInputError', error: expect.stringMatching(/unsupported input/) });
     const prediction = result[0]!.prediction as unknown as Record<string, unknown>;
     expect(Object.keys(prediction)).toEqual(expect.arrayContaining(['score', 'isFake', 'threshold', 'scores', 'agreement', 'executionProvider', 'timings']));
