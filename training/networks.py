@@ -10,6 +10,7 @@ CHANNEL_MEAN = (0.49, 0.48, 0.45)
 CHANNEL_STD = (0.25, 0.24, 0.26)
 STAT_NAMES = ('log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail', 'log_shadow_clipping')
 SHADOW_LEVEL = 0.04  # luma below ~10/255 counts as clipped shadow
+CHROMA_FLOOR = 0.005  # smallest chroma the log resolves: colourless pictures land far out, not at a floor
 
 
 def to_working_scale(images_128):
@@ -32,8 +33,8 @@ def image_statistics(images_32):
                  - luma[:, 1:-1, :-2] - luma[:, 1:-1, 2:])
     flat = lambda t: t.flatten(1)
     return torch.stack([
-        torch.log(flat(chroma).mean(1) + 0.02),
-        torch.log(flat(chroma).std(1) + 0.02),
+        torch.log(flat(chroma).mean(1) + CHROMA_FLOOR),
+        torch.log(flat(chroma).std(1) + CHROMA_FLOOR),
         torch.log(flat(luma).std(1) + 0.02),
         torch.log(flat(laplacian).abs().mean(1) + 0.02),
         torch.log((flat(luma) < SHADOW_LEVEL).float().mean(1) + 0.01),

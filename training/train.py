@@ -211,6 +211,8 @@ def main():
                         help='steps of the small DCGAN whose samples are Deep SAD anomalies (0: corruptions only)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
     parser.add_argument('--seed', type=int, default=20261125)
+    parser.add_argument('--from-checkpoint', default=None,
+                        help='skip training: re-export scorers, calibration and thresholds from training/last_run.pt')
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -223,11 +225,24 @@ def main():
     stats = networks.image_statistics(train)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
 
-    gan_samples = None
-    if args.gan_steps > 0:
-        gan_samples = gan.train_gan(train, args.gan_steps, generator, samples_per_snapshot=2000, log=log)
-    encoder, centre = train_svdd(train, args, generator, gan_samples)
-    autoencoder = train_autoencoder(train, args, generator, gan_samples)
+    if args.from_checkpoint:
+        # Re-export only (scoring, calibration, thresholds, ONNX) from the weights of an earlier full run.
+        checkpoint = torch.load(args.from_checkpoint)
+        encoder, autoencoder = networks.SvddEncoder(), networks.ConvAutoencoder()
+        encoder.load_state_dict({k[len('encoder.'):]: v for k, v in checkpoint['svdd'].items() if k.startswith('encoder.')})
+        autoencoder.load_state_dict({k[len('autoencoder.'):]: v for k, v in checkpoint['autoencoder'].items()
+                                     if k.startswith('autoencoder.')})
+        encoder.eval(), autoencoder.eval()
+        centre = checkpoint['svdd']['centre']
+        training_seconds = checkpoint.get('trainingSeconds')
+        log(f'weights from {args.from_checkpoint}')
+    else:
+        gan_samples = None
+        if args.gan_steps > 0:
+            gan_samples = gan.train_gan(train, args.gan_steps, generator, samples_per_snapshot=2000, log=log)
+        encoder, centre = train_svdd(train, args, generator, gan_samples)
+        autoencoder = train_autoencoder(train, args, generator, gan_samples)
+        training_seconds = round(time.time() - started)
 
     # Each score is a learned part plus the statistics' deviation, both divided by their validation medians.
     prior = networks.StatisticsPrior(stat_mean, stat_std)
@@ -279,7 +294,8 @@ def main():
         'thresholds': {'default': presets[DEFAULT_PRESET]['threshold'], 'defaultPreset': DEFAULT_PRESET,
                        'presets': presets,
                        'chosenOn': f'{len(val)} held-out natural training images (CIFAR-10/100, JPEG copies, photo crops)'},
-        'training': {'epochs': args.epochs, 'seed': args.seed, 'seconds': round(time.time() - started),
+        'training': {'epochs': args.epochs, 'seed': args.seed, 'seconds': training_seconds,
+                     'reexportedFromCheckpoint': bool(args.from_checkpoint),
                      'trainImages': len(train), 'ganSteps': args.gan_steps, 'validationImages': len(val), 'scoreScales': scales, 'statistics': list(networks.STAT_NAMES),
                      'torch': torch.__version__},
         'metrics': None,
@@ -289,7 +305,8 @@ def main():
         f.write('\n')
     log(f'exported {svdd_path} ({manifest["models"]["svdd"]["bytes"]} B), {ae_path} '
         f'({manifest["models"]["autoencoder"]["bytes"]} B); presets {presets}; {time.time() - started:.0f}s')
-    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'scales': scales},
+    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'scales': scales,
+                'trainingSeconds': training_seconds},
                os.path.join(os.path.dirname(__file__), 'last_run.pt'))
 
 
