@@ -38,7 +38,6 @@ describe.each(['node', 'wasm'] as const)('ONNX (%s) vs PyTorch parity', (backend
     }
     const raw = await models.run(batch, fixtures.count);
     for (let i = 0; i < fixtures.count; i++) {
-      expect(raw.svdd[i]).toBeCloseTo(fixtures.svdd[i]!, 3);
       expect(Math.abs(raw.svdd[i]! - fixtures.svdd[i]!) / fixtures.svdd[i]!).toBeLessThan(1e-4);
       expect(Math.abs(raw.autoencoder[i]! - fixtures.autoencoder[i]!) / fixtures.autoencoder[i]!).toBeLessThan(1e-4);
     }
