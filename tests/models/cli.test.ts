@@ -90,8 +90,9 @@ describe('deepfake-detector score', () => {
       for (const file of GOOD) {
         const expected = await detector.scoreFile(path.join(dir, file));
         const entry = entries.get(file)!;
-        expect(Math.abs(entry.score - expected.score)).toBeLessThan(1e-9);
-        expect(Math.abs(entry.scores.svdd - expected.scores.svdd)).toBeLessThan(1e-9);
+        // The CLI scores in batches, the reference one image at a time: ORT's kernels may sum in another order.
+        expect(Math.abs(entry.score - expected.score)).toBeLessThan(1e-6);
+        expect(Math.abs(entry.scores.svdd - expected.scores.svdd)).toBeLessThan(1e-6);
         expect(entry.isFake).toBe(expected.score >= manifest.thresholds.default);
       }
       const cifar = await detector.scoreFile(path.join(FIXTURES, 'cifar10_test_0.png'));
