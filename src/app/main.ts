@@ -1,7 +1,7 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import './styles.css';
 import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName, SimulatedFault } from '../detector';
-import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, SIMULATED_FAULTS } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, SIMULATED_FAULTS, progressTotals } from '../detector';
 import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
@@ -47,19 +47,13 @@ function describeBytes(bytes: number): string {
 
 // ---- model loading -------------------------------------------------------------------------------------------
 
-const progressByFile = new Map<string, DownloadProgress>();
+const addProgress = progressTotals();
 function onProgress(progress: DownloadProgress): void {
-  progressByFile.set(progress.file, progress);
-  let loaded = 0;
-  let total = 0;
-  for (const entry of progressByFile.values()) {
-    loaded += entry.loaded;
-    total += entry.total;
-  }
+  const { loaded, total, files } = addProgress(progress);
   ui.progress.max = Math.max(total, 1);
   ui.progress.value = loaded;
   ui.progressText.textContent = `${describeBytes(loaded)} of ${describeBytes(total)} (${progress.file})`;
-  if (progressByFile.size === MODEL_KEYS.length && loaded >= total) ui.loadingLabel.textContent = 'Starting the inference engine…';
+  if (files === MODEL_KEYS.length && loaded >= total) ui.loadingLabel.textContent = 'Starting the inference engine…';
 }
 
 function engineLabel(active: EnsembleDeepfakeDetector): string {

@@ -12,3 +12,5 @@ export { rejudge } from './scoring';
 export type { Judgement, ModelScores } from './scoring';
 export type { SimulatedFault } from './worker/simulate';
 export { SIMULATED_FAULTS } from './worker/simulate';
+export type { ProgressTotals } from './progress';
+export { progressTotals } from './progress';

@@ -5,7 +5,7 @@
  */
 import './embed.css';
 import type { DownloadProgress, Prediction } from '../detector';
-import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS } from '../detector';
+import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
 import type { HostMessage, WidgetErrorCode, WidgetMessage, WidgetMessageBody } from './protocol';
 import { WIDGET_PROTOCOL_VERSION, WIDGET_SOURCE, parseHostMessage, parseWidgetParams, postTargets } from './protocol';
 
@@ -213,18 +213,12 @@ window.addEventListener('message', (event: MessageEvent) => {
 
 // ---- start ---------------------------------------------------------------------------------------------------
 
-const progressByFile = new Map<string, DownloadProgress>();
+const addProgress = progressTotals();
 function onProgress(progress: DownloadProgress): void {
-  progressByFile.set(progress.file, progress);
-  let loaded = 0;
-  let total = 0;
-  for (const entry of progressByFile.values()) {
-    loaded += entry.loaded;
-    total += entry.total;
-  }
+  const { loaded, total, files } = addProgress(progress);
   ui.progress.max = Math.max(total, 1);
   ui.progress.value = loaded;
-  ui.status.textContent = progressByFile.size === MODEL_KEYS.length && loaded >= total ? 'Starting…' : `Loading models ${Math.round((100 * loaded) / Math.max(total, 1))}%`;
+  ui.status.textContent = files === MODEL_KEYS.length && loaded >= total ? 'Starting…' : `Loading models ${Math.round((100 * loaded) / Math.max(total, 1))}%`;
   post({ type: 'progress', file: progress.file, loaded, total });
 }
 
