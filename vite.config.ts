@@ -16,10 +16,17 @@ const isolationHeaders = {
 };
 
 /**
- * The runtime files onnxruntime-web loads at run time: the JSEP build serves both the WebGPU and the WASM EPs.
+ * The runtime files onnxruntime-web loads at run time, for its two builds the worker chooses between
+ * (src/detector/worker/runtime.ts): the plain WASM build (14 MB .wasm) whenever WASM runs, the JSEP build (28 MB
+ * .wasm, WebGPU and WASM EPs) only when WebGPU is tried. A browser downloads one of the two .wasm files, not both.
  * They are served from our own origin under ort/ (never a CDN) so the app works offline and under COEP.
  */
-const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+const ORT_RUNTIME_FILES = [
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.jsep.mjs',
+  'ort-wasm-simd-threaded.jsep.wasm',
+];
 
 function selfHostedOrt(): Plugin {
   return {
@@ -69,7 +76,11 @@ function deployHeaders(): Plugin {
  */
 const appVersion = process.env.APP_VERSION ?? (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The page's offline copy: app shell, JS, CSS, icons, web manifest and the ORT files the worker loads. */
+/**
+ * The page's offline copy: app shell, JS (both ORT entry chunks among it), CSS, icons, web manifest and ORT's two
+ * small .mjs loaders. No ORT .wasm: the worker keeps the one its build uses in Cache Storage itself
+ * (runtime.ts, cachedWasmBinary), so nobody downloads the 28 MB JSEP .wasm without WebGPU, nor both builds.
+ */
 function offlineApp() {
   return VitePWA({
     registerType: 'prompt',
@@ -101,10 +112,8 @@ function offlineApp() {
       cacheId: `deepfake-detector-${appVersion}`,
       cleanupOutdatedCaches: true,
       // The models are not here: the detector keeps them in IndexedDB, checked by sha256, per manifest version.
-      globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/*.{mjs,wasm}'],
+      globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/*.mjs'],
       globIgnores: ['models/**'],
-      // ort-wasm-simd-threaded.jsep.wasm is about 28 MB, over Workbox's 2 MiB default.
-      maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       // embed.html?origins=… and /?ep=wasm are the same precached files.
       ignoreURLParametersMatching: [/.*/],
       navigateFallback: 'index.html',
@@ -118,9 +127,12 @@ export default defineConfig({
   // Relative URLs, so dist/ can be served from any folder.
   base: './',
   resolve: {
-    // The ESM build that loads its .mjs/.wasm from ort.env.wasm.wasmPaths (ours, same origin) instead of the
-    // "bundle" build, whose threads re-import the bundling chunk itself.
-    alias: [{ find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') }],
+    // The ESM builds that load their .mjs/.wasm from ort.env.wasm.wasmPaths (ours, same origin) instead of the
+    // "bundle" builds, whose threads re-import the bundling chunk itself. The worker imports one or the other.
+    alias: [
+      { find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') },
+      { find: /^onnxruntime-web\/wasm$/, replacement: path.join(ortDist, 'ort.wasm.min.mjs') },
+    ],
   },
   plugins: [selfHostedOrt(), deployHeaders(), offlineApp()],
   // Pre-bundle the worker's dependencies up front, so the dev server never reloads the page to add them.

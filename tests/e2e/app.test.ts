@@ -74,7 +74,9 @@ describe('the app on WASM, one browser profile', () => {
     expect(server.requests.filter((request) => request.endsWith('.onnx')).sort()).toEqual(
       [manifest.models.autoencoder.file, manifest.models.svdd.file].map((file) => `/models/${file}`).sort(),
     );
-    expect(server.requests.some((request) => request.startsWith('/ort/') && request.endsWith('.wasm'))).toBe(true);
+    // The plain WASM build (14 MB), never the JSEP one (28 MB) that only WebGPU needs.
+    expect(server.requests.filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
+    expect(server.requests).not.toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
   });
 
   it('loads everything from its own origin (no CDN)', () => {
@@ -191,10 +193,13 @@ describe('the app on WASM, one browser profile', () => {
 describe('WebGPU (SwiftShader on this machine)', () => {
   it('gives the same scores as WASM within 1e-3 on a tiny batch', async () => {
     const context = await browser.newContext();
+    const before = server.requests.length;
     try {
       const page = await context.newPage();
       await openApp(page, server.origin, '?ep=webgpu');
       expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebGPU/);
+      // WebGPU needs the JSEP build: its .wasm, not the plain one.
+      expect(server.requests.slice(before).filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.jsep.wasm']);
       const cards = byName(await checkFiles(page, [REAL, FAKE]));
       for (const name of [REAL, FAKE]) {
         const card = cards.get(name)!;
@@ -214,9 +219,13 @@ describe('WebGPU (SwiftShader on this machine)', () => {
 describe('a browser without a WebGPU adapter', () => {
   it('falls back to WASM by itself when WebGPU is asked for, and says why', async () => {
     const plain = await launchChromium({ webgpu: false });
+    const before = server.requests.length;
     try {
       const page = await plain.newPage();
       await openApp(page, server.origin, '?ep=webgpu');
+      // No adapter: the plain WASM build only, even though WebGPU was asked for.
+      expect(server.requests.slice(before).filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
+      expect(server.requests.slice(before)).not.toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
       const engine = page.locator('#execution-provider');
       expect(await engine.textContent()).toContain('WebAssembly');
       expect(await engine.textContent()).toContain('WebGPU unavailable');

@@ -1,6 +1,7 @@
 /**
  * Offline use of the built app in Chromium: after one visit the service worker has the app shell, the JS/CSS and
- * the ORT files, IndexedDB has the models, and a reload with the network gone still scores an image. A deploy
+ * ORT's small .mjs loaders, the worker has kept the one ORT .wasm it ran (the plain WASM build here: no WebGPU) in
+ * Cache Storage, IndexedDB has the models, and a reload with the network gone still scores an image. A deploy
  * with a new version precaches into new caches, offers a reload (never forces one) and then drops the old caches.
  */
 import { execFileSync } from 'node:child_process';
@@ -59,13 +60,19 @@ describe('offline after the first visit', () => {
     const precache = names.find((name) => /^deepfake-detector-.+-precache-v2-/.test(name));
     expect(precache, names.join(', ')).toBeDefined();
     const cached = await cachedPaths(page, precache!);
-    // The app shell, the worker and exactly the ORT build the worker loads; models stay in IndexedDB only.
+    // The app shell, the worker and ORT's .mjs loaders, no ORT .wasm (28 MB for JSEP, 14 MB plain): the worker
+    // keeps the one it runs; models stay in IndexedDB only.
     for (const file of ['/index.html', '/embed.html', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png']) {
       expect(cached).toContain(file);
     }
     expect(cached.some((file) => /\/assets\/detector\.worker-.+\.js$/.test(file))).toBe(true);
-    expect(cached.filter((file) => file.startsWith('/ort/')).sort()).toEqual(['/ort/ort-wasm-simd-threaded.jsep.mjs', '/ort/ort-wasm-simd-threaded.jsep.wasm']);
+    expect(cached.filter((file) => file.startsWith('/ort/')).sort()).toEqual(['/ort/ort-wasm-simd-threaded.jsep.mjs', '/ort/ort-wasm-simd-threaded.mjs']);
     expect(cached.filter((file) => file.startsWith('/models/'))).toEqual([]);
+    // The worker's own cache of the .wasm it ran: the plain WASM build; a WASM-only visit never asks for the JSEP one.
+    const ortCaches = names.filter((name) => name.startsWith('deepfake-detector-ort-'));
+    expect(ortCaches).toHaveLength(1);
+    expect(await cachedPaths(page, ortCaches[0]!)).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
+    expect(server.requests.filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.wasm']);
 
     // Installable: a linked web manifest with 192 and 512 px PNG icons.
     const webManifest = await page.evaluate(async () => {
@@ -97,6 +104,37 @@ describe('offline after the first visit', () => {
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 180_000 });
     expect(await page.locator('#status').textContent()).toMatch(/^WASM/);
     await context.close();
+  });
+});
+
+describe('offline after a first visit on WebGPU (SwiftShader here)', () => {
+  it('keeps the JSEP build the worker ran, and reloads on WebGPU with the network gone', async () => {
+    const server = await serveDist();
+    const gpuBrowser = await launchChromium();
+    try {
+      const context = await gpuBrowser.newContext();
+      const page = await context.newPage();
+      await openApp(page, server.origin, '?ep=webgpu');
+      expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebGPU/);
+      expect(await serviceWorkerReady(page)).toBe('activated');
+      const ortCaches = (await cacheNames(page)).filter((name) => name.startsWith('deepfake-detector-ort-'));
+      expect(ortCaches).toHaveLength(1);
+      expect(await cachedPaths(page, ortCaches[0]!)).toEqual(['/ort/ort-wasm-simd-threaded.jsep.wasm']);
+      expect(server.requests.filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.jsep.wasm']);
+
+      await context.setOffline(true);
+      await server.close();
+      await page.reload();
+      await page.waitForFunction(() => document.body.dataset.ready === 'true' || !document.getElementById('fatal-error')!.hidden, null, { timeout: 180_000 });
+      expect(await page.locator('#fatal-error').isHidden()).toBe(true);
+      expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebGPU/);
+      const [card] = await checkFiles(page, ['cifar10_test_0.png']);
+      expect(card).toMatchObject({ verdict: 'real', executionProvider: 'webgpu', error: null });
+      await context.close();
+    } finally {
+      await gpuBrowser.close();
+      await server.close().catch(() => undefined);
+    }
   });
 });
 

@@ -1,8 +1,14 @@
 /**
  * ONNX Runtime Web in the worker: picks the execution provider, creates both sessions, warms them up, runs
  * batches, releases everything. WebGPU that cannot be had or that fails falls back to WASM by itself.
+ *
+ * Two ORT builds, imported only when needed: the plain WASM build (ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm,
+ * 14 MB) whenever WASM is the choice, and the JSEP build (ort.min.mjs + ort-wasm-simd-threaded.jsep.wasm, 28 MB)
+ * only when a WebGPU adapter exists and WebGPU is tried. A WebGPU failure after that stays on the JSEP build's own
+ * WASM EP (its .wasm is already loaded). The .wasm is kept in Cache Storage (see cachedWasmBinary) so that it is
+ * downloaded once and the app works offline with whichever build this browser used.
  */
-import * as ort from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelKey, ModelManifest } from '../manifest';
 import { MODEL_KEYS, inputSize } from '../manifest';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
@@ -24,9 +30,26 @@ export interface RuntimeOptions {
   executionProvider: ExecutionProviderChoice;
   ortBaseUrl: string;
   wasmThreads?: number;
+  /** false: never keep the ORT .wasm in Cache Storage (the page's `?cache=off`). */
+  cache?: boolean;
 }
 
-type Sessions = Record<ModelKey, ort.InferenceSession>;
+type Sessions = Record<ModelKey, InferenceSession>;
+
+/** One of onnxruntime-web's ESM entry points (vite.config.ts aliases both to the non-bundled builds). */
+type Ort = typeof import('onnxruntime-web');
+
+/** 'wasm': WASM EP only; 'jsep': WebGPU and WASM EPs. */
+export type OrtBuild = 'wasm' | 'jsep';
+
+/** The .wasm each build loads from the ORT folder (its .mjs is found by the build itself from wasmPaths). */
+export const ORT_WASM_FILES: Record<OrtBuild, string> = {
+  wasm: 'ort-wasm-simd-threaded.wasm',
+  jsep: 'ort-wasm-simd-threaded.jsep.wasm',
+};
+
+/** Cache Storage name for the ORT .wasm files, per ORT version; older versions' caches are deleted. */
+export const ORT_CACHE_PREFIX = 'deepfake-detector-ort-';
 
 /** The part of a GPUDevice the runtime uses (no WebGPU type package needed). */
 interface GpuDeviceLike {
@@ -34,21 +57,68 @@ interface GpuDeviceLike {
   destroy(): void;
 }
 
-let ortConfigured = false;
+const ortBuilds = new Map<OrtBuild, Promise<Ort>>();
 
-/** ort.env is read when the first session is created, so it is set once, before that. */
-function configureOrt(options: RuntimeOptions): number {
+function threadCount(options: RuntimeOptions): number {
   const threads = options.wasmThreads ?? (self.crossOriginIsolated ? 2 : 1);
-  if (!ortConfigured) {
-    ort.env.wasm.wasmPaths = options.ortBaseUrl;
-    // Its default is 1 here; more than 1 needs SharedArrayBuffer, i.e. a cross-origin isolated page.
-    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, threads) : 1;
-    // Already in a worker: no second proxy worker.
-    ort.env.wasm.proxy = false;
-    ort.env.logLevel = 'error';
-    ortConfigured = true;
+  // More than 1 needs SharedArrayBuffer, i.e. a cross-origin isolated page.
+  return self.crossOriginIsolated ? Math.max(1, threads) : 1;
+}
+
+/** Imports one ORT build and sets its env (read when its first session is created), once per worker. */
+function loadOrt(build: OrtBuild, options: RuntimeOptions): Promise<Ort> {
+  let loading = ortBuilds.get(build);
+  if (!loading) {
+    loading = (async () => {
+      const ort: Ort = build === 'jsep' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
+      ort.env.wasm.wasmPaths = options.ortBaseUrl;
+      ort.env.wasm.numThreads = threadCount(options);
+      // Already in a worker: no second proxy worker.
+      ort.env.wasm.proxy = false;
+      ort.env.logLevel = 'error';
+      const binary = options.cache === false ? undefined : await cachedWasmBinary(new URL(ORT_WASM_FILES[build], options.ortBaseUrl).href, ort.env.versions.web ?? 'unversioned');
+      if (binary) ort.env.wasm.wasmBinary = binary;
+      return ort;
+    })();
+    loading.catch(() => ortBuilds.delete(build));
+    ortBuilds.set(build, loading);
   }
-  return ort.env.wasm.numThreads ?? 1;
+  return loading;
+}
+
+const isWasm = (bytes: ArrayBuffer) => bytes.byteLength > 8 && new Uint32Array(bytes, 0, 1)[0] === 0x6d736100; // "\0asm"
+
+/**
+ * The ORT .wasm from Cache Storage, else downloaded once and put there. The worker does this itself rather than
+ * leaving it to the service worker: on the first visit the page (and so this worker) is not yet controlled by it,
+ * and the service worker precaches no .wasm, so each browser keeps only the build it runs. Offline, this same cache
+ * answers. Undefined (ORT then fetches the file itself, as usual) where Cache Storage is missing or failing.
+ */
+async function cachedWasmBinary(url: string, ortVersion: string): Promise<ArrayBuffer | undefined> {
+  if (typeof caches === 'undefined') return undefined;
+  const name = `${ORT_CACHE_PREFIX}${ortVersion}`;
+  try {
+    const cache = await caches.open(name);
+    void caches
+      .keys()
+      .then((names) => Promise.all(names.filter((other) => other.startsWith(ORT_CACHE_PREFIX) && other !== name).map((other) => caches.delete(other))))
+      .catch(() => undefined);
+    const hit = await cache.match(url);
+    if (hit?.ok) {
+      const bytes = await hit.arrayBuffer();
+      if (isWasm(bytes)) return bytes;
+      await cache.delete(url);
+    }
+    const response = await fetch(url);
+    if (!response.ok) return undefined;
+    const bytes = await response.arrayBuffer();
+    if (!isWasm(bytes)) return undefined;
+    // A full quota only costs the offline copy.
+    await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } })).catch(() => undefined);
+    return bytes;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface AdapterInfo {
@@ -99,8 +169,13 @@ export class OrtRuntime {
   webgpuUnavailable: string | undefined;
   readonly #manifest: ModelManifest;
   readonly #modelBytes: Record<ModelKey, Uint8Array>;
+  readonly #ort: Ort;
+  /** The ORT build in use: 'jsep' only when WebGPU was tried. */
+  readonly ortBuild: OrtBuild;
 
-  private constructor(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, sessions: Sessions, provider: ExecutionProvider, wasmThreads: number, fallbackReason?: string) {
+  private constructor(ort: Ort, ortBuild: OrtBuild, manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, sessions: Sessions, provider: ExecutionProvider, wasmThreads: number, fallbackReason?: string) {
+    this.#ort = ort;
+    this.ortBuild = ortBuild;
     this.#manifest = manifest;
     this.#modelBytes = modelBytes;
     this.#sessions = sessions;
@@ -123,17 +198,20 @@ export class OrtRuntime {
   }
 
   static async create(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ runtime: OrtRuntime; sessionsMs: number; warmupMs: number }> {
-    const wasmThreads = configureOrt(options);
+    const wasmThreads = threadCount(options);
     let fallbackReason: string | undefined;
     let webgpuUnavailable: string | undefined;
+    /** Set once the JSEP build is loaded: a WebGPU failure then goes on on its WASM EP, not a second download. */
+    let jsep: Ort | undefined;
     if (options.executionProvider !== 'wasm') {
       const found = await findWebGpuAdapter();
       if ('adapter' in found) {
         try {
+          jsep = await loadOrt('jsep', options);
           const started = performance.now();
-          const sessions = await createSessions(modelBytes, 'webgpu');
+          const sessions = await createSessions(jsep, modelBytes, 'webgpu');
           const sessionsMs = performance.now() - started;
-          const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'webgpu', wasmThreads);
+          const runtime = new OrtRuntime(jsep, 'jsep', manifest, modelBytes, sessions, 'webgpu', wasmThreads);
           runtime.#adapter = found.adapter;
           await runtime.#watchDevice();
           try {
@@ -153,10 +231,21 @@ export class OrtRuntime {
         webgpuUnavailable = found.unavailable;
       }
     }
+    let ortBuild: OrtBuild = jsep ? 'jsep' : 'wasm';
+    let ort = jsep ?? (await loadOrt('wasm', options));
     const started = performance.now();
-    const sessions = await createSessions(modelBytes, 'wasm');
+    let sessions: Sessions;
+    try {
+      sessions = await createSessions(ort, modelBytes, 'wasm');
+    } catch (error) {
+      // A JSEP build that failed to start cannot serve its WASM EP either: the plain build then.
+      if (ortBuild !== 'jsep') throw error;
+      ortBuild = 'wasm';
+      ort = await loadOrt('wasm', options);
+      sessions = await createSessions(ort, modelBytes, 'wasm');
+    }
     const sessionsMs = performance.now() - started;
-    const runtime = new OrtRuntime(manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
+    const runtime = new OrtRuntime(ort, ortBuild, manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
     runtime.webgpuUnavailable = webgpuUnavailable;
     const warmupMs = await runtime.#warmUp();
     return { runtime, sessionsMs, warmupMs };
@@ -183,7 +272,8 @@ export class OrtRuntime {
       // after); the WebGPU sessions are released without waiting: on a lost device that may never settle.
       if (run) await Promise.race([run.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       void releaseSessions(this.#sessions);
-      this.#sessions = await createSessions(this.#modelBytes, 'wasm');
+      // The JSEP build's own WASM EP: its .wasm is loaded already.
+      this.#sessions = await createSessions(this.#ort, this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
       this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
       return this.#runOn(this.#sessions, batch, count, options);
@@ -192,7 +282,7 @@ export class OrtRuntime {
 
   /** Listens for the loss of ORT's WebGPU device (driver reset, GPU removed, tab in the background too long). */
   async #watchDevice(): Promise<void> {
-    const device = (await (ort.env.webgpu.device as unknown as Promise<GpuDeviceLike | undefined>)) ?? null;
+    const device = (await (this.#ort.env.webgpu.device as unknown as Promise<GpuDeviceLike | undefined>)) ?? null;
     if (!device) return;
     this.#device = device;
     this.#deviceLost = device.lost.then((info) => {
@@ -215,7 +305,7 @@ export class OrtRuntime {
 
   async #runOn(sessions: Sessions, batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
     const size = inputSize(this.#manifest);
-    const input = new ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
+    const input = new this.#ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
     const scores = {} as RawBatchScores;
     try {
       for (const key of MODEL_KEYS) {
@@ -250,7 +340,7 @@ export class OrtRuntime {
   }
 }
 
-async function createSessions(modelBytes: Record<ModelKey, Uint8Array>, provider: ExecutionProvider): Promise<Sessions> {
+async function createSessions(ort: Ort, modelBytes: Record<ModelKey, Uint8Array>, provider: ExecutionProvider): Promise<Sessions> {
   const sessions: Partial<Sessions> = {};
   try {
     for (const key of MODEL_KEYS) {
