@@ -91,7 +91,7 @@ async function browserLatency(): Promise<BrowserBenchResult[]> {
   try {
     for (const config of configs) {
       const page = await browser.newPage();
-      await page.goto(`${server.origin}/bench.html?ep=${config.ep}&threads=${config.threads}`);
+      await page.goto(`${server.origin}/index.html?ep=${config.ep}&threads=${config.threads}`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
       log(`browser ${config.ep} ${config.threads} thread(s)…`);
       try {

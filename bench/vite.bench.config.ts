@@ -1,6 +1,6 @@
 /**
- * Builds bench/browser/bench.html into bench/.dist with the same onnxruntime-web build the app uses
- * (ort.min.mjs + the JSEP .mjs/.wasm, self-hosted under ort/) and the shipped models under models/.
+ * Builds bench/browser/index.html into bench/.dist with the same onnxruntime-web builds the app uses
+ * (plain WASM for the WASM EP, JSEP for WebGPU; self-hosted under ort/) and the shipped models under models/.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import { defineConfig, type Plugin } from 'vite';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ortDist = path.join(root, 'node_modules/onnxruntime-web/dist');
-const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+// The app's two builds: plain WASM (no WebGPU) and JSEP (WebGPU), each loaded only when that EP is used.
+const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 function selfHostedOrt(): Plugin {
   return {
@@ -25,13 +26,18 @@ export default defineConfig({
   root: path.join(root, 'bench/browser'),
   base: './',
   publicDir: path.join(root, 'public'),
-  resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') }] },
+  resolve: {
+    alias: [
+      { find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') },
+      { find: /^onnxruntime-web\/wasm$/, replacement: path.join(ortDist, 'ort.wasm.min.mjs') },
+    ],
+  },
   plugins: [selfHostedOrt()],
   logLevel: 'warn',
   build: {
     target: 'es2022',
     outDir: path.join(root, 'bench/.dist'),
     emptyOutDir: true,
-    rollupOptions: { input: { bench: path.join(root, 'bench/browser/bench.html') } },
+    rollupOptions: { input: { bench: path.join(root, 'bench/browser/index.html') } },
   },
 });
