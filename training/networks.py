@@ -67,8 +67,11 @@ class StatisticsPrior(nn.Module):
         self.register_buffer('stat_mean', stat_mean)
         self.register_buffer('stat_std', stat_std)
 
+    def z_scores(self, images_32):
+        return (image_statistics(images_32) - self.stat_mean) / self.stat_std
+
     def forward(self, images_32):
-        return (((image_statistics(images_32) - self.stat_mean) / self.stat_std) ** 2).sum(1)
+        return (self.z_scores(images_32) ** 2).sum(1)
 
 
 class SvddScorer(nn.Module):
@@ -84,9 +87,12 @@ class SvddScorer(nn.Module):
         self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
+        """(score [N], statistic_z [N, len(STAT_NAMES)]): the z-scores say which statistic is off, for explanations."""
         images_32 = to_working_scale(images_128)
         embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
-        return embedding_distance / self.embedding_scale + self.prior(images_32) / self.prior_scale
+        statistic_z = self.prior.z_scores(images_32)
+        prior = (statistic_z ** 2).sum(1)
+        return embedding_distance / self.embedding_scale + prior / self.prior_scale, statistic_z
 
 
 class ConvAutoencoder(nn.Module):

@@ -181,7 +181,7 @@ def write_parity_fixtures(path, svdd, ae, val_parts):
     images_u8 = (images * 255).round().clamp(0, 255).to(torch.uint8)
     images_128 = F.interpolate(images_u8.float() / 255, scale_factor=4, mode='nearest')
     with torch.no_grad():
-        svdd_scores = svdd(images_128)
+        svdd_scores, _ = svdd(images_128)
         ae_scores, reconstruction, _ = ae(images_128)
     fixtures = {
         'note': 'uint8 NHWC 32x32 images (base64); input = nearest x4 upscale / 255; outputs from PyTorch',
@@ -257,7 +257,7 @@ def main():
 
     upscale = lambda images_32: F.interpolate(images_32, scale_factor=4, mode='nearest')
     with torch.no_grad():
-        raw_svdd = evaluate_in_chunks(lambda x: svdd(upscale(x)), val).numpy()
+        raw_svdd = evaluate_in_chunks(lambda x: svdd(upscale(x))[0], val).numpy()
         raw_ae = evaluate_in_chunks(lambda x: ae(upscale(x))[0], val).numpy()
     calibration = {'svdd': fit_log_logistic(raw_svdd), 'autoencoder': fit_log_logistic(raw_ae)}
     weights = {'svdd': 0.5, 'autoencoder': 0.5}
@@ -268,7 +268,7 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
-    export_onnx(svdd, svdd_path, ['score'])
+    export_onnx(svdd, svdd_path, ['score', 'statistic_z'])
     export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map'])
     write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, val_parts)
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
@@ -284,7 +284,8 @@ def main():
         },
         'models': {
             'svdd': {**file_facts(svdd_path), 'kind': 'deep-svdd', 'inputName': 'image', 'scoreOutput': 'score',
-                     'outputs': ['score']},
+                     'statisticsOutput': 'statistic_z', 'statisticNames': list(networks.STAT_NAMES),
+                     'outputs': ['score', 'statistic_z']},
             'autoencoder': {**file_facts(ae_path), 'kind': 'convolutional-autoencoder', 'inputName': 'image',
                             'scoreOutput': 'score', 'reconstructionOutput': 'reconstruction',
                             'errorMapOutput': 'error_map', 'outputs': ['score', 'reconstruction', 'error_map']},

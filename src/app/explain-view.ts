@@ -3,7 +3,7 @@
  * as a heat overlay that can be toggled, next to the autoencoder's reconstruction.
  */
 import type { Explanation, RgbaPixels } from '../detector';
-import { errorMapToRgba } from '../detector';
+import { describeStatistics, errorMapToRgba } from '../detector';
 
 function canvasOf(pixels: RgbaPixels, className: string, label: string): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -49,6 +49,13 @@ export function createExplanationView(explanation: Explanation, name: string): H
   const caption = document.createElement('figcaption');
   caption.className = 'hint';
   caption.textContent = `Left: what the models saw, bright where the autoencoder's error is high. Right: its reconstruction. Mean squared error ${explanation.meanError.toFixed(4)}, worst pixel ${explanation.maxError.toFixed(4)}.`;
+  const unusual = describeStatistics(explanation.statistics ?? []);
+  const statistics = document.createElement('p');
+  statistics.className = 'explain-statistics';
+  statistics.textContent = unusual.length
+    ? `Unlike natural photos: ${unusual.join('; ')}.`
+    : 'Colour, contrast, detail and shadows are all within the range of natural photos.';
+  if (explanation.statistics) caption.append(statistics);
 
   const images = document.createElement('div');
   images.className = 'explain-images';

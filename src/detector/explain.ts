@@ -22,6 +22,35 @@ export interface Explanation {
   meanError: number;
   /** Largest value of the error map. */
   maxError: number;
+  /** Deep SVDD's image statistics (colour, contrast, detail, clipped shadows) as z-scores against natural photos. */
+  statistics?: StatisticDeviation[];
+}
+
+export interface StatisticDeviation {
+  name: string;
+  /** Standard deviations from the natural training images (negative: less than natural photos have). */
+  z: number;
+}
+
+/** Row `row` of a [n, k] z-score output, named. */
+export function statisticsOfRow(statisticZ: ArrayLike<number>, names: readonly string[], row: number): StatisticDeviation[] {
+  return names.map((name, i) => ({ name, z: statisticZ[row * names.length + i]! }));
+}
+
+const STATISTIC_WORDS: Record<string, [less: string, more: string]> = {
+  log_mean_chroma: ['much less colour than photos have', 'much more colour than photos have'],
+  log_chroma_spread: ['colour far more uniform than in photos', 'colour far more varied than in photos'],
+  log_luma_contrast: ['unusually flat contrast', 'unusually harsh contrast'],
+  log_luma_detail: ['unusually little fine detail', 'unusually much fine detail or noise'],
+  log_shadow_clipping: ['no dark areas at all', 'large areas of pure black'],
+};
+
+/** The statistics at least `minimum` standard deviations from natural photos, worst first, in words. */
+export function describeStatistics(statistics: readonly StatisticDeviation[], minimum = 3): string[] {
+  return statistics
+    .filter((s) => Math.abs(s.z) >= minimum)
+    .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+    .map((s) => `${STATISTIC_WORDS[s.name]?.[s.z < 0 ? 0 : 1] ?? s.name} (${s.z > 0 ? '+' : '−'}${Math.abs(s.z).toFixed(1)} σ)`);
 }
 
 /** One image of a planar RGB tensor in [0, 1] ([3, size, size] starting at `offset`) as opaque RGBA bytes. */

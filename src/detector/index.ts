@@ -1,8 +1,8 @@
 /** Public entry of the detector library (no UI). */
 export { EnsembleDeepfakeDetector, DetectorInputError } from './detector';
 export type { BatchOutcome, DetectorNotice, FromPretrainedOptions, ImageInput, Prediction, PredictionTimings, PredictOptions } from './detector';
-export type { Explanation, RgbaPixels } from './explain';
-export { errorMapToRgba } from './explain';
+export type { Explanation, RgbaPixels, StatisticDeviation } from './explain';
+export { describeStatistics, errorMapToRgba } from './explain';
 export type { CacheStatus, DownloadProgress, ProgressCallback } from './model-store';
 export { ModelDownloadError, ModelIntegrityError } from './model-store';
 export type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo } from './protocol';

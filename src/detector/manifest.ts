@@ -27,6 +27,9 @@ export interface ModelFile {
   scoreOutput: string;
   reconstructionOutput?: string;
   errorMapOutput?: string;
+  /** Deep SVDD: per-image z-scores of the image statistics in its prior, named by statisticNames. */
+  statisticsOutput?: string;
+  statisticNames?: string[];
   outputs: string[];
 }
 

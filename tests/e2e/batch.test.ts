@@ -18,7 +18,7 @@ import type { FileOutcome } from '../../src/node/node-detector';
 import { createNodeDetector } from '../../src/node/node-detector';
 import { loadImageSet } from '../../src/node/datasets';
 import type { StaticServer } from './harness';
-import { DIST, launchChromium, openApp, serveDist } from './harness';
+import { DIST, FIXTURES, launchChromium, openApp, serveDist } from './harness';
 
 const TOLERANCE = 1e-3;
 const BIG_BATCH = 1000;
@@ -222,6 +222,14 @@ describe('batch, evaluation and explanations on WASM', () => {
     expect(await heatmap.isVisible()).toBe(false);
     await toggle.check();
     expect(await heatmap.isVisible()).toBe(true);
+
+    // A digit reconstructs well; the explanation names what is unnatural about it instead (Deep SVDD's statistics).
+    await page.locator('#clear-results').click();
+    await page.locator('#file-input').setInputFiles([evalReal[0]!, path.join(FIXTURES, 'mnist_test_0.png')]);
+    await page.waitForFunction(() => document.querySelectorAll('#results .card .explain .explain-statistics').length === 2, null, { timeout: 120_000 });
+    const statistics = await page.$$eval('#results .card .explain-statistics', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(statistics[0]).toContain('within the range of natural photos');
+    expect(statistics[1]).toMatch(/^Unlike natural photos: .*less colour than photos have/);
     await page.locator('#clear-results').click();
   });
 

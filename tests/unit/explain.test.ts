@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorMapToRgba, explanationFromOutputs, heatColour, planarToRgba, squareSide } from '../../src/detector/explain';
+import { describeStatistics, errorMapToRgba, explanationFromOutputs, heatColour, planarToRgba, squareSide, statisticsOfRow } from '../../src/detector/explain';
 
 describe('planarToRgba', () => {
   it('interleaves planar RGB in [0, 1] into opaque RGBA bytes at an offset', () => {
@@ -41,5 +41,18 @@ describe('explanationFromOutputs', () => {
     expect(Array.from(explanation.reconstruction.data)).toEqual([255, 255, 255, 255]);
     expect(explanation.meanError).toBeCloseTo(0.3, 6);
     expect(explanation.maxError).toBeCloseTo(0.3, 6);
+  });
+});
+
+describe('statistics in words', () => {
+  it('names the statistics far from natural photos, worst first', () => {
+    const names = ['log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail', 'log_shadow_clipping'];
+    const rows = Float32Array.from([0.1, -0.5, 1, 2, -1, /* second image */ -8.2, -6, 1.2, 0.4, 4.5]);
+    expect(describeStatistics(statisticsOfRow(rows, names, 0))).toEqual([]);
+    expect(describeStatistics(statisticsOfRow(rows, names, 1))).toEqual([
+      'much less colour than photos have (−8.2 σ)',
+      'colour far more uniform than in photos (−6.0 σ)',
+      'large areas of pure black (+4.5 σ)',
+    ]);
   });
 });

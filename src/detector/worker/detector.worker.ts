@@ -5,7 +5,7 @@ import { inputSize } from '../manifest';
 import type { ModelManifest } from '../manifest';
 import { ModelStore, openBrowserStorage } from '../model-store';
 import { imageToTensor } from '../preprocess';
-import { explanationFromOutputs } from '../explain';
+import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
@@ -95,6 +95,8 @@ const api: DetectorWorkerApi = {
           slot.item.raw = { svdd: raw.svdd[slot.row]!, autoencoder: raw.autoencoder[slot.row]! };
           if (raw.reconstruction && raw.errorMap) {
             slot.item.explanation = explanationFromOutputs(batch, size, raw.reconstruction, raw.errorMap, mapSize, slot.row);
+            const names = manifest.models.svdd.statisticNames;
+            if (raw.statisticZ && names) slot.item.explanation.statistics = statisticsOfRow(raw.statisticZ, names, slot.row);
           }
         }
       }

@@ -19,6 +19,8 @@ export interface RawBatchScores {
   /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
   reconstruction?: Float32Array;
   errorMap?: Float32Array;
+  /** Only when asked for: Deep SVDD's image-statistic z-scores [n, k] (which statistic is off). */
+  statisticZ?: Float32Array;
 }
 
 export interface RunOptions {
@@ -312,12 +314,20 @@ export class OrtRuntime {
         const facts = this.#manifest.models[key];
         // The default path asks for the score only, so ORT never copies the larger outputs out.
         const explain = options.explain && key === 'autoencoder' && this.canExplain;
-        const names = explain ? [facts.scoreOutput, facts.reconstructionOutput!, facts.errorMapOutput!] : [facts.scoreOutput];
+        const statistics = options.explain && key === 'svdd' && facts.statisticsOutput ? facts.statisticsOutput : undefined;
+        const names = explain
+          ? [facts.scoreOutput, facts.reconstructionOutput!, facts.errorMapOutput!]
+          : statistics ? [facts.scoreOutput, statistics] : [facts.scoreOutput];
         const outputs = await sessions[key].run({ [facts.inputName]: input }, names);
         try {
           const score = outputs[facts.scoreOutput];
           if (!score) throw new Error(`${facts.file} gave no "${facts.scoreOutput}" output`);
           scores[key] = Float32Array.from(score.data as Float32Array);
+          if (statistics) {
+            const statisticZ = outputs[statistics];
+            if (!statisticZ) throw new Error(`${facts.file} gave no "${statistics}" output`);
+            scores.statisticZ = Float32Array.from(statisticZ.data as Float32Array);
+          }
           if (explain) {
             const reconstruction = outputs[facts.reconstructionOutput!];
             const errorMap = outputs[facts.errorMapOutput!];
