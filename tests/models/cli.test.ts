@@ -2,34 +2,22 @@
  * The real CLI (bin/deepfake-detector.mjs, spawned as a user would run it, from another working directory) on a
  * folder mixing good and bad files: JSON shape, error entries, CSV, thresholds, exit codes.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 import { parseCsv } from '../../src/detector/export';
 import { readManifest } from '../../src/node/ort-node';
 import { createNodeDetector } from '../../src/node/node-detector';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'bin/deepfake-detector.mjs');
 const FIXTURES = path.join(ROOT, 'tests/fixtures');
 
 let dir: string;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-async function cli(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: dir, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(dir, ...args);
 
 const GOOD = ['mixed/cifar.png', 'mixed/digit.png', 'mixed/photo.jpg', 'mixed/photo.webp', 'mixed/anim.gif', 'mixed/nested/big.png'];
 const BAD = ['mixed/not-an-image.png', 'mixed/truncated.jpg'];

@@ -4,34 +4,24 @@
  * composited on the manifest's alphaBackground (white), EXIF orientation is applied, and only an animated GIF's
  * first frame counts.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 import { decodeImage } from '../../src/node/decode';
 import { readManifest } from '../../src/node/ort-node';
 import { HOSTILE_FILES, writeHostileCorpus } from '../fixtures/hostile';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'bin/deepfake-detector.mjs');
 
 let dir: string;
 let files: Map<string, string>;
 
 interface Entry { file: string; score?: number; isFake?: boolean; scores?: { svdd: number; autoencoder: number }; error?: string }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd: dir, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(dir, ...args);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'deepfake-hostile-cli-'));
