@@ -18,7 +18,7 @@ import type { FileOutcome } from '../../src/node/node-detector';
 import { createNodeDetector } from '../../src/node/node-detector';
 import { loadImageSet } from '../../src/node/datasets';
 import type { StaticServer } from './harness';
-import { DIST, FIXTURES, launchChromium, openApp, serveDist } from './harness';
+import { DIST, FIXTURES, launchChromium, openApp, pageHeapReader, serveDist } from './harness';
 
 const TOLERANCE = 1e-3;
 const BIG_BATCH = 1000;
@@ -280,13 +280,7 @@ describe(`a ${BIG_BATCH}-image batch`, () => {
     try {
       const page = await context.newPage();
       await openApp(page, server.origin, '?ep=wasm');
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Performance.enable');
-      const heap = async () => {
-        await cdp.send('HeapProfiler.collectGarbage');
-        const { metrics } = await cdp.send('Performance.getMetrics');
-        return metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value / 1e6;
-      };
+      const heap = await pageHeapReader(context, page);
       const before = await heap();
       const started = Date.now();
       await page.locator('#file-input').setInputFiles(bigFiles);

@@ -161,3 +161,17 @@ export function readCards(page: Page): Promise<CardResult[]> {
     }),
   );
 }
+
+/**
+ * The page's JS heap in MB after a garbage collection, through the Chrome DevTools Protocol
+ * (`Performance.getMetrics`, JSHeapUsedSize). Enables the Performance domain on first use.
+ */
+export async function pageHeapReader(context: BrowserContext, page: Page): Promise<() => Promise<number>> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value / 1e6;
+  };
+}

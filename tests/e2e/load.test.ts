@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_FILES, writeHostileCorpus } from '../fixtures/hostile';
 import type { StaticServer } from './harness';
-import { launchChromium, openApp, serveDist } from './harness';
+import { launchChromium, openApp, pageHeapReader, serveDist } from './harness';
 
 const IMAGES = 1000;
 const PAGE_BOUND_MB = 10;
@@ -88,14 +88,8 @@ describe(`${IMAGES} images and the refused hostile files in one batch`, () => {
     try {
       const page = await context.newPage();
       await openApp(page, server.origin, '?ep=wasm');
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Performance.enable');
-      const pageHeap = async () => {
-        await cdp.send('HeapProfiler.collectGarbage');
-        const { metrics } = await cdp.send('Performance.getMetrics');
-        return metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value / 1e6;
-      };
-      const worker = await workerHeap(cdp);
+      const pageHeap = await pageHeapReader(context, page);
+      const worker = await workerHeap(await context.newCDPSession(page));
       await page.waitForTimeout(500);
 
       const before = { page: await pageHeap(), worker: await worker() };
