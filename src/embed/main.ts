@@ -4,7 +4,7 @@
  * parameter names; everything else it receives is ignored and counted in `window.__widgetDebug`.
  */
 import './embed.css';
-import type { DownloadProgress, Prediction } from '../detector';
+import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
 import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
 import type { HostMessage, WidgetErrorCode, WidgetMessage, WidgetMessageBody } from './protocol';
 import { WIDGET_PROTOCOL_VERSION, WIDGET_SOURCE, parseHostMessage, parseWidgetParams, postTargets } from './protocol';
@@ -222,12 +222,22 @@ function onProgress(progress: DownloadProgress): void {
   post({ type: 'progress', file: progress.file, loaded, total });
 }
 
+/**
+ * Fallbacks and recoveries go to the host as they happen. Those during start-up are already in the status line
+ * (engine, with the fallback reason as its title) and the cache note; later ones replace the note.
+ */
+function onNotice(notice: DetectorNotice): void {
+  if (document.body.dataset.ready === 'true') setNote(notice.message);
+  post({ type: 'notice', kind: notice.kind, message: notice.message });
+}
+
 async function start(): Promise<void> {
   if (params.warnings.length > 0) setNote(params.warnings.join('; '), true);
   try {
     detector = await EnsembleDeepfakeDetector.fromPretrained({
       executionProvider: params.executionProvider,
       onProgress,
+      onNotice,
       ...(params.threshold === undefined ? {} : { threshold: params.threshold }),
     });
   } catch (error) {

@@ -8,6 +8,7 @@
  */
 import type { PresetName } from '../detector/manifest';
 import { PRESET_NAMES } from '../detector/manifest';
+import type { DetectorNotice } from '../detector/detector';
 import type { CacheStatus } from '../detector/model-store';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../detector/protocol';
 
@@ -103,7 +104,14 @@ export interface ErrorMessage extends FromWidget {
   id?: string;
 }
 
-export type WidgetMessage = ReadyMessage | ProgressMessage | ResultMessage | ThresholdMessage | ErrorMessage;
+/** The detector fell back or recovered (no WebGPU, WebGPU lost, worker restarted, no cache, cache repaired); it keeps working. */
+export interface NoticeMessage extends FromWidget {
+  type: 'notice';
+  kind: DetectorNotice['kind'];
+  message: string;
+}
+
+export type WidgetMessage = ReadyMessage | ProgressMessage | ResultMessage | ThresholdMessage | ErrorMessage | NoticeMessage;
 
 /** A widget message without the envelope, as the widget builds it. */
 export type WidgetMessageBody = WidgetMessage extends infer M ? (M extends FromWidget ? Omit<M, keyof FromWidget> : never) : never;

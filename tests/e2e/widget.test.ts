@@ -291,6 +291,8 @@ describe('the widget where storage is blocked', () => {
       expect(ready.cache.enabled).toBe(false);
       expect(ready.cache.reason).toMatch(/IndexedDB/);
       expect(await widgetFrame(page).locator('#note').textContent()).toContain('No model cache');
+      const notice = await waitForMessage<WidgetMessage & { type: 'notice' }>(page, "m.type === 'notice' && m.kind === 'cache-off'", 10_000);
+      expect(notice.message).toMatch(/IndexedDB|cache/i);
       await page.locator('#image').setInputFiles(path.join(FIXTURES, FAKE));
       const result = await waitForMessage<ResultMessage>(page, "m.type === 'result' || m.type === 'error'");
       expect(result).toMatchObject({ type: 'result', isFake: true });
