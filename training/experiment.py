@@ -31,7 +31,8 @@ def main():
     parser.add_argument('--eta', type=float, default=1.0)
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--seed', type=int, default=1)
-    parser.add_argument('--save', default='/tmp/exp.pt')
+    parser.add_argument('--save', default=None, help='where to keep the trained networks and scored sets for later analysis')
+    parser.add_argument('--gan-cache', default=None, help='reuse (or store) the GAN samples here between experiments')
     parser.add_argument('--gan-steps', type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -58,16 +59,18 @@ def main():
     gan_samples = None
     if args.gan_steps:
         import os, gan
-        if os.path.exists('/tmp/gan.pt'):
-            gan_samples = torch.load('/tmp/gan.pt')
+        if args.gan_cache and os.path.exists(args.gan_cache):
+            gan_samples = torch.load(args.gan_cache)
         else:
             gan_samples = gan.train_gan(train, args.gan_steps, gen, 2000, log=T.log)
-            torch.save(gan_samples, '/tmp/gan.pt')
+            if args.gan_cache:
+                torch.save(gan_samples, args.gan_cache)
     enc, centre = T.train_svdd(train, args, gen, gan_samples)
     ae = T.train_autoencoder(train, args, gen, gan_samples)
     print('train seconds', time.time() - t)
-    torch.save({'enc': enc, 'centre': centre, 'ae': ae, 'smean': smean, 'sstd': sstd, 'val': val, 'cifar_test': cifar_test,
-                'sets': sets, 'fake_labels': fake_labels, 'real_extra': real_extra, 'val_parts': val_parts}, args.save)
+    if args.save:
+        torch.save({'enc': enc, 'centre': centre, 'ae': ae, 'smean': smean, 'sstd': sstd, 'val': val, 'cifar_test': cifar_test,
+                    'sets': sets, 'fake_labels': fake_labels, 'real_extra': real_extra, 'val_parts': val_parts}, args.save)
 
     def scores(x):
         with torch.no_grad():
