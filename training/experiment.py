@@ -34,6 +34,7 @@ def main():
     parser.add_argument('--save', default=None, help='where to keep the trained networks and scored sets for later analysis')
     parser.add_argument('--gan-cache', default=None, help='reuse (or store) the GAN samples here between experiments')
     parser.add_argument('--gan-steps', type=int, default=0)
+    parser.add_argument('--gan-share', type=float, default=0.5)
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)

@@ -82,12 +82,12 @@ def evaluate_in_chunks(function, images, chunk=1024):
     return torch.cat([function(images[i:i + chunk]) for i in range(0, len(images), chunk)])
 
 
-def anomaly_batch(batch, gan_samples, count, generator):
-    """Labelled anomalies for Deep SAD: half procedural corruptions of natural images, half samples of our
-    own small GAN (when one was trained)."""
+def anomaly_batch(batch, gan_samples, count, generator, gan_share=0.5):
+    """Labelled anomalies for Deep SAD: procedural corruptions of natural images and, when a GAN was trained,
+    `gan_share` of them samples of our own small GAN."""
     if gan_samples is None or len(gan_samples) == 0:
         return corruptions.corrupt(batch[:count], generator)
-    half = count // 2
+    half = count - int(round(count * gan_share))
     picked = gan_samples[torch.randint(0, len(gan_samples), (count - half,), generator=generator)]
     flip = torch.rand(len(picked), generator=generator) < 0.5
     picked[flip] = picked[flip].flip(3)
@@ -108,7 +108,7 @@ def train_svdd(train, args, generator, gan_samples=None):
         encoder.train()
         total, started = 0.0, time.time()
         for batch in batches(train, 256, generator):
-            anomalies = anomaly_batch(batch, gan_samples, 128, generator)
+            anomalies = anomaly_batch(batch, gan_samples, 128, generator, args.gan_share)
             distances = ((encoder(torch.cat([batch, anomalies])) - centre) ** 2).sum(1)
             normal_d, anomaly_d = distances[:len(batch)], distances[len(batch):]
             loss = normal_d.mean() + args.eta * (1.0 / (anomaly_d + 1e-6)).mean()
@@ -132,7 +132,7 @@ def train_autoencoder(train, args, generator, gan_samples=None):
         autoencoder.train()
         total, started = 0.0, time.time()
         for batch in batches(train, 256, generator):
-            anomalies = anomaly_batch(batch, gan_samples, 64, generator)
+            anomalies = anomaly_batch(batch, gan_samples, 64, generator, args.gan_share)
             both = torch.cat([batch, anomalies])
             errors = ((autoencoder(both) - both) ** 2).flatten(1).mean(1)
             normal_e, anomaly_e = errors[:len(batch)], errors[len(batch):]
@@ -211,6 +211,7 @@ def main():
                         help='steps of the small DCGAN whose samples are Deep SAD anomalies (0: corruptions only)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
     parser.add_argument('--seed', type=int, default=20261125)
+    parser.add_argument('--gan-share', type=float, default=0.5, help='share of the Deep SAD anomalies taken from GAN samples')
     parser.add_argument('--from-checkpoint', default=None,
                         help='skip training: re-export scorers, calibration and thresholds from training/last_run.pt')
     args = parser.parse_args()
