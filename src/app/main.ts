@@ -1,4 +1,5 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
+import { followTheme } from '../ui/theme';
 import './styles.css';
 import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName, SimulatedFault } from '../detector';
 import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, SIMULATED_FAULTS, progressTotals } from '../detector';
@@ -6,6 +7,8 @@ import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
 import { setUpOffline } from './offline';
+
+followTheme('auto');
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {

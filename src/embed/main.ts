@@ -3,6 +3,7 @@
  * postMessage API of ./protocol.ts for the page that frames it. Talks only to the parent origins its `origins`
  * parameter names; everything else it receives is ignored and counted in `window.__widgetDebug`.
  */
+import { followTheme } from '../ui/theme';
 import './embed.css';
 import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
 import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
@@ -25,7 +26,7 @@ declare global {
 }
 
 const params = parseWidgetParams(location.search);
-if (params.theme !== 'auto') document.documentElement.dataset.theme = params.theme;
+followTheme(params.theme);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {

@@ -11,6 +11,7 @@ import { PRESET_NAMES } from '../detector/manifest';
 import type { DetectorNotice } from '../detector/detector';
 import type { CacheStatus } from '../detector/model-store';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../detector/protocol';
+import type { Theme } from '../ui/theme';
 
 export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus };
 
@@ -166,7 +167,7 @@ export function normaliseOrigin(value: string): string | null {
   }
 }
 
-export type Theme = 'light' | 'dark' | 'auto';
+export type { Theme };
 
 export interface WidgetParams {
   /** Exact origins allowed to send requests and receive messages. Empty: the widget talks to no one. */
