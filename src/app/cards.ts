@@ -23,16 +23,23 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
+/**
+ * The size to draw a thumbnail at, or null when it must not be drawn: a file the worker refuses (no SVG, nothing
+ * over MAX_PIXELS) or one whose header gives no size. createImageBitmap decodes the whole picture before it
+ * scales, so a thumbnail is only as safe as the header check in front of it.
+ */
+export function thumbnailSize(head: Uint8Array): { resizeWidth: number; resizeHeight: number } | null {
+  if (refuseBeforeDecoding(head)) return null;
+  const size = headerSize(head);
+  if (!size || size.width === 0 || size.height === 0) return null;
+  const scale = Math.min(1, THUMBNAIL_SIDE / Math.max(size.width, size.height));
+  return { resizeWidth: Math.max(1, Math.round(size.width * scale)), resizeHeight: Math.max(1, Math.round(size.height * scale)) };
+}
+
 /** Draws a small thumbnail: the browser decodes and scales in one step, so the full picture is never kept. */
 async function drawThumbnail(file: File, canvas: HTMLCanvasElement): Promise<void> {
-  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
-  // Nothing the worker refuses is decoded here either: no giant allocation for a thumbnail, no SVG.
-  if (refuseBeforeDecoding(head)) throw new Error('not drawn');
-  const size = headerSize(head);
-  const scale = size ? Math.min(1, THUMBNAIL_SIDE / Math.max(size.width, size.height)) : 1;
-  const resize = size
-    ? { resizeWidth: Math.max(1, Math.round(size.width * scale)), resizeHeight: Math.max(1, Math.round(size.height * scale)) }
-    : { resizeWidth: THUMBNAIL_SIDE };
+  const resize = thumbnailSize(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (!resize) throw new Error('not drawn');
   const bitmap = await createImageBitmap(file, { ...resize, resizeQuality: 'medium', imageOrientation: 'from-image' });
   try {
     canvas.width = bitmap.width;

@@ -3,6 +3,7 @@
  * refuse the same files with the same words (empty files, HEIC, SVG, PDF, text) and refuse giant pictures
  * from their header, before a decoder allocates them. Pure code: no DOM, no Node.
  */
+import { imageSize } from 'image-size';
 
 /** Pictures with more pixels than this are refused from their header (same limit in the browser and Node). */
 export const MAX_PIXELS = 100_000_000;
@@ -82,37 +83,22 @@ export function unsupportedReason(format: ImageFormat): string | null {
   }
 }
 
-/** Width and height from the file header of PNG, GIF, JPEG, BMP and WebP (VP8X), or null if unknown. */
+/**
+ * Width and height from the file header, or null when the header does not say (unknown bytes, a header cut off
+ * by SNIFF_BYTES). image-size reads every format a browser or libvips decodes for us: PNG, JPEG (stored size,
+ * before EXIF rotation), GIF, BMP, WebP (VP8, VP8L, VP8X), AVIF/HEIF (`ispe`, the largest image of a grid),
+ * TIFF (first IFD), ICO. Pure code, no DOM and no Node, so the page, the worker and the CLI share it.
+ */
 export function headerSize(bytes: Uint8Array): { width: number; height: number } | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length >= 24 && bytes[0] === 0x89 && ascii(bytes, 1, 3) === 'PNG') {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
+  if (bytes.length === 0) return null;
+  try {
+    const { width, height } = imageSize(bytes);
+    const valid = (value: number | undefined): value is number => Number.isInteger(value) && value! >= 0;
+    return valid(width) && valid(height) ? { width, height } : null;
+  } catch {
+    // image-size throws on bytes it does not recognise or cannot finish reading: the decoder decides.
+    return null;
   }
-  if (bytes.length >= 10 && ascii(bytes, 0, 3) === 'GIF') {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes.length >= 26 && ascii(bytes, 0, 2) === 'BM') {
-    return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
-  }
-  if (bytes.length >= 30 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP' && ascii(bytes, 12, 4) === 'VP8X') {
-    const u24 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
-    return { width: u24(24) + 1, height: u24(27) + 1 };
-  }
-  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return null;
-      const marker = bytes[at + 1]!;
-      if (marker === 0xff) {
-        at += 1;
-        continue;
-      }
-      const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-      if (isFrame) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      at += 2 + view.getUint16(at + 2);
-    }
-  }
-  return null;
 }
 
 export function tooLargeMessage(width: number, height: number): string {

@@ -4,8 +4,6 @@ import sharp from 'sharp';
 import { MAX_PIXELS, SNIFF_BYTES, refuseBeforeDecoding } from '../detector/image-format';
 import type { RgbaImage } from '../detector/preprocess';
 
-export { MAX_PIXELS };
-
 /** The first SNIFF_BYTES of a file (fewer when it is shorter). */
 async function head(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');

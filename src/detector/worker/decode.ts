@@ -6,8 +6,6 @@ import type { RgbaImage } from '../preprocess';
 import type { WorkerImageInput } from '../protocol';
 import { MAX_PIXELS, SNIFF_BYTES, refuseBeforeDecoding, tooLargeMessage } from '../image-format';
 
-export { MAX_PIXELS, headerSize } from '../image-format';
-
 export class ImageInputError extends Error {
   override name = 'ImageInputError';
 }
