@@ -1,0 +1,116 @@
+/**
+ * EXIF, XMP, IPTC (IIM) and PNG text chunks, read with ExifReader.
+ *
+ * Why ExifReader and not exifr: exifr reads a PNG iTXt chunk only when it is XMP, so the Stable Diffusion
+ * `parameters` that the web UI writes as iTXt (sdparams__SD.png) never come out, and it reads no zTXt and no WebP
+ * metadata; its last release is years old. ExifReader reads tEXt, iTXt and zTXt (zlib through DecompressionStream,
+ * with a cap on the inflated size, so a zip bomb stops at the cap), EXIF/XMP/IPTC in JPEG, PNG, WebP, TIFF, HEIC,
+ * AVIF and GIF, and is released every few weeks. Its XMP needs a DOM parser, which a worker does not have:
+ * @xmldom/xmldom, in the worker and in Node alike, so both read the same.
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import ExifReader from 'exifreader';
+
+/** Largest inflated zTXt / compressed chunk ExifReader may produce: text prompts are kilobytes, not megabytes. */
+export const MAX_INFLATED_BYTES = 1024 * 1024;
+
+/** What the metadata says, still close to the tags; provenance.ts turns it into the result. */
+export interface MetadataFacts {
+  camera?: { make: string; model: string; lens?: string };
+  /** The IPTC digital source type URI or term from XMP. */
+  xmpSourceType?: string;
+  /** XMP dcterms:provenance (a JUMBF URI when the file had an embedded manifest). */
+  xmpProvenance?: string;
+  /** Text chunks of a PNG, by keyword (tEXt, iTXt and zTXt alike). */
+  pngText: Record<string, string>;
+  /** EXIF UserComment as text (A1111 writes its parameters there in JPEG and WebP). */
+  userComment?: string;
+  /** The software that wrote the file, from EXIF Software, XMP CreatorTool or IPTC Originating Program. */
+  software: Array<{ from: string; value: string }>;
+  /** ExifReader's own complaints that it worked around (a damaged segment): shown as a notice. */
+  warnings: string[];
+}
+
+type Tag = { value?: unknown; description?: unknown } | undefined;
+type Group = Record<string, Tag> | undefined;
+
+function text(tag: Tag): string | undefined {
+  if (!tag) return undefined;
+  const value = typeof tag.description === 'string' ? tag.description : typeof tag.value === 'string' ? tag.value : undefined;
+  const trimmed = value?.replace(/\0+$/, '').trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/**
+ * EXIF UserComment: 8 bytes naming the character code, then the text (EXIF 2.3, 4.6.5). ExifReader leaves
+ * "UNICODE" comments undecoded ("[Unicode encoded text]"), so the bytes are decoded here: UTF-16, in the byte
+ * order that the text shows (A1111 writes big-endian through piexif; some tools write little-endian).
+ */
+function userComment(tag: Tag): string | undefined {
+  const value = tag?.value;
+  if (!Array.isArray(value) || value.length <= 8) return text(tag);
+  const bytes = Uint8Array.from(value as number[]);
+  const code = String.fromCharCode(...bytes.subarray(0, 8)).replace(/\0+$/, '');
+  const body = bytes.subarray(8);
+  let decoded: string;
+  if (code === 'UNICODE') {
+    // ASCII text in UTF-16BE has its zero bytes first.
+    const bigEndian = body.length >= 2 && body[0] === 0 && body[1] !== 0;
+    decoded = new TextDecoder(bigEndian ? 'utf-16be' : 'utf-16le').decode(body);
+  } else if (code === 'ASCII' || code === '') {
+    decoded = new TextDecoder('utf-8').decode(body);
+  } else {
+    return undefined; // JIS or unknown: not a generator's parameters
+  }
+  decoded = decoded.replace(/\0+$/, '').trim();
+  return decoded || undefined;
+}
+
+function pngTexts(group: Group): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [keyword, tag] of Object.entries(group ?? {})) {
+    const value = text(tag);
+    if (value !== undefined) out[keyword] = value;
+  }
+  return out;
+}
+
+/** Reads what the provenance summary needs. Throws on input ExifReader refuses outright (not an image it knows). */
+export async function readMetadata(bytes: Uint8Array): Promise<MetadataFacts> {
+  // ExifReader takes an ArrayBuffer and reads it in place: hand it exactly the file's bytes.
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  const tags = (await ExifReader.load(buffer as ArrayBuffer, {
+    expanded: true,
+    async: true,
+    includeUnknown: false,
+    domParser: new DOMParser() as never,
+    decompress: { maxDecompressedSize: MAX_INFLATED_BYTES },
+    // Thumbnails, maker notes and ICC profiles say nothing about provenance; skipping them is also less to go wrong.
+    excludeTags: { thumbnail: true, icc: true, makerNotes: true, mpf: true },
+  })) as unknown as Record<string, Group>;
+
+  const exif = tags.exif;
+  const xmp = tags.xmp;
+  const iptc = tags.iptc;
+  const facts: MetadataFacts = { pngText: pngTexts(tags.pngText), software: [], warnings: [] };
+
+  const make = text(exif?.Make) ?? text(xmp?.Make);
+  const model = text(exif?.Model) ?? text(xmp?.Model);
+  if (make || model) {
+    const lens = text(exif?.LensModel) ?? text(xmp?.LensModel) ?? text(xmp?.Lens);
+    facts.camera = { make: make ?? '', model: model ?? '', ...(lens ? { lens } : {}) };
+  }
+  const sourceType = text(xmp?.DigitalSourceType);
+  if (sourceType) facts.xmpSourceType = sourceType;
+  const provenance = text(xmp?.provenance);
+  if (provenance) facts.xmpProvenance = provenance;
+  const comment = userComment(exif?.UserComment);
+  if (comment) facts.userComment = comment;
+  const push = (from: string, value: string | undefined) => {
+    if (value) facts.software.push({ from, value });
+  };
+  push('EXIF Software', text(exif?.Software));
+  push('XMP CreatorTool', text(xmp?.CreatorTool));
+  push('IPTC Originating Program', [text(iptc?.['Originating Program']), text(iptc?.['Program Version'])].filter(Boolean).join(' ') || undefined);
+  return facts;
+}

@@ -1,0 +1,108 @@
+/**
+ * readProvenance: one file's bytes -> Provenance. The same function runs in the browser (in the provenance
+ * worker, see isolate.ts) and in Node (the CLI and the tests, see node.ts); only how the C2PA WebAssembly is
+ * loaded differs, so it is passed in. It never throws: what cannot be read becomes a notice, and the image is
+ * scored all the same.
+ */
+import type { C2paWasm } from './c2pa';
+import { aiMarkerOfSourceType, readC2pa, sourceTypeTerm } from './c2pa';
+import { GENERATOR_SOFTWARE, generatorFromText } from './generator';
+import { readMetadata } from './metadata';
+import type { MetadataFacts } from './metadata';
+import { C2PA_MIME, sniffMetadata } from './sniff';
+import { NO_METADATA, describe } from './summary';
+import type { Provenance } from './types';
+
+export interface ReadProvenanceOptions {
+  /** Loads the C2PA WebAssembly module; called only for a file with a C2PA marker. */
+  loadC2pa: () => Promise<C2paWasm>;
+  /** Gives up on a file's metadata after this long (default 5 s) with a notice; see isolate.ts for the hard limit. */
+  timeLimitMs?: number;
+}
+
+export const DEFAULT_TIME_LIMIT_MS = 5000;
+
+/** The result for a file without any metadata, and the fast path's answer. */
+export function noProvenance(ms?: number): Provenance {
+  return { summary: NO_METADATA, details: [], ...(ms !== undefined ? { ms } : {}) };
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`reading the metadata took longer than ${ms / 1000} s and was stopped`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+async function read(bytes: Uint8Array, options: ReadProvenanceOptions, notices: string[]): Promise<Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] }> {
+  const sniff = sniffMetadata(bytes);
+  if (!sniff.metadata && !sniff.c2pa) return {};
+
+  const [metadata, c2pa] = await Promise.all([
+    readMetadata(bytes).catch((error: unknown): MetadataFacts | null => {
+      notices.push(`EXIF/XMP/IPTC could not be read (${reason(error)})`);
+      return null;
+    }),
+    sniff.c2pa && C2PA_MIME[sniff.format]
+      ? options
+          .loadC2pa()
+          .then((wasm) => readC2pa(wasm, bytes, C2PA_MIME[sniff.format]!))
+          .catch((error: unknown) => {
+            notices.push(reason(error));
+            return null;
+          })
+      : Promise.resolve(null),
+  ]);
+
+  const facts: Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] } = {};
+  if (c2pa) {
+    facts.c2pa = c2pa.c2pa;
+    if (c2pa.sourceType) facts.sourceType = c2pa.sourceType;
+    if (c2pa.aiAgent) facts.aiAgent = c2pa.aiAgent;
+  }
+  if (metadata) {
+    if (metadata.xmpSourceType && !facts.sourceType) facts.sourceType = sourceTypeTerm(metadata.xmpSourceType);
+    const generator = generatorFromText(metadata.pngText, metadata.userComment);
+    if (generator) facts.generator = generator;
+    if (metadata.camera) facts.camera = metadata.camera;
+    if (metadata.xmpProvenance && /jumbf=/.test(metadata.xmpProvenance) && !c2pa) facts.missingManifest = true;
+    facts.software = metadata.software.map((entry) => `${entry.from}: ${entry.value}`);
+    // A generator named only by the software that wrote the file (Midjourney, Firefly, ... in EXIF/XMP/IPTC).
+    const named = metadata.software.find((entry) => GENERATOR_SOFTWARE.test(entry.value));
+    if (!facts.generator && named) facts.generator = { tool: named.value };
+    notices.push(...metadata.warnings);
+  }
+  // A C2PA AI action names its tool: say it in the generator field too, when nothing else did.
+  if (!facts.generator && facts.c2pa?.aiGenerated && facts.aiAgent) facts.generator = { tool: facts.aiAgent };
+  return facts;
+}
+
+export async function readProvenance(bytes: Uint8Array, options: ReadProvenanceOptions): Promise<Provenance> {
+  const started = performance.now();
+  const notices: string[] = [];
+  const limit = timeout(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+  let facts: Awaited<ReturnType<typeof read>>;
+  try {
+    facts = await Promise.race([read(bytes, options, notices), limit.promise]);
+  } catch (error) {
+    notices.push(reason(error));
+    facts = {};
+  } finally {
+    limit.cancel();
+  }
+  const { aiAgent, software, ...rest } = facts;
+  const ms = performance.now() - started;
+  if (Object.keys(rest).length === 0 && notices.length === 0 && !software?.length) return noProvenance(ms);
+  return { ...describe({ ...rest, ...(notices.length ? { notices: [...new Set(notices)] } : {}) }, { ...(aiAgent ? { aiAgent } : {}), ...(software ? { software } : {}) }), ms };
+}
+
+/** Whether the provenance itself says AI (for tables and exports): C2PA, digital source type, or generator parameters. */
+export function provenanceSaysAi(provenance: Provenance): 'created' | 'composite' | null {
+  if (provenance.c2pa?.state !== 'invalid' && provenance.c2pa?.aiGenerated) return provenance.c2pa.aiGenerated;
+  const fromSourceType = provenance.sourceType ? aiMarkerOfSourceType(provenance.sourceType) : null;
+  if (fromSourceType) return fromSourceType;
+  return provenance.generator ? 'created' : null;
+}
