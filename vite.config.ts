@@ -19,9 +19,12 @@ const isolationHeaders = {
  * The runtime files onnxruntime-web loads at run time, for its two builds the worker chooses between
  * (src/detector/worker/runtime.ts): the plain WASM build (14 MB .wasm) whenever WASM runs, the JSEP build (28 MB
  * .wasm, WebGPU and WASM EPs) only when WebGPU is tried. A browser downloads one of the two .wasm files, not both.
- * They are served from our own origin under ort/ (never a CDN) so the app works offline and under COEP.
+ * They are served from our own origin under ort/ (never a CDN) so the app works offline and under COEP. The JSEP
+ * build's entry (ort.min.mjs) is here too, not bundled: the worker imports it by URL, so that only a browser that
+ * tries WebGPU fetches it (a bundled chunk would be in every first visit's precache).
  */
 const ORT_RUNTIME_FILES = [
+  'ort.min.mjs',
   'ort-wasm-simd-threaded.mjs',
   'ort-wasm-simd-threaded.wasm',
   'ort-wasm-simd-threaded.jsep.mjs',
@@ -76,10 +79,15 @@ function deployHeaders(): Plugin {
  */
 const appVersion = process.env.APP_VERSION ?? (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** Names the worker's ORT cache (runtime.ts, ORT_CACHE_PREFIX + ort.env.versions.web). */
+const ortVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string }).version;
+
 /**
- * The page's offline copy: app shell, JS (both ORT entry chunks among it), CSS, icons, web manifest and ORT's two
- * small .mjs loaders. No ORT .wasm: the worker keeps the one its build uses in Cache Storage itself
- * (runtime.ts, cachedWasmBinary), so nobody downloads the 28 MB JSEP .wasm without WebGPU, nor both builds.
+ * The page's offline copy: app shell, JS (the plain WASM build's ORT chunk among it), CSS, icons, web manifest
+ * and the plain build's small .mjs loader: what every visit runs. Nothing of the JSEP build (WebGPU): its entry and
+ * loader (0.4 MB) and its 28 MB .wasm are fetched only by a worker that tries WebGPU, which keeps them in its ORT
+ * cache (runtime.ts); the service worker answers the scripts from that cache (runtimeCaching below), the worker
+ * reads the .wasm from it itself. So a first visit without WebGPU fetches one ORT bundle and one .wasm.
  */
 function offlineApp() {
   return VitePWA({
@@ -112,13 +120,20 @@ function offlineApp() {
       cacheId: `deepfake-detector-${appVersion}`,
       cleanupOutdatedCaches: true,
       // The models are not here: the detector keeps them in IndexedDB, checked by sha256, per manifest version.
-      globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/*.mjs'],
+      globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/ort-wasm-simd-threaded.mjs'],
       globIgnores: ['models/**'],
       // embed.html?origins=… and /?ep=wasm are the same precached files.
       ignoreURLParametersMatching: [/.*/],
       navigateFallback: 'index.html',
       // A model file or manifest opened in a tab is that file, not the app.
       navigateFallbackDenylist: [/\/models\//],
+      runtimeCaching: [
+        {
+          urlPattern: /\/ort\/(?:ort\.min\.mjs|ort-wasm-simd-threaded\.jsep\.mjs)$/,
+          handler: 'CacheFirst',
+          options: { cacheName: `deepfake-detector-ort-${ortVersion}` },
+        },
+      ],
     },
   });
 }
@@ -128,7 +143,8 @@ export default defineConfig({
   base: './',
   resolve: {
     // The ESM builds that load their .mjs/.wasm from ort.env.wasm.wasmPaths (ours, same origin) instead of the
-    // "bundle" builds, whose threads re-import the bundling chunk itself. The worker imports one or the other.
+    // "bundle" builds, whose threads re-import the bundling chunk itself. The app's worker bundles only the plain
+    // WASM one (it imports the JSEP entry from ort/ by URL); the bench page (bench/vite.bench.config.ts) both.
     alias: [
       { find: /^onnxruntime-web$/, replacement: path.join(ortDist, 'ort.min.mjs') },
       { find: /^onnxruntime-web\/wasm$/, replacement: path.join(ortDist, 'ort.wasm.min.mjs') },

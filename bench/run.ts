@@ -7,7 +7,8 @@
  *    larger batches, for WASM 1 thread, WASM 2 threads (cross-origin isolated) and WebGPU (here SwiftShader:
  *    software-emulated, labelled so)
  *  - the same graphs in onnxruntime-node (native CPU) and onnxruntime-web WASM in Node, with browser / native ratios
- * Options: --quick (fewer runs), --no-webgpu.
+ * Options: --quick (fewer runs), --no-webgpu, --first-visit (only the first-visit transfer and start-up times,
+ * written to bench/results/<date>.first-visit.json).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { DIST, ROOT, checkFiles, launchChromium, openApp, serveDist } from '../t
 
 const quick = process.argv.includes('--quick');
 const withWebGpu = !process.argv.includes('--no-webgpu');
+const firstVisitOnly = process.argv.includes('--first-visit');
 const BATCHES = [1, 8, 32, 64];
 const RUNS = quick ? 10 : 30;
 const BENCH_DIST = path.join(ROOT, 'bench/.dist');
@@ -57,6 +59,8 @@ async function startupTimes(): Promise<Record<string, unknown>> {
       return { readyMs: Math.round(readyMs), firstScoreMs: Math.round(performance.now() - started) };
     };
     const cold = await measure(async () => undefined);
+    // The first visit also installs the service worker, which precaches the app: wait until it has.
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
     const coldRequests = [...new Set(server.requests)];
     const transfer = coldRequests.map((request) => ({ path: request, bytes: fileBytes(DIST, request) })).filter((entry) => entry.bytes > 0);
     server.requests.length = 0;
@@ -126,7 +130,28 @@ async function nativeLatency(): Promise<LatencyFigures[]> {
 
 const ms = (value: number | undefined) => (value === undefined ? '    -' : value.toFixed(2).padStart(7));
 
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** The first-visit transfer, with the ORT files (bundles, loaders, .wasm) named. */
+function printFirstVisit(transfer: { bytes: number; files: Array<{ path: string; bytes: number }> }): void {
+  console.log(`First visit (WASM, cold profile, service worker installed): ${transfer.bytes.toLocaleString('en')} bytes (${mb(transfer.bytes)}) in ${transfer.files.length} files`);
+  for (const file of transfer.files.filter((entry) => /\/ort[./-]|\/ort\//.test(entry.path))) console.log(`  ORT ${file.path.padEnd(44)} ${file.bytes.toLocaleString('en').padStart(12)} bytes`);
+}
+
+async function firstVisit(): Promise<void> {
+  log('building the app…');
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const startup = await startupTimes();
+  const date = new Date().toISOString();
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const out = path.join(ROOT, 'bench/results', `${date.slice(0, 10)}.first-visit.json`);
+  writeFileSync(out, `${JSON.stringify({ date, startup }, null, 2)}\n`);
+  printFirstVisit(startup.firstVisitTransfer as { bytes: number; files: Array<{ path: string; bytes: number }> });
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
 async function main(): Promise<void> {
+  if (firstVisitOnly) return firstVisit();
   build();
   const manifest = await readManifest();
   const modelBytes = Object.fromEntries(Object.entries(manifest.models).map(([key, facts]) => [key, facts.bytes]));
@@ -155,7 +180,6 @@ async function main(): Promise<void> {
   const out = path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}.json`);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
-  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
   console.log(`\nMachine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.gpu}; Chromium ${String(startup.chromium)}`);
   console.log(`Models: ${Object.entries(modelBytes).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}; together ${mb(result.bytes.modelsTotal)}; first-visit transfer ${mb(result.bytes.firstVisitTransfer)}`);
   const cold = startup.cold as { readyMs: number; firstScoreMs: number };
@@ -172,6 +196,7 @@ async function main(): Promise<void> {
   }
   console.log('\nBrowser WASM / native onnxruntime-node (total per image):');
   for (const r of ratios) console.log(`  ${r.threads} thread(s), batch ${String(r.batch).padStart(2)}: ${r.browserMs.toFixed(2)} / ${r.nativeMs.toFixed(2)} ms = ${r.ratio.toFixed(2)}x`);
+  printFirstVisit(startup.firstVisitTransfer as { bytes: number; files: Array<{ path: string; bytes: number }> });
   console.log(`\nwrote ${path.relative(ROOT, out)}`);
 }
 

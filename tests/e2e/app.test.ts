@@ -79,6 +79,18 @@ describe('the app on WASM, one browser profile', () => {
     expect(server.requests).not.toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
   });
 
+  it('fetched one ORT bundle and one .wasm on this WebAssembly first visit, nothing of the WebGPU (JSEP) build', async () => {
+    // The service worker's precache is part of a first visit: wait until it is complete.
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+    const ortFiles = [...new Set(server.requests.filter((request) => /\/ort[./-]|\/ort\//.test(request)))].sort();
+    expect(ortFiles).toEqual([
+      expect.stringMatching(/^\/assets\/ort\.wasm\.min-[\w-]+\.js$/),
+      '/ort/ort-wasm-simd-threaded.mjs',
+      '/ort/ort-wasm-simd-threaded.wasm',
+    ]);
+    expect(server.requests.filter((request) => /jsep|ort\.min\.|\/ort\.min-/.test(request))).toEqual([]);
+  });
+
   it('loads everything from its own origin (no CDN)', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((url) => !url.startsWith(`${server.origin}/`) && !/^(blob|data):/.test(url))).toEqual([]);

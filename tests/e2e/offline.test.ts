@@ -1,7 +1,7 @@
 /**
  * Offline use of the built app in Chromium: after one visit the service worker has the app shell, the JS/CSS and
- * ORT's small .mjs loaders, the worker has kept the one ORT .wasm it ran (the plain WASM build here: no WebGPU) in
- * Cache Storage, IndexedDB has the models, and a reload with the network gone still scores an image. A deploy
+ * the plain ORT build's small .mjs loader, the worker has kept the one ORT .wasm it ran (the plain WASM build here:
+ * no WebGPU) in Cache Storage (with WebGPU: the JSEP build's .wasm and both its scripts), IndexedDB has the models, and a reload with the network gone still scores an image. A deploy
  * with a new version precaches into new caches, offers a reload (never forces one) and then drops the old caches.
  */
 import { execFileSync } from 'node:child_process';
@@ -60,13 +60,14 @@ describe('offline after the first visit', () => {
     const precache = names.find((name) => /^deepfake-detector-.+-precache-v2-/.test(name));
     expect(precache, names.join(', ')).toBeDefined();
     const cached = await cachedPaths(page, precache!);
-    // The app shell, the worker and ORT's .mjs loaders, no ORT .wasm (28 MB for JSEP, 14 MB plain): the worker
-    // keeps the one it runs; models stay in IndexedDB only.
+    // The app shell, the worker and the plain ORT build's .mjs loader, no ORT .wasm (28 MB for JSEP, 14 MB plain):
+    // the worker keeps the one it runs; nothing of the JSEP build (WebGPU); models stay in IndexedDB only.
     for (const file of ['/index.html', '/embed.html', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png']) {
       expect(cached).toContain(file);
     }
     expect(cached.some((file) => /\/assets\/detector\.worker-.+\.js$/.test(file))).toBe(true);
-    expect(cached.filter((file) => file.startsWith('/ort/')).sort()).toEqual(['/ort/ort-wasm-simd-threaded.jsep.mjs', '/ort/ort-wasm-simd-threaded.mjs']);
+    expect(cached.filter((file) => file.startsWith('/ort/')).sort()).toEqual(['/ort/ort-wasm-simd-threaded.mjs']);
+    expect(cached.filter((file) => /ort\.min|jsep/.test(file))).toEqual([]);
     expect(cached.filter((file) => file.startsWith('/models/'))).toEqual([]);
     // The worker's own cache of the .wasm it ran: the plain WASM build; a WASM-only visit never asks for the JSEP one.
     const ortCaches = names.filter((name) => name.startsWith('deepfake-detector-ort-'));
@@ -119,7 +120,8 @@ describe('offline after a first visit on WebGPU (SwiftShader here)', () => {
       expect(await serviceWorkerReady(page)).toBe('activated');
       const ortCaches = (await cacheNames(page)).filter((name) => name.startsWith('deepfake-detector-ort-'));
       expect(ortCaches).toHaveLength(1);
-      expect(await cachedPaths(page, ortCaches[0]!)).toEqual(['/ort/ort-wasm-simd-threaded.jsep.wasm']);
+      // The JSEP build's .wasm and both its scripts (not precached): the worker kept them for offline use.
+      expect((await cachedPaths(page, ortCaches[0]!)).sort()).toEqual(['/ort/ort-wasm-simd-threaded.jsep.mjs', '/ort/ort-wasm-simd-threaded.jsep.wasm', '/ort/ort.min.mjs']);
       expect(server.requests.filter((request) => request.endsWith('.wasm'))).toEqual(['/ort/ort-wasm-simd-threaded.jsep.wasm']);
 
       await context.setOffline(true);

@@ -7,6 +7,10 @@
  * only when a WebGPU adapter exists and WebGPU is tried. A WebGPU failure after that stays on the JSEP build's own
  * WASM EP (its .wasm is already loaded). The .wasm is kept in Cache Storage (see cachedWasmBinary) so that it is
  * downloaded once and the app works offline with whichever build this browser used.
+ *
+ * The plain build is bundled (a chunk the service worker precaches: every visit may need it); the JSEP build's
+ * entry is not: it is imported by URL from the self-hosted ORT folder, so that no first visit without WebGPU
+ * fetches it, and kept for offline use next to its .wasm (see keepJsepForOffline).
  */
 import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelKey, ModelManifest } from '../manifest';
@@ -50,6 +54,13 @@ export const ORT_WASM_FILES: Record<OrtBuild, string> = {
   jsep: 'ort-wasm-simd-threaded.jsep.wasm',
 };
 
+/**
+ * The JSEP build's two JavaScript files in the ORT folder (vite.config.ts copies them there): its entry, and the
+ * loader the entry imports for its .wasm. Neither is precached; the worker keeps them in the ORT cache and the
+ * service worker answers them from there (vite.config.ts, runtimeCaching).
+ */
+export const ORT_JSEP_SCRIPTS = ['ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs'] as const;
+
 /** Cache Storage name for the ORT .wasm files, per ORT version; older versions' caches are deleted. */
 export const ORT_CACHE_PREFIX = 'deepfake-detector-ort-';
 
@@ -72,13 +83,22 @@ function loadOrt(build: OrtBuild, options: RuntimeOptions): Promise<Ort> {
   let loading = ortBuilds.get(build);
   if (!loading) {
     loading = (async () => {
-      const ort: Ort = build === 'jsep' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
+      const ort: Ort =
+        build === 'jsep'
+          ? ((await import(/* @vite-ignore */ new URL(ORT_JSEP_SCRIPTS[0], options.ortBaseUrl).href)) as Ort)
+          : await import('onnxruntime-web/wasm');
       ort.env.wasm.wasmPaths = options.ortBaseUrl;
       ort.env.wasm.numThreads = threadCount(options);
       // Already in a worker: no second proxy worker.
       ort.env.wasm.proxy = false;
       ort.env.logLevel = 'error';
-      const binary = options.cache === false ? undefined : await cachedWasmBinary(new URL(ORT_WASM_FILES[build], options.ortBaseUrl).href, ort.env.versions.web ?? 'unversioned');
+      const version = ort.env.versions.web ?? 'unversioned';
+      const [binary] = options.cache === false
+        ? [undefined]
+        : await Promise.all([
+            cachedWasmBinary(new URL(ORT_WASM_FILES[build], options.ortBaseUrl).href, version),
+            build === 'jsep' ? keepJsepForOffline(options.ortBaseUrl, version) : undefined,
+          ]);
       if (binary) ort.env.wasm.wasmBinary = binary;
       return ort;
     })();
@@ -120,6 +140,25 @@ async function cachedWasmBinary(url: string, ortVersion: string): Promise<ArrayB
     return bytes;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Puts the JSEP build's scripts in the ORT cache, where the service worker finds them offline. Only the worker can
+ * do this on the first visit: the page, and so this worker, is not controlled by the service worker yet. Costs
+ * one more request per script, once per browser and ORT version (the import above fetched them already, outside
+ * Cache Storage). Best effort: a failure only costs the offline copy.
+ */
+async function keepJsepForOffline(ortBaseUrl: string, ortVersion: string): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  try {
+    const cache = await caches.open(`${ORT_CACHE_PREFIX}${ortVersion}`);
+    for (const name of ORT_JSEP_SCRIPTS) {
+      const url = new URL(name, ortBaseUrl).href;
+      if (!(await cache.match(url))) await cache.add(url);
+    }
+  } catch {
+    // No Cache Storage, a full quota, or offline: the online path is unaffected.
   }
 }
 
