@@ -1,6 +1,6 @@
 /**
  * The library API from another page (served by the Vite dev server, so this also checks `npm run dev`): every
- * input type, batches with a bad input, thresholds and presets, dispose.
+ * input type (each scoring as the Node path does), batches with a bad input, thresholds and presets, dispose.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeDetector } from '../../src/node/node-detector';
 import { FIXTURES, ROOT, launchChromium } from './harness';
 
 type Library = typeof import('../../src/detector/index');
@@ -61,9 +62,13 @@ describe('EnsembleDeepfakeDetector in a page', () => {
       for (const [name, input] of Object.entries(inputs)) out[name] = (await window.detector.predict(input)).score;
       return out;
     }, pngBase64('cifar10_test_0.png'));
-    const values = Object.values(scores);
     expect(Object.keys(scores)).toHaveLength(6);
-    for (const value of values) expect(Math.abs(value - values[0]!)).toBeLessThan(1e-6);
+    // Each equals the Node path's score of the same file: the same onnxruntime-web WASM build in Node, sharp
+    // decoding the PNG to the same pixels as the browser.
+    const node = await createNodeDetector({ backend: 'wasm' });
+    const expected = (await node.scoreFile(path.join(FIXTURES, 'cifar10_test_0.png'))).score;
+    await node.dispose();
+    for (const [name, value] of Object.entries(scores)) expect(Math.abs(value - expected), `${name}: ${value} vs Node ${expected}`).toBeLessThan(1e-6);
   });
 
   it('returns the documented prediction shape, and a batch keeps going past a bad input', async () => {
