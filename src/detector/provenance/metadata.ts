@@ -14,6 +14,12 @@ import ExifReader from 'exifreader';
 /** Largest inflated zTXt / compressed chunk ExifReader may produce: text prompts are kilobytes, not megabytes. */
 export const MAX_INFLATED_BYTES = 1024 * 1024;
 
+/**
+ * Metadata segments larger than this in all are read without their XMP: xmldom takes seconds per 10 MB (a 20 MB
+ * packet: 16 s here), and real packets are kilobytes (Photoshop's longest histories, a few hundred).
+ */
+export const MAX_XMP_BYTES = 2 * 1024 * 1024;
+
 /** What the metadata says, still close to the tags; provenance.ts turns it into the result. */
 export interface MetadataFacts {
   camera?: { make: string; model: string; lens?: string };
@@ -38,7 +44,7 @@ function text(tag: Tag): string | undefined {
   if (!tag) return undefined;
   const value = typeof tag.description === 'string' ? tag.description : typeof tag.value === 'string' ? tag.value : undefined;
   const trimmed = value?.replace(/\0+$/, '').trim();
-  return trimmed ? trimmed : undefined;
+  return trimmed && trimmed !== FAULTY ? trimmed : undefined;
 }
 
 /**
@@ -66,6 +72,39 @@ function userComment(tag: Tag): string | undefined {
   return decoded || undefined;
 }
 
+/** ExifReader's mark for a value it could not read (an offset past the end, an impossible count). */
+const FAULTY = '<faulty value>';
+
+/**
+ * zlib inflate for ExifReader's zTXt/iCCP chunks, stopped at `cap` bytes. ExifReader has the same cap but only
+ * warns on the console when it skips a chunk; this one tells the caller, so that the card can say so.
+ */
+function cappedInflate(cap: number, onOverflow: () => void) {
+  return async (data: Uint8Array): Promise<Uint8Array> => {
+    const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > cap) {
+        await reader.cancel().catch(() => undefined);
+        onOverflow();
+        throw new Error(`a compressed chunk inflates to more than ${cap} bytes`);
+      }
+      parts.push(value);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+}
+
 function pngTexts(group: Group): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [keyword, tag] of Object.entries(group ?? {})) {
@@ -75,24 +114,43 @@ function pngTexts(group: Group): Record<string, string> {
   return out;
 }
 
-/** Reads what the provenance summary needs. Throws on input ExifReader refuses outright (not an image it knows). */
-export async function readMetadata(bytes: Uint8Array): Promise<MetadataFacts> {
+/**
+ * Reads what the provenance summary needs. Throws on input ExifReader refuses outright (not an image it knows).
+ * `skipXmp`: leave XMP out (the caller found more metadata bytes than MAX_XMP_BYTES).
+ */
+export async function readMetadata(bytes: Uint8Array, options: { skipXmp?: boolean } = {}): Promise<MetadataFacts> {
+  const warnings: string[] = [];
+  let xmpDamaged = false;
   // ExifReader takes an ArrayBuffer and reads it in place: hand it exactly the file's bytes.
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
   const tags = (await ExifReader.load(buffer as ArrayBuffer, {
     expanded: true,
     async: true,
     includeUnknown: false,
-    domParser: new DOMParser() as never,
-    decompress: { maxDecompressedSize: MAX_INFLATED_BYTES },
+    // xmldom reports damage to onError (and logs it when there is none); one notice is enough.
+    domParser: new DOMParser({
+      onError: (level: string) => {
+        if (level !== 'warning' && !xmpDamaged) {
+          xmpDamaged = true;
+          warnings.push('the XMP packet is damaged; what could be read is shown');
+        }
+      },
+    }) as never,
+    decompress: {
+      maxDecompressedSize: MAX_INFLATED_BYTES,
+      deflate: cappedInflate(MAX_INFLATED_BYTES, () => warnings.push(`a compressed text chunk inflates to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MB (a zip bomb?) and was skipped`)),
+    },
     // Thumbnails, maker notes and ICC profiles say nothing about provenance; skipping them is also less to go wrong.
-    excludeTags: { thumbnail: true, icc: true, makerNotes: true, mpf: true },
+    excludeTags: { thumbnail: true, icc: true, makerNotes: true, mpf: true, ...(options.skipXmp ? { xmp: true } : {}) },
   })) as unknown as Record<string, Group>;
 
   const exif = tags.exif;
   const xmp = tags.xmp;
   const iptc = tags.iptc;
-  const facts: MetadataFacts = { pngText: pngTexts(tags.pngText), software: [], warnings: [] };
+  const facts: MetadataFacts = { pngText: pngTexts(tags.pngText), software: [], warnings };
+  if (Object.values(exif ?? {}).some((tag) => tag?.description === FAULTY || tag?.value === FAULTY)) {
+    warnings.push('the EXIF block is damaged (values point outside it); what could be read is shown');
+  }
 
   const make = text(exif?.Make) ?? text(xmp?.Make);
   const model = text(exif?.Model) ?? text(xmp?.Model);

@@ -7,7 +7,7 @@
 import type { C2paWasm } from './c2pa';
 import { aiMarkerOfSourceType, readC2pa, sourceTypeTerm } from './c2pa';
 import { GENERATOR_SOFTWARE, generatorFromText } from './generator';
-import { readMetadata } from './metadata';
+import { MAX_XMP_BYTES, readMetadata } from './metadata';
 import type { MetadataFacts } from './metadata';
 import { C2PA_MIME, sniffMetadata } from './sniff';
 import { NO_METADATA, describe } from './summary';
@@ -41,8 +41,11 @@ async function read(bytes: Uint8Array, options: ReadProvenanceOptions, notices: 
   const sniff = sniffMetadata(bytes);
   if (!sniff.metadata && !sniff.c2pa) return {};
 
+  if (sniff.metadataBytes > MAX_XMP_BYTES) {
+    notices.push(`the metadata is ${(sniff.metadataBytes / 1024 / 1024).toFixed(1)} MB; XMP over ${MAX_XMP_BYTES / 1024 / 1024} MB is not read`);
+  }
   const [metadata, c2pa] = await Promise.all([
-    readMetadata(bytes).catch((error: unknown): MetadataFacts | null => {
+    readMetadata(bytes, { skipXmp: sniff.metadataBytes > MAX_XMP_BYTES }).catch((error: unknown): MetadataFacts | null => {
       notices.push(`EXIF/XMP/IPTC could not be read (${reason(error)})`);
       return null;
     }),

@@ -20,6 +20,8 @@ export interface MetadataSniff {
   metadata: boolean;
   /** A C2PA manifest store (JUMBF) may be embedded. */
   c2pa: boolean;
+  /** Bytes of the segments that hold EXIF/XMP/IPTC/text (JUMBF not counted): a 20 MB XMP packet shows here. */
+  metadataBytes: number;
 }
 
 /** The C2PA reader's format argument for a sniffed format. */
@@ -50,7 +52,7 @@ function contains(bytes: Uint8Array, pattern: readonly number[], from = 0, to = 
 
 /** JPEG: the marker segments before the first scan (SOS). APP1 EXIF/XMP, APP13 IPTC, APP11 JUMBF (C2PA). */
 function sniffJpeg(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
-  const found = { metadata: false, c2pa: false };
+  const found = { metadata: false, c2pa: false, metadataBytes: 0 };
   let at = 2;
   while (at + 4 <= bytes.length) {
     if (bytes[at] !== 0xff) break; // lost sync: hand it to the reader, which copes
@@ -65,7 +67,10 @@ function sniffJpeg(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
     }
     if (marker === 0xda || marker === 0xd9) break; // image data or end
     const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    if (marker === 0xe1 || marker === 0xed || marker === 0xfe) found.metadata = true; // EXIF/XMP, IPTC, comment
+    if (marker === 0xe1 || marker === 0xed || marker === 0xfe) {
+      found.metadata = true; // EXIF/XMP, IPTC, comment
+      found.metadataBytes += length;
+    }
     if (marker === 0xeb) {
       found.metadata = true;
       if (contains(bytes, JUMB, at + 4, Math.min(bytes.length, at + 2 + length))) found.c2pa = true;
@@ -78,12 +83,15 @@ function sniffJpeg(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
 
 /** PNG: chunk names. tEXt/iTXt/zTXt/eXIf hold text and EXIF (XMP is an iTXt); caBX is C2PA. */
 function sniffPng(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
-  const found = { metadata: false, c2pa: false };
+  const found = { metadata: false, c2pa: false, metadataBytes: 0 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 8; at + 8 <= bytes.length; ) {
     const length = view.getUint32(at);
     const type = ascii(bytes, at + 4, 4);
-    if (type === 'tEXt' || type === 'iTXt' || type === 'zTXt' || type === 'eXIf') found.metadata = true;
+    if (type === 'tEXt' || type === 'iTXt' || type === 'zTXt' || type === 'eXIf') {
+      found.metadata = true;
+      found.metadataBytes += length;
+    }
     else if (type === 'caBX') found.metadata = found.c2pa = true;
     else if (type === 'IEND') break;
     at += 12 + length;
@@ -93,12 +101,15 @@ function sniffPng(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
 
 /** WebP: RIFF chunks EXIF, "XMP " and C2PA. */
 function sniffWebp(bytes: Uint8Array): Omit<MetadataSniff, 'format'> {
-  const found = { metadata: false, c2pa: false };
+  const found = { metadata: false, c2pa: false, metadataBytes: 0 };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 12; at + 8 <= bytes.length; ) {
     const type = ascii(bytes, at, 4);
     const length = view.getUint32(at + 4, true);
-    if (type === 'EXIF' || type === 'XMP ') found.metadata = true;
+    if (type === 'EXIF' || type === 'XMP ') {
+      found.metadata = true;
+      found.metadataBytes += length;
+    }
     else if (type === 'C2PA') found.metadata = found.c2pa = true;
     at += 8 + length + (length & 1);
   }
@@ -118,8 +129,8 @@ export function sniffMetadata(bytes: Uint8Array): MetadataSniff {
     case 'gif':
     case 'avif':
     case 'heic':
-      return { format, metadata: true, c2pa: contains(bytes, JUMB) };
+      return { format, metadata: true, c2pa: contains(bytes, JUMB), metadataBytes: bytes.length };
     default:
-      return { format, metadata: false, c2pa: false };
+      return { format, metadata: false, c2pa: false, metadataBytes: 0 };
   }
 }

@@ -50,6 +50,7 @@ function generatorLine(generator: GeneratorInfo): string {
   const settings = ['Steps', 'steps', 'Sampler', 'sampler', 'sampler_name', 'Seed', 'seed']
     .filter((key) => p[key] !== undefined)
     .map((key) => `${key.replace(/_name$/, '')} ${p[key]}`);
+  if (!generator.parameters) return `Made with ${generator.tool}, says the software field of the metadata`;
   const what = /Stable Diffusion/.test(generator.tool) ? 'Stable Diffusion parameters' : `${generator.tool} parameters`;
   return `${what} found: ${[prompt, ...settings].filter(Boolean).join(', ') || generator.tool}`;
 }
