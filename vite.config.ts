@@ -121,7 +121,11 @@ function offlineApp() {
       cleanupOutdatedCaches: true,
       // The models are not here: the detector keeps them in IndexedDB, checked by sha256, per manifest version.
       globPatterns: ['**/*.{html,js,css,png,svg}', 'ort/ort-wasm-simd-threaded.mjs'],
-      globIgnores: ['models/**'],
+      // The provenance readers (ExifReader, xmldom, the C2PA SDK's glue) load only for a file with metadata, and the
+      // 9 MB C2PA .wasm only for one with Content Credentials: not precached, so a first visit stays small. The
+      // provenance worker keeps what it loaded in its own cache (src/detector/provenance/browser.ts); this route
+      // answers the scripts from there, like the JSEP ORT scripts (runtimeCaching below).
+      globIgnores: ['models/**', 'assets/provenance.worker-*.js', 'assets/c2pa-glue-*.js'],
       // embed.html?origins=… and /?ep=wasm are the same precached files.
       ignoreURLParametersMatching: [/.*/],
       navigateFallback: 'index.html',
@@ -132,6 +136,12 @@ function offlineApp() {
           urlPattern: /\/ort\/(?:ort\.min\.mjs|ort-wasm-simd-threaded\.jsep\.mjs)$/,
           handler: 'CacheFirst',
           options: { cacheName: `deepfake-detector-ort-${ortVersion}` },
+        },
+        {
+          urlPattern: /\/assets\/(?:provenance\.worker|c2pa-glue)-[\w-]+\.js$/,
+          handler: 'CacheFirst',
+          // src/detector/provenance/browser.ts, PROVENANCE_CACHE.
+          options: { cacheName: 'deepfake-detector-provenance' },
         },
       ],
     },

@@ -8,6 +8,7 @@ import type { ModelManifest, PresetName } from './manifest';
 import { PRESET_NAMES } from './manifest';
 import type { CacheStatus, ProgressCallback } from './model-store';
 import type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo, WorkerImageInput, WorkerScoreItem } from './protocol';
+import type { Provenance } from './provenance/types';
 import type { Judgement } from './scoring';
 import { judge, presetThreshold, rejudge, validateThreshold } from './scoring';
 import { WorkerBridge } from './worker-bridge';
@@ -69,6 +70,11 @@ export interface Prediction extends Judgement {
   height: number;
   /** The autoencoder's reconstruction and error map, when asked for with `{ explain: true }`. */
   explanation?: Explanation;
+  /**
+   * What the file's metadata says about where it came from (C2PA Content Credentials, IPTC digital source type,
+   * generator parameters, camera): evidence beside the score, never part of it. Set by predict / predictBatch.
+   */
+  provenance?: Provenance;
 }
 
 export interface PredictOptions {
@@ -259,6 +265,7 @@ export class EnsembleDeepfakeDetector {
           height: outcome.height,
           timings: { decodeMs: outcome.decodeMs, preprocessMs: outcome.preprocessMs, inferenceMs: result?.inferenceMs ?? 0, batchSize, totalMs },
           ...(outcome.explanation ? { explanation: outcome.explanation } : {}),
+          ...(outcome.provenance ? { provenance: outcome.provenance } : {}),
         },
       };
     });

@@ -2,6 +2,7 @@
 import type { Explanation } from './explain';
 import type { ModelKey, ModelManifest } from './manifest';
 import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
+import type { Provenance } from './provenance/types';
 import type { ModelScores } from './scoring';
 import type { SimulatedFault } from './worker/simulate';
 
@@ -48,7 +49,7 @@ export interface RuntimeInfo {
 }
 
 export type WorkerScoreItem =
-  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number; explanation?: Explanation }
+  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number; explanation?: Explanation; provenance?: Provenance }
   | { ok: false; error: string };
 
 export interface WorkerScoreResult {

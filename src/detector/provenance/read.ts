@@ -10,6 +10,7 @@ import { GENERATOR_SOFTWARE, generatorFromText } from './generator';
 import { MAX_XMP_BYTES, readMetadata } from './metadata';
 import type { MetadataFacts } from './metadata';
 import { C2PA_MIME, sniffMetadata } from './sniff';
+import type { MetadataSniff } from './sniff';
 import { NO_METADATA, describe } from './summary';
 import type { Provenance } from './types';
 
@@ -37,30 +38,27 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-async function read(bytes: Uint8Array, options: ReadProvenanceOptions, notices: string[]): Promise<Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] }> {
-  const sniff = sniffMetadata(bytes);
-  if (!sniff.metadata && !sniff.c2pa) return {};
+type Facts = Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] };
 
+async function read(bytes: Uint8Array, sniff: MetadataSniff, wasm: C2paWasm | null, notices: string[]): Promise<Facts> {
   if (sniff.metadataBytes > MAX_XMP_BYTES) {
     notices.push(`the metadata is ${(sniff.metadataBytes / 1024 / 1024).toFixed(1)} MB; XMP over ${MAX_XMP_BYTES / 1024 / 1024} MB is not read`);
   }
+  const mime = C2PA_MIME[sniff.format];
   const [metadata, c2pa] = await Promise.all([
     readMetadata(bytes, { skipXmp: sniff.metadataBytes > MAX_XMP_BYTES }).catch((error: unknown): MetadataFacts | null => {
       notices.push(`EXIF/XMP/IPTC could not be read (${reason(error)})`);
       return null;
     }),
-    sniff.c2pa && C2PA_MIME[sniff.format]
-      ? options
-          .loadC2pa()
-          .then((wasm) => readC2pa(wasm, bytes, C2PA_MIME[sniff.format]!))
-          .catch((error: unknown) => {
-            notices.push(reason(error));
-            return null;
-          })
+    wasm && mime
+      ? readC2pa(wasm, bytes, mime).catch((error: unknown) => {
+          notices.push(reason(error));
+          return null;
+        })
       : Promise.resolve(null),
   ]);
 
-  const facts: Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] } = {};
+  const facts: Facts = {};
   if (c2pa) {
     facts.c2pa = c2pa.c2pa;
     if (c2pa.sourceType) facts.sourceType = c2pa.sourceType;
@@ -86,10 +84,20 @@ async function read(bytes: Uint8Array, options: ReadProvenanceOptions, notices: 
 export async function readProvenance(bytes: Uint8Array, options: ReadProvenanceOptions): Promise<Provenance> {
   const started = performance.now();
   const notices: string[] = [];
+  const sniff = sniffMetadata(bytes);
+  if (!sniff.metadata && !sniff.c2pa) return noProvenance(performance.now() - started);
+  // Loading the C2PA WebAssembly (the first time: a 9 MB download and compile) is not held against the file.
+  let wasm: C2paWasm | null = null;
+  if (sniff.c2pa && C2PA_MIME[sniff.format]) {
+    wasm = await options.loadC2pa().catch((error: unknown) => {
+      notices.push(`the Content Credentials reader could not be loaded (${reason(error)})`);
+      return null;
+    });
+  }
   const limit = timeout(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
-  let facts: Awaited<ReturnType<typeof read>>;
+  let facts: Facts;
   try {
-    facts = await Promise.race([read(bytes, options, notices), limit.promise]);
+    facts = await Promise.race([read(bytes, sniff, wasm, notices), limit.promise]);
   } catch (error) {
     notices.push(reason(error));
     facts = {};

@@ -9,12 +9,16 @@ import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
+import { ProvenanceReader } from '../provenance/isolate';
 import { installSimulatedFault } from './simulate';
 
 /** Images per ORT run; bigger batches only cost memory on this model size. */
 const MAX_BATCH = 16;
 
 let state: { manifest: ModelManifest; runtime: OrtRuntime; loseDeviceAfterFirstRun: boolean } | null = null;
+
+/** Provenance metadata of each file, read beside its decoding (src/detector/provenance/). */
+const provenanceReader = new ProvenanceReader();
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -64,6 +68,8 @@ const api: DetectorWorkerApi = {
       for (const input of chunk) {
         try {
           const decodeStarted = performance.now();
+          // Metadata is read from the same file, on its own thread, while this one decodes; it never throws.
+          const provenance = provenanceReader.read(input);
           const image = await decodeInput(input);
           const preprocessStarted = performance.now();
           imageToTensor(image, manifest.input, batch, rows * perImage);
@@ -74,6 +80,7 @@ const api: DetectorWorkerApi = {
             height: image.height,
             decodeMs: preprocessStarted - decodeStarted,
             preprocessMs: performance.now() - preprocessStarted,
+            provenance: await provenance,
           };
           slots.push({ item, row: rows++ });
         } catch (error) {
@@ -113,6 +120,7 @@ const api: DetectorWorkerApi = {
   async dispose() {
     const current = state;
     state = null;
+    provenanceReader.dispose();
     await current?.runtime.release();
   },
 };

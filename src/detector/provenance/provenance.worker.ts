@@ -1,0 +1,20 @@
+/// <reference lib="webworker" />
+/**
+ * The provenance worker, started by the detector's worker (isolate.ts) for files that carry metadata. Its own
+ * thread, so that a reader stuck in WebAssembly or in a pathological XMP packet can be stopped (terminated) at the
+ * time limit without stopping the models.
+ */
+import { keepForOffline, loadC2paBrowser } from './browser';
+import { readProvenance } from './read';
+
+export interface ProvenanceRequest {
+  id: number;
+  bytes: Uint8Array;
+}
+
+void keepForOffline([self.location.href]);
+
+self.addEventListener('message', (event: MessageEvent<ProvenanceRequest>) => {
+  const { id, bytes } = event.data;
+  void readProvenance(bytes, { loadC2pa: loadC2paBrowser }).then((provenance) => self.postMessage({ id, provenance }));
+});
