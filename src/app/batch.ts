@@ -98,6 +98,8 @@ export class BatchResults {
   #run = { total: 0, done: 0, started: 0 };
   #page = 0;
   #renderQueued = false;
+  /** The entry whose Why? button opened the explanation: focus goes back to it when the panel closes. */
+  #explainedIndex: number | null = null;
 
   constructor(ui: BatchElements, hooks: BatchHooks) {
     this.#ui = ui;
@@ -109,13 +111,18 @@ export class BatchResults {
     ui.pageNext.addEventListener('click', () => this.#renderTable(this.#page + 1));
     ui.exportCsv.addEventListener('click', () => this.#export('csv'));
     ui.exportJson.addEventListener('click', () => this.#export('json'));
-    ui.explainClose.addEventListener('click', () => {
-      ui.explainPanel.hidden = true;
-      ui.explainContent.replaceChildren();
+    ui.explainClose.addEventListener('click', () => this.#closeExplanation());
+    // Escape closes it too, as a dialog would, from anywhere inside the panel.
+    ui.explainPanel.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      this.#closeExplanation();
     });
     ui.table.tBodies[0]!.addEventListener('click', (event) => {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-explain]');
-      if (button) void this.explain(Number(button.dataset.explain));
+      if (!button) return;
+      this.#explainedIndex = Number(button.dataset.explain);
+      void this.explain(this.#explainedIndex);
     });
   }
 
@@ -245,6 +252,8 @@ export class BatchResults {
     explainContent.replaceChildren(Object.assign(document.createElement('p'), { className: 'hint', textContent: 'Working…' }));
     try {
       const prediction = await detector.predict(entry.file, { explain: true });
+      // Closed while it worked: leave it closed.
+      if (explainPanel.hidden) return;
       if (!prediction.explanation) throw new Error('these models give no reconstruction');
       const verdict = Object.assign(document.createElement('p'), {
         className: `verdict ${prediction.isFake ? 'verdict-fake' : 'verdict-real'}`,
@@ -255,6 +264,16 @@ export class BatchResults {
       explainContent.replaceChildren(Object.assign(document.createElement('p'), { className: 'card-error', textContent: `Could not explain this file: ${error instanceof Error ? error.message : String(error)}` }));
     }
     explainTitle.focus();
+  }
+
+  /** Hides the explanation and gives focus back to the Why? button that opened it (the table may have re-rendered). */
+  #closeExplanation(): void {
+    const { explainPanel, explainContent, table } = this.#ui;
+    explainPanel.hidden = true;
+    explainContent.replaceChildren();
+    const index = this.#explainedIndex;
+    this.#explainedIndex = null;
+    if (index !== null) table.querySelector<HTMLButtonElement>(`button[data-explain="${index}"]`)?.focus();
   }
 
   #remove(entries: ResultEntry[]): void {
@@ -354,7 +373,8 @@ export class BatchResults {
           button.className = 'secondary small';
           button.dataset.explain = String(entry.index);
           button.textContent = 'Why?';
-          button.setAttribute('aria-label', `Show the reconstruction and error heat map of ${entry.name}`);
+          // The name starts with the visible "Why?" (WCAG 2.5.3, label in name), then says which file.
+          button.setAttribute('aria-label', `Why? Show the reconstruction and error heat map of ${entry.name}`);
           action.append(button);
         } else {
           row.dataset.verdict = 'error';

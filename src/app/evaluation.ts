@@ -242,7 +242,8 @@ export class Evaluation {
       button.type = 'button';
       button.dataset.criterion = criterion;
       button.dataset.threshold = String(best.threshold);
-      button.setAttribute('aria-label', `${label}: ${best.value.toFixed(3)} at threshold ${best.threshold.toFixed(4)}. Apply it.`);
+      // The name starts with the visible "Apply …" (WCAG 2.5.3, label in name), then says which suggestion.
+      button.setAttribute('aria-label', `Apply ${best.threshold.toFixed(4)}: ${label} ${best.value.toFixed(3)}`);
       button.addEventListener('click', () => this.#hooks.applyThreshold(best.threshold));
       const row = element('p');
       row.append(`${label}: ${best.value.toFixed(3)} at ${best.threshold.toFixed(4)} `, button);

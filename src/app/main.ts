@@ -1,8 +1,10 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import { followTheme } from '../ui/theme';
 import './styles.css';
-import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName, SimulatedFault } from '../detector';
-import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, SIMULATED_FAULTS, progressTotals } from '../detector';
+import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, progressTotals } from '../detector';
+import type { FaultHookOptions } from '../detector/detector';
+import { SIMULATED_FAULTS } from '../detector/worker/simulate';
 import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
@@ -109,16 +111,18 @@ async function start(): Promise<void> {
   const choice = params.get('ep');
   const executionProvider: ExecutionProviderChoice = choice === 'webgpu' || choice === 'wasm' ? choice : 'auto';
   const threads = Number(params.get('threads'));
-  const simulate = SIMULATED_FAULTS.find((fault) => fault === params.get('simulate')) as SimulatedFault | undefined;
+  // ?simulate= exists only in builds with fault hooks (src/env.d.ts); production builds drop this line.
+  const simulate = __FAULT_HOOKS__ ? SIMULATED_FAULTS.find((fault) => fault === params.get('simulate')) : undefined;
   try {
-    detector = await EnsembleDeepfakeDetector.fromPretrained({
+    const options: FaultHookOptions = {
       executionProvider,
       onProgress,
       onNotice: showNotice,
       ...(simulate ? { simulate } : {}),
       cache: params.get('cache') !== 'off',
       ...(threads > 0 ? { wasmThreads: threads } : {}),
-    });
+    };
+    detector = await EnsembleDeepfakeDetector.fromPretrained(options);
   } catch (error) {
     ui.loading.hidden = true;
     ui.fatal.hidden = false;
@@ -153,8 +157,8 @@ function setUpThreshold(active: EnsembleDeepfakeDetector): void {
     const detail = document.createElement('span');
     detail.className = 'preset-detail';
     detail.textContent = `≈${+(rate * 100).toFixed(2)}% false alarms · ${presets[name].threshold.toFixed(3)}`;
-    button.append(title, detail);
-    button.setAttribute('aria-label', `${title.textContent}: threshold ${presets[name].threshold.toFixed(3)}, expected false alarms on real images about ${+(rate * 100).toFixed(2)} percent`);
+    // Its visible text is its name (no aria-label): what is read out is what is shown (WCAG 2.5.3, label in name).
+    button.append(title, ' ', detail);
     button.addEventListener('click', () => applyThreshold(presets[name].threshold));
     presetButtons.set(name, button);
     ui.presets.append(button);
