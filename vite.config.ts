@@ -74,6 +74,19 @@ function deployHeaders(): Plugin {
 }
 
 /**
+ * Sets __FAULT_HOOKS__ (src/env.d.ts): the simulated WebGPU faults are compiled in on the dev server and when
+ * DETECTOR_FAULT_HOOKS=1 (tests/e2e/faults.test.ts builds such a copy), never in a plain production build.
+ */
+function faultHooks(): Plugin {
+  return {
+    name: 'fault-hooks',
+    config: (_, { command }) => ({
+      define: { __FAULT_HOOKS__: JSON.stringify(command === 'serve' || process.env.DETECTOR_FAULT_HOOKS === '1') },
+    }),
+  };
+}
+
+/**
  * Names the service worker's caches: a deploy with a new version precaches into new caches and deletes the old
  * ones once the user accepts the reload. Within one version, Workbox still updates changed files by revision.
  */
@@ -160,7 +173,7 @@ export default defineConfig({
       { find: /^onnxruntime-web\/wasm$/, replacement: path.join(ortDist, 'ort.wasm.min.mjs') },
     ],
   },
-  plugins: [selfHostedOrt(), deployHeaders(), offlineApp()],
+  plugins: [selfHostedOrt(), deployHeaders(), faultHooks(), offlineApp()],
   // Pre-bundle the worker's dependencies up front, so the dev server never reloads the page to add them.
   optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'idb-keyval'] },
   server: { headers: isolationHeaders },

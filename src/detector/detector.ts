@@ -38,7 +38,7 @@ export interface FromPretrainedOptions {
   onProgress?: ProgressCallback;
   /** Folder with onnxruntime-web's .mjs/.wasm files. Default: 'ort/' under the app's base URL. */
   ortBaseUrl?: string;
-  /** WASM threads. Default 2 when the page is cross-origin isolated, else 1. */
+  /** WASM threads. Default 2 when the page is cross-origin isolated, else 1; never more than navigator.hardwareConcurrency. */
   wasmThreads?: number;
   /** false: do not use IndexedDB. Default true. */
   cache?: boolean;
@@ -46,7 +46,13 @@ export interface FromPretrainedOptions {
   threshold?: number;
   /** Told about fallbacks and recoveries (see DetectorNotice); the detector keeps working through all of them. */
   onNotice?: (notice: DetectorNotice) => void;
-  /** Simulates a WebGPU fault in the worker (tests, demonstrations): see src/detector/worker/simulate.ts. */
+}
+
+/**
+ * Only in builds with fault hooks (__FAULT_HOOKS__: the dev server, the e2e fault tests' build): a simulated WebGPU
+ * fault in the worker (src/detector/worker/simulate.ts). Not part of the public options; production builds ignore it.
+ */
+export interface FaultHookOptions extends FromPretrainedOptions {
   simulate?: SimulatedFault;
 }
 
@@ -150,7 +156,7 @@ export class EnsembleDeepfakeDetector {
         executionProvider: options.executionProvider ?? 'auto',
         cache: options.cache ?? true,
         ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
-        ...(options.simulate ? { simulate: options.simulate } : {}),
+        ...(__FAULT_HOOKS__ && (options as FaultHookOptions).simulate ? { simulate: (options as FaultHookOptions).simulate } : {}),
       };
       const info = await bridge.call((api) => api.init(initOptions, onProgress ? Comlink.proxy(onProgress) : undefined));
       // A replacement worker starts the same way, models from the cache when it is on; it reports no progress.

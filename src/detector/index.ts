@@ -10,7 +10,5 @@ export type { ModelManifest, PresetName } from './manifest';
 export { MODEL_KEYS, PRESET_NAMES, ManifestError } from './manifest';
 export { rejudge } from './scoring';
 export type { Judgement, ModelScores } from './scoring';
-export type { SimulatedFault } from './worker/simulate';
-export { SIMULATED_FAULTS } from './worker/simulate';
 export type { ProgressTotals } from './progress';
 export { progressTotals } from './progress';

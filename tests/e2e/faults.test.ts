@@ -7,17 +7,23 @@
  * - IndexedDB: a corrupted model entry is caught by sha256, downloaded again, and the page says so; a new manifest
  *   version downloads its models and removes the old version's entries.
  * (Quota exceeded and a throwing IndexedDB are unit tests: tests/unit/model-store.test.ts.)
+ *
+ * `?simulate=` exists only in builds with fault hooks: this file builds its own copy with DETECTOR_FAULT_HOOKS=1
+ * and checks that the production build (dist/) has none of them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticServer } from './harness';
-import { launchChromium, openApp, readCards, serveDist } from './harness';
+import { DIST, ROOT, launchChromium, openApp, readCards, serveDist } from './harness';
 
 let dir: string;
+/** The app built with fault hooks (?simulate=), served instead of dist/. */
+let hooksBuild: string;
 let images: string[];
 let server: StaticServer;
 let browser: Browser;
@@ -33,9 +39,15 @@ beforeAll(async () => {
     await sharp(pixels, { raw: { width: 40, height: 40, channels: 3 } }).png().toFile(file);
     images.push(file);
   }
-  server = await serveDist();
+  hooksBuild = path.join(dir, 'build-with-fault-hooks');
+  execFileSync('npx', ['vite', 'build', '--outDir', hooksBuild, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: ROOT,
+    env: { ...process.env, DETECTOR_FAULT_HOOKS: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    stdio: 'inherit',
+  });
+  server = await serveDist(hooksBuild);
   browser = await launchChromium();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -52,6 +64,37 @@ async function finished(page: Page, count: number): Promise<void> {
 /** The table's rows, every page: name and verdict (the table shows 100 per page; these batches are smaller). */
 const tableRows = (page: Page) =>
   page.$$eval('#results-table tbody tr', (rows) => rows.map((row) => ({ name: row.querySelector('.file-name')?.textContent ?? '', verdict: (row as HTMLElement).dataset.verdict ?? '' })));
+
+/** Every text of a build's JS, joined. */
+const bundleText = (root: string) =>
+  readdirSync(path.join(root, 'assets'))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => readFileSync(path.join(root, 'assets', name), 'utf8'))
+    .join('\n');
+
+describe('the fault hooks', () => {
+  it('are in the test build only: the production build (dist/) has no ?simulate= and no simulated fault', () => {
+    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-device-lost', 'simulated: requestDevice failed'];
+    const test = bundleText(hooksBuild);
+    for (const fault of faults) expect(test, fault).toContain(fault);
+    const production = bundleText(DIST);
+    for (const fault of [...faults, 'simulate']) expect(production, fault).not.toContain(fault);
+  });
+});
+
+describe('?threads=', () => {
+  it('is clamped to navigator.hardwareConcurrency: a link cannot start hundreds of WASM threads', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await openApp(page, server.origin, '?ep=wasm&threads=500');
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      expect(await page.locator('#execution-provider').textContent()).toContain(`${cores} thread${cores === 1 ? '' : 's'}`);
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 describe('WebGPU faults', () => {
   it('no WebGPU adapter: runs on WASM and says so', async () => {

@@ -10,7 +10,6 @@ import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOption
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
 import { ProvenanceReader } from '../provenance/isolate';
-import { installSimulatedFault } from './simulate';
 
 /** Images per ORT run; bigger batches only cost memory on this model size. */
 const MAX_BATCH = 16;
@@ -27,7 +26,8 @@ function message(error: unknown): string {
 const api: DetectorWorkerApi = {
   async init(options: WorkerInitOptions, onProgress) {
     if (state) throw new Error('the detector worker is already initialised');
-    installSimulatedFault(options.simulate);
+    // Test builds only: the import and the call are dropped from production builds.
+    if (__FAULT_HOOKS__ && options.simulate) (await import('./simulate')).installSimulatedFault(options.simulate);
     const opened = options.cache ? await openBrowserStorage() : { storage: null, reason: 'turned off by the cache option' };
     const store = new ModelStore({ storage: opened.storage, ...(opened.reason ? { noStorageReason: opened.reason } : {}) });
     let started = performance.now();
@@ -37,7 +37,7 @@ const api: DetectorWorkerApi = {
     const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
     const modelsMs = performance.now() - started;
     const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
-    state = { manifest, runtime, loseDeviceAfterFirstRun: options.simulate === 'webgpu-device-lost' };
+    state = { manifest, runtime, loseDeviceAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-device-lost' };
     return {
       manifest,
       executionProvider: runtime.executionProvider,

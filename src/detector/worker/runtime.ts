@@ -72,10 +72,19 @@ interface GpuDeviceLike {
 
 const ortBuilds = new Map<OrtBuild, Promise<Ort>>();
 
+/**
+ * WASM threads: the request (default 2), at least 1 and at most the device's cores, since each is a pthread worker
+ * and `?threads=500` in a link must not start hundreds of them. More than 1 needs SharedArrayBuffer, i.e. a
+ * cross-origin isolated page.
+ */
+export function wasmThreadCount(requested: number | undefined, crossOriginIsolated: boolean, cores: number): number {
+  if (!crossOriginIsolated) return 1;
+  const wanted = Number.isFinite(requested) ? Math.floor(requested!) : 2;
+  return Math.max(1, Math.min(wanted, Math.max(1, cores || 1)));
+}
+
 function threadCount(options: RuntimeOptions): number {
-  const threads = options.wasmThreads ?? (self.crossOriginIsolated ? 2 : 1);
-  // More than 1 needs SharedArrayBuffer, i.e. a cross-origin isolated page.
-  return self.crossOriginIsolated ? Math.max(1, threads) : 1;
+  return wasmThreadCount(options.wasmThreads, self.crossOriginIsolated, navigator.hardwareConcurrency);
 }
 
 /** Imports one ORT build and sets its env (read when its first session is created), once per worker. */
