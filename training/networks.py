@@ -1,6 +1,12 @@
-"""The two detectors. Both take float32 [N, 3, 128, 128] RGB in [0, 1] (the reference's input contract) and
-begin with a fixed 4x4 area average to 32x32, so a 32-px CIFAR image upscaled to 128 and a 12-megapixel photo
-averaged down to 128 reach the learned layers at the same scale and sharpness."""
+"""The two detectors, each with two views of a picture.
+
+- The whole-image view: float32 [N, 3, 128, 128] RGB in [0, 1] (the reference's input contract), the centre
+  square area-averaged to 128; each graph begins with a fixed 4x4 area average to 32x32, so a 32-px CIFAR image
+  upscaled to 128 and a 12-megapixel photo averaged down to 128 reach the learned layers at the same scale.
+- The trace view: float32 [M, 3, 128, 128] native-resolution crops (no resampling, see crops.py) of pictures
+  larger than 128 px. Its layers see only the neighbour-pixel residual (NPR, Tan et al. CVPR 2024): what is
+  left of each 2x2 block after taking out its top-left pixel, where the upsampling of generators' decoders
+  leaves its pattern and the content of the picture mostly does not."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -11,6 +17,15 @@ CHANNEL_STD = (0.25, 0.24, 0.26)
 STAT_NAMES = ('log_mean_chroma', 'log_chroma_spread', 'log_luma_contrast', 'log_luma_detail', 'log_shadow_clipping')
 SHADOW_LEVEL = 0.04  # luma below ~10/255 counts as clipped shadow
 CHROMA_FLOOR = 0.005  # smallest chroma the log resolves: colourless pictures land far out, not at a floor
+
+
+TRACE_GAIN = 10.0  # residuals are ~0.01-0.05; bring them to unit scale for the first layer
+
+
+def neighbour_residual(crops_128):
+    """x - nearest-upsample(x[::2, ::2]) per channel, scaled (NPR)."""
+    upsampled = F.interpolate(crops_128[:, :, ::2, ::2], scale_factor=2.0, mode='nearest')
+    return (crops_128 - upsampled) * TRACE_GAIN
 
 
 def to_working_scale(images_128):
@@ -133,3 +148,80 @@ class AutoencoderScorer(nn.Module):
         error_map = ((reconstruction - images_32) ** 2).mean(1)
         score = error_map.flatten(1).mean(1) / self.error_scale + self.prior(images_32) / self.prior_scale
         return score, reconstruction, error_map
+
+
+class TraceEncoder(nn.Module):
+    """Deep SVDD encoder of the trace view: bias-free, non-affine batch norm, leaky ReLU (no constant solution),
+    strided convolutions down to 8x8, then mean and max over positions (a trace anywhere in the crop counts)."""
+
+    def __init__(self, embedding_size=64, widths=(24, 32, 64, 96, 128)):
+        super().__init__()
+        layers, channels = [], 3
+        for index, width in enumerate(widths):
+            layers += [nn.Conv2d(channels, width, 3, stride=1 if index == 0 else 2, padding=1, bias=False),
+                       nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1)]
+            channels = width
+        self.features = nn.Sequential(*layers)
+        self.embed = nn.Linear(2 * channels, embedding_size, bias=False)
+
+    def forward(self, crops_128):
+        features = self.features(neighbour_residual(crops_128)).flatten(2)
+        return self.embed(torch.cat([features.mean(2), features.amax(2)], 1))
+
+
+class TraceAutoencoder(nn.Module):
+    """Autoencoder of the trace view: reconstructs the neighbour-pixel residual through a 16x16 bottleneck.
+    Its score is the reconstruction error relative to the residual's energy (scale-free)."""
+
+    def __init__(self, widths=(32, 64, 64), latent_channels=16):
+        super().__init__()
+        enc, channels = [], 3
+        for width in widths:
+            enc += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
+            channels = width
+        enc += [nn.Conv2d(channels, latent_channels, 1)]
+        self.encoder = nn.Sequential(*enc)
+        dec, channels = [nn.Conv2d(latent_channels, widths[-1], 1), nn.LeakyReLU(0.1)], widths[-1]
+        for width in list(widths[:-1])[::-1] + [16]:
+            dec += [nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1), nn.BatchNorm2d(width),
+                    nn.LeakyReLU(0.1)]
+            channels = width
+        dec += [nn.Conv2d(channels, 3, 3, padding=1)]
+        self.decoder = nn.Sequential(*dec)
+
+    def relative_error(self, crops_128):
+        residual = neighbour_residual(crops_128)
+        error = ((self.decoder(self.encoder(residual)) - residual) ** 2).flatten(1).mean(1)
+        return error / ((residual ** 2).flatten(1).mean(1) + 1e-3)
+
+
+class TwoViewSvddScorer(nn.Module):
+    """Exported Deep SVDD graph: (image [N], crops [M]) -> whole-image score [N], statistic_z [N, k], trace score
+    [M]. Each score is a squared distance from its hypersphere centre divided by its validation median; the
+    whole-image score adds the image statistics' deviation (also divided by its median)."""
+
+    def __init__(self, whole, trace, trace_centre, trace_scale):
+        super().__init__()
+        self.whole = whole
+        self.trace = trace
+        self.register_buffer('trace_centre', trace_centre)
+        self.trace_scale = float(trace_scale)
+
+    def forward(self, image, crops):
+        score, statistic_z = self.whole(image)
+        trace_score = ((self.trace(crops) - self.trace_centre) ** 2).sum(1) / self.trace_scale
+        return score, statistic_z, trace_score
+
+
+class TwoViewAutoencoderScorer(nn.Module):
+    """Exported autoencoder graph: (image, crops) -> whole-image score, reconstruction, error map, trace score."""
+
+    def __init__(self, whole, trace, trace_scale):
+        super().__init__()
+        self.whole = whole
+        self.trace = trace
+        self.trace_scale = float(trace_scale)
+
+    def forward(self, image, crops):
+        score, reconstruction, error_map = self.whole(image)
+        return score, reconstruction, error_map, self.trace.relative_error(crops) / self.trace_scale

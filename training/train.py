@@ -1,30 +1,44 @@
-"""Train, calibrate and export the Deep SVDD + autoencoder ensemble.
+"""Train, calibrate and export the two-view Deep SVDD (Deep SAD) + autoencoder ensemble.
 
-    /usr/bin/python3 training/train.py [--epochs N] [--limit N] [--out public/models]
+    /usr/bin/python3 training/train.py [--epochs N] [--trace-steps N] [--limit N] [--out public/models]
+                                       [--checkpoint PATH] [--from-checkpoint PATH]
 
-Reads natural training images only (cifar10_train, cifar100_train_subset, photos/train), holds out a
-validation split of them for calibration and thresholds, exports both graphs as ONNX (opset 17, dynamic
-batch) and writes manifest.json. `npm run models:eval` then measures the shipped files and adds the metrics.
+Each model has two views of a picture (networks.py): the whole image area-averaged to 32x32 (trained on
+CIFAKE's real and Stable Diffusion images, natural photo crops, and procedural corruptions) and native-resolution
+128x128 crops (trained on real photographs against Stable Diffusion 1.5 tiles, the seen gen_train generators and
+our own TAEF2 round trips). Evaluation sets (cifar10_test, MNIST, Fashion-MNIST, fake_cifar_like, photos/val)
+are never read here. Validation splits carved from the training data fix the calibration and the thresholds;
+`npm run models:eval` then measures the shipped files through the TypeScript path.
 """
 import argparse
 import datetime
+import gzip
 import hashlib
+import io
 import json
 import math
 import os
+import struct
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 import corruptions
+import crops
 import data
 import gan
+import native
 import networks
+import taef2
 
 PRESET_FALSE_ALARM = {'sensitive': 0.03, 'balanced': 0.01, 'conservative': 0.003}
 DEFAULT_PRESET = 'balanced'
+CIFAKE_VALIDATION = 10_000  # the last 10,000 of the shuffled CIFAKE train split
+# The robustness conditions real validation photos are scored under (the report checks the same on photos/val).
+PHOTO_CONDITIONS = (('png', None), ('jpeg', 95), ('jpeg', 75), ('webp', 80))
 
 
 def log(message):
@@ -36,125 +50,228 @@ def to_tensor(images_hwc):
     return torch.from_numpy(np.ascontiguousarray(images_hwc, dtype=np.float32) / 255.0).permute(0, 3, 1, 2).contiguous()
 
 
-def build_splits(args, rng):
-    """Natural images at 32x32 (the networks' working scale): training and held-out validation."""
-    cifar10, _ = data.load_set('cifar10_train', args.limit)
-    cifar100, _ = data.load_set('cifar100_train_subset', args.limit and args.limit // 5)
-    val10, val100 = max(1, len(cifar10) // 15), max(1, len(cifar100) // 10)
-    photos = [data.load_photo(path) for path in data.photo_paths('train')]
-    order = rng.permutation(len(photos))
-    val_photos = [photos[i] for i in order[:40]]
-    train_photos = [photos[i] for i in order[40:]]
-    if args.limit:
-        train_photos = train_photos[:20]
-    train_cifar = np.concatenate([cifar10[:-val10], cifar100[:-val100]])
-    val_cifar = np.concatenate([cifar10[-val10:], cifar100[-val100:]])
-    n_train = len(train_cifar)
-    train = np.concatenate([
-        train_cifar.astype(np.float32),
-        data.jpeg_roundtrip(train_cifar[rng.permutation(n_train)[:n_train // 4]], (40, 96), rng).astype(np.float32),
-        data.photo_crops(train_photos, n_train // 4, rng),
-        np.stack([data.area_resize(data.centre_square(p), 32) for p in train_photos]).astype(np.float32),
+def load_cifake(limit=None):
+    """CIFAKE train split: uint8 [N, 32, 32, 3] decoded from the original JPEG bytes, labels (1 = generated)."""
+    with open(os.path.join(data.DATA_DIR, 'cifake_train.json')) as f:
+        meta = json.load(f)
+    read = lambda name: gzip.open(os.path.join(data.DATA_DIR, meta[name])).read()
+    blob, sizes = read('file'), struct.unpack(f'<{meta["count"]}I', read('sizes_file'))
+    labels = np.frombuffer(read('labels_file'), np.uint8)
+    count = len(sizes) if limit is None else min(limit, len(sizes))
+    pixels = np.empty((count, 32, 32, 3), np.uint8)
+    offset = 0
+    for index in range(count):
+        pixels[index] = np.asarray(Image.open(io.BytesIO(blob[offset:offset + sizes[index]])).convert('RGB'))
+        offset += sizes[index]
+    return pixels, labels[:count].copy()
+
+
+def jpeg_32(images_float, rng):
+    """Photo crops averaged to 32 px are JPEG-encoded as CIFAKE's pictures were, so both classes of the
+    whole-image view are JPEG (a lossless-versus-JPEG shortcut would call every lossless fake real)."""
+    return data.jpeg_roundtrip(np.clip(np.round(images_float), 0, 255).astype(np.uint8), (60, 101), rng).astype(np.float32)
+
+
+def build_whole_view(args, rng, train_photos, val_photos):
+    """Whole-image view at 32x32: (normal train, generated train, validation parts by name)."""
+    pixels, labels = load_cifake(args.limit and 3 * args.limit)
+    n_val = min(CIFAKE_VALIDATION, len(pixels) // 5)
+    train_px, train_lb, val_px, val_lb = pixels[:-n_val], labels[:-n_val], pixels[-n_val:], labels[-n_val:]
+    cifar100, _ = data.load_set('cifar100_train_subset', args.limit)
+    photo_crop_count = max(200, len(train_px) // 10)
+    normal = np.concatenate([
+        train_px[train_lb == 0].astype(np.float32),
+        jpeg_32(data.photo_crops(train_photos, photo_crop_count, rng), rng),
+        jpeg_32(np.stack([data.area_resize(data.centre_square(p), 32) for p in train_photos]), rng),
+        data.jpeg_roundtrip(cifar100, (60, 101), rng).astype(np.float32),
     ])
+    generated = train_px[train_lb == 1].astype(np.float32)
     val_parts = {
-        'cifar': val_cifar.astype(np.float32),
-        'cifar_jpeg': data.jpeg_roundtrip(val_cifar, (50, 96), rng).astype(np.float32),
-        'photo_crops': data.photo_crops(val_photos, len(val_cifar) // 2, rng),
+        'cifake_real': val_px[val_lb == 0].astype(np.float32),
+        'cifake_fake': val_px[val_lb == 1].astype(np.float32),
+        'photo_crops': jpeg_32(data.photo_crops(val_photos, max(100, n_val // 5), rng), rng),
         'photos_whole': np.stack([data.area_resize(data.centre_square(p), 32) for p in val_photos]).astype(np.float32),
     }
-    log(f'train {len(train)} images ({n_train} CIFAR, {len(train_photos)} photos); '
-        f'validation {sum(len(v) for v in val_parts.values())} ({len(val_photos)} photos)')
-    return to_tensor(train), {name: to_tensor(images) for name, images in val_parts.items()}
+    log(f'whole-image view: {len(normal)} natural + {len(generated)} generated for training; validation '
+        + ', '.join(f'{k} {len(v)}' for k, v in val_parts.items()))
+    return to_tensor(normal), to_tensor(generated), {k: to_tensor(v) for k, v in val_parts.items()}
 
 
-def batches(images, batch_size, generator, augment=True):
+def round_trips(model, photos, rng, side=144):
+    """Our own latent-decoder fakes: a random square of each real photo through the TAEF2 autoencoder (one
+    crop's worth plus a margin: the round trip costs ~1 s per square on two cores)."""
+    out = []
+    for photo in photos:
+        height, width = photo.shape[:2]
+        s = min(side, height, width)
+        top, left = rng.integers(0, height - s + 1), rng.integers(0, width - s + 1)
+        out.append(model.round_trip(photo[top:top + s, left:left + s]))
+    return out
+
+
+def build_trace_view(args, rng, train_photos, val_photos):
+    """Native 128x128 crops: training pools (real, generated) and validation pictures by source."""
+    grids = native.sd_grid_split(args.seed)
+    if args.limit:
+        grids = {k: v[:max(2, args.limit // 100)] for k, v in grids.items()}
+    sd_train = [tile for path in grids['train'] for tile in native.sd_tiles(path)]
+    seen = native.gen_train_images(unseen=False)
+    gen_seen = [image for images in seen.values() for image in images]
+    if args.limit:
+        gen_seen = gen_seen[:20]
+    autoencoder = taef2.Taef2(os.path.join(data.DATA_DIR, 'taef2'))
+    started = time.time()
+    taef2_train = round_trips(autoencoder, train_photos[::2], rng)
+    taef2_val = round_trips(autoencoder, val_photos, rng)
+    log(f'TAEF2 round trips: {len(taef2_train) + len(taef2_val)} ({time.time() - started:.0f}s)')
+    real_pool = native.crop_pool(train_photos, 4, rng)
+    fake_pool = np.concatenate([native.crop_pool(sd_train, 1, rng), native.crop_pool(gen_seen, 2, rng),
+                                native.crop_pool(taef2_train, 4, rng)])
+    validation = {
+        'photos': val_photos,
+        'sd15_val_grids': [tile for path in grids['val'] for tile in native.sd_tiles(path)],
+        'taef2_val': taef2_val,
+    }
+    log(f'trace view: {len(real_pool)} real + {len(fake_pool)} generated crops (SD 1.5 {len(grids["train"])} grids, '
+        f'{len(seen)} seen generators, {len(taef2_train)} TAEF2 round trips); validation '
+        + ', '.join(f'{k} {len(v)}' for k, v in validation.items()))
+    return real_pool, fake_pool, validation, grids
+
+
+def batches(images, batch_size, generator):
     order = torch.randperm(len(images), generator=generator)
-    for start in range(0, len(images), batch_size):
+    for start in range(0, len(images) - batch_size + 1, batch_size):
         batch = images[order[start:start + batch_size]]
-        if augment:
-            flip = torch.rand(len(batch), generator=generator) < 0.5
-            batch[flip] = batch[flip].flip(3)
+        flip = torch.rand(len(batch), generator=generator) < 0.5
+        batch[flip] = batch[flip].flip(3)
         yield batch
 
 
+def random_rows(images, count, generator):
+    picked = images[torch.randint(0, len(images), (count,), generator=generator)]
+    flip = torch.rand(count, generator=generator) < 0.5
+    picked[flip] = picked[flip].flip(3)
+    return picked
+
+
 @torch.no_grad()
-def evaluate_in_chunks(function, images, chunk=1024):
+def evaluate_in_chunks(function, images, chunk=512):
     return torch.cat([function(images[i:i + chunk]) for i in range(0, len(images), chunk)])
 
 
-def anomaly_batch(batch, gan_samples, count, generator, gan_share=0.5):
-    """Labelled anomalies for Deep SAD: procedural corruptions of natural images and, when a GAN was trained,
-    `gan_share` of them samples of our own small GAN."""
-    if gan_samples is None or len(gan_samples) == 0:
-        return corruptions.corrupt(batch[:count], generator)
-    half = count - int(round(count * gan_share))
-    picked = gan_samples[torch.randint(0, len(gan_samples), (count - half,), generator=generator)]
-    flip = torch.rand(len(picked), generator=generator) < 0.5
-    picked[flip] = picked[flip].flip(3)
-    return torch.cat([corruptions.corrupt(batch[:half], generator), picked])
+def anomalies_for(batch, generated, count, generator):
+    """Deep SAD's labelled anomalies: generated pictures, plus a quarter procedural corruptions (so the
+    unnatural-image side of the seed's benchmark stays covered)."""
+    corrupted = count // 4
+    return torch.cat([random_rows(generated, count - corrupted, generator), corruptions.corrupt(batch[:corrupted], generator)])
 
 
-def train_svdd(train, args, generator, gan_samples=None):
-    """Deep SAD (Ruff et al. 2020): pull natural images to the centre, push procedural corruptions away."""
-    encoder = networks.SvddEncoder()
+def initial_centre(encoder, images):
     encoder.eval()
-    with torch.no_grad():  # the centre is fixed from an initial pass and never trained
-        centre = evaluate_in_chunks(encoder, train[:4096]).mean(0)
+    with torch.no_grad():  # fixed from an initial pass and never trained (Ruff et al.)
+        centre = evaluate_in_chunks(encoder, images).mean(0)
     centre[(centre.abs() < 0.1) & (centre < 0)] = -0.1
     centre[(centre.abs() < 0.1) & (centre >= 0)] = 0.1
-    optimiser = torch.optim.Adam(encoder.parameters(), lr=1e-3, weight_decay=1e-6)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, 2e-3, total_steps=args.epochs * math.ceil(len(train) / 256))
+    return centre
+
+
+def one_cycle(parameters, steps, peak=2e-3):
+    optimiser = torch.optim.Adam(parameters, lr=peak / 2, weight_decay=1e-6)
+    return optimiser, torch.optim.lr_scheduler.OneCycleLR(optimiser, peak, total_steps=max(1, steps))
+
+
+def train_whole_svdd(normal, generated, args, generator):
+    encoder = networks.SvddEncoder()
+    centre = initial_centre(encoder, normal[:4096])
+    steps_per_epoch = len(normal) // 192
+    optimiser, schedule = one_cycle(encoder.parameters(), args.epochs * steps_per_epoch)
     for epoch in range(args.epochs):
         encoder.train()
         total, started = 0.0, time.time()
-        for batch in batches(train, 256, generator):
-            anomalies = anomaly_batch(batch, gan_samples, 128, generator, args.gan_share)
+        for batch in batches(normal, 192, generator):
+            anomalies = anomalies_for(batch, generated, 192, generator)
             distances = ((encoder(torch.cat([batch, anomalies])) - centre) ** 2).sum(1)
-            normal_d, anomaly_d = distances[:len(batch)], distances[len(batch):]
-            loss = normal_d.mean() + args.eta * (1.0 / (anomaly_d + 1e-6)).mean()
+            loss = distances[:len(batch)].mean() + args.eta * (1.0 / (distances[len(batch):] + 1e-6)).mean()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
-            total += float(loss) * len(batch)
-        log(f'svdd epoch {epoch + 1}/{args.epochs} loss {total / len(train):.4f} ({time.time() - started:.0f}s)')
+            total += float(loss)
+        log(f'whole-image svdd epoch {epoch + 1}/{args.epochs} loss {total / max(1, steps_per_epoch):.4f} ({time.time() - started:.0f}s)')
     encoder.eval()
     return encoder, centre
 
 
-def train_autoencoder(train, args, generator, gan_samples=None):
-    """Reconstruction on natural images; corrupted images are pushed to reconstruct badly (Deep SAD's
-    idea applied to reconstruction error), so the error reflects 'not natural', not only 'complex'."""
+def train_whole_autoencoder(normal, generated, args, generator):
+    """Reconstruct natural images well and generated / corrupted ones badly (Deep SAD's idea applied to
+    reconstruction error), so the error says 'not a camera picture', not only 'complex'."""
     autoencoder = networks.ConvAutoencoder()
-    optimiser = torch.optim.Adam(autoencoder.parameters(), lr=1e-3, weight_decay=1e-6)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, 2e-3, total_steps=args.epochs * math.ceil(len(train) / 256))
+    steps_per_epoch = len(normal) // 192
+    optimiser, schedule = one_cycle(autoencoder.parameters(), args.epochs * steps_per_epoch)
     for epoch in range(args.epochs):
         autoencoder.train()
         total, started = 0.0, time.time()
-        for batch in batches(train, 256, generator):
-            anomalies = anomaly_batch(batch, gan_samples, 64, generator, args.gan_share)
-            both = torch.cat([batch, anomalies])
+        for batch in batches(normal, 192, generator):
+            both = torch.cat([batch, anomalies_for(batch, generated, 128, generator)])
             errors = ((autoencoder(both) - both) ** 2).flatten(1).mean(1)
-            normal_e, anomaly_e = errors[:len(batch)], errors[len(batch):]
-            loss = normal_e.mean() + args.ae_eta * (1e-4 / (anomaly_e + 1e-4)).mean()
+            loss = errors[:len(batch)].mean() + args.ae_eta * (1e-3 / (errors[len(batch):] + 1e-3)).mean()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
-            total += float(normal_e.mean()) * len(batch)
-        log(f'autoencoder epoch {epoch + 1}/{args.epochs} mse {total / len(train):.5f} ({time.time() - started:.0f}s)')
+            total += float(errors[:len(batch)].mean())
+        log(f'whole-image autoencoder epoch {epoch + 1}/{args.epochs} mse {total / max(1, steps_per_epoch):.5f} ({time.time() - started:.0f}s)')
     autoencoder.eval()
     return autoencoder
 
 
-def fit_log_logistic(raw_scores):
+def trace_batch(pool, count, generator, size):
+    """Random size x size windows (offsets on the 8-px JPEG grid, as the browser's crops are) of pool crops."""
+    picked = random_rows(pool, count, generator)
+    if size == crops.CROP:
+        return picked
+    top, left = (int(v) * 8 for v in torch.randint(0, (crops.CROP - size) // 8 + 1, (2,), generator=generator))
+    return picked[:, :, top:top + size, left:left + size]
+
+
+def train_trace(real_pool, fake_pool, args, generator):
+    """Both trace heads on the same batches: half real crops, half generated."""
+    real, fake = to_tensor(real_pool), to_tensor(fake_pool)
+    encoder, autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
+    centre = initial_centre(encoder, real[:512])
+    svdd_opt, svdd_schedule = one_cycle(encoder.parameters(), args.trace_steps)
+    ae_opt, ae_schedule = one_cycle(autoencoder.parameters(), args.trace_steps)
+    started = time.time()
+    for step in range(1, args.trace_steps + 1):
+        encoder.train(), autoencoder.train()
+        size = 64 if step <= args.trace_steps * 0.8 else crops.CROP  # mostly cheap windows, then full crops
+        count = 64 if size == 64 else 24
+        batch = torch.cat([trace_batch(real, count, generator, size), trace_batch(fake, count, generator, size)])
+        distances = ((encoder(batch) - centre) ** 2).sum(1)
+        svdd_loss = distances[:count].mean() + args.eta * (1.0 / (distances[count:] + 1e-6)).mean()
+        svdd_opt.zero_grad()
+        svdd_loss.backward()
+        svdd_opt.step()
+        svdd_schedule.step()
+        errors = autoencoder.relative_error(batch)
+        ae_loss = errors[:count].mean() + args.ae_eta * (0.1 / (errors[count:] + 0.1)).mean()
+        ae_opt.zero_grad()
+        ae_loss.backward()
+        ae_opt.step()
+        ae_schedule.step()
+        if step % 200 == 0 or step == args.trace_steps:
+            log(f'trace step {step}/{args.trace_steps} svdd {float(svdd_loss):.4f} ae {float(ae_loss):.4f} ({time.time() - started:.0f}s)')
+    encoder.eval(), autoencoder.eval()
+    return encoder, centre, autoencoder
+
+
+def fit_log_logistic(raw_scores, fitted_on):
     """Calibration into [0, 1]: a logistic curve on log(raw score), placed so the 90th percentile of
-    validation natural images maps to 0.5 and their 99th percentile to 0.9. Smooth, monotone, spreads the
-    useful thresholds over the slider, and keeps the order of extreme scores."""
+    validation real pictures maps to 0.5 and their 99th percentile to 0.9."""
     logs = np.log(np.maximum(raw_scores, 1e-12))
     p90, p99 = np.quantile(logs, 0.90), np.quantile(logs, 0.99)
-    return {'method': 'logistic-of-log', 'center': float(p90), 'scale': float((p99 - p90) / math.log(9)),
-            'fittedOn': 'validation natural images: 90th percentile -> 0.5, 99th -> 0.9'}
+    return {'method': 'logistic-of-log', 'center': float(p90), 'scale': float(max(p99 - p90, 1e-3) / math.log(9)),
+            'fittedOn': fitted_on}
 
 
 def apply_calibration(raw_scores, calibration):
@@ -162,33 +279,107 @@ def apply_calibration(raw_scores, calibration):
     return 1.0 / (1.0 + np.exp(-(logs - calibration['center']) / calibration['scale']))
 
 
+def picture_views(picture):
+    """What the browser builds for one picture: the whole-image view [1, 3, 32, 32] (the graph's first op
+    averages 128 -> 32; doing it straight is the same arithmetic) and the native crops [k, 3, 128, 128]."""
+    whole = to_tensor(data.area_resize(data.centre_square(picture), 32)[None])
+    windows, _ = crops.crops_of(picture)
+    return whole, to_tensor(windows)
+
+
+class Scorers:
+    """The exported graphs' arithmetic on views, per picture: raw whole-image and aggregated trace scores."""
+
+    def __init__(self, svdd, ae):
+        self.svdd, self.ae = svdd, ae
+
+    @torch.no_grad()
+    def whole(self, images_32):
+        upscaled = F.interpolate(images_32, scale_factor=4, mode='nearest')
+        svdd = evaluate_in_chunks(lambda x: self.svdd.whole(x)[0], upscaled, 256).numpy()
+        ae = evaluate_in_chunks(lambda x: self.ae.whole(x)[0], upscaled, 256).numpy()
+        return {'svdd': svdd, 'autoencoder': ae}
+
+    @torch.no_grad()
+    def trace(self, windows):
+        """Geometric mean of the crops' trace scores (crops.ts / scoring.ts do the same)."""
+        svdd = ((self.svdd.trace(windows) - self.svdd.trace_centre) ** 2).sum(1) / self.svdd.trace_scale
+        ae = self.ae.trace.relative_error(windows) / self.ae.trace_scale
+        return {'svdd': float(torch.log(svdd.clamp_min(1e-12)).mean().exp()),
+                'autoencoder': float(torch.log(ae.clamp_min(1e-12)).mean().exp())}
+
+    def pictures(self, pictures):
+        """Raw scores for full pictures: {'whole': {model: [n]}, 'trace': {model: [n] or nan}}."""
+        whole = {'svdd': [], 'autoencoder': []}
+        trace = {'svdd': [], 'autoencoder': []}
+        for picture in pictures:
+            whole_view, windows = picture_views(picture)
+            w = self.whole(whole_view)
+            t = self.trace(windows) if len(windows) else {'svdd': math.nan, 'autoencoder': math.nan}
+            for key in whole:
+                whole[key].append(float(w[key][0]))
+                trace[key].append(t[key])
+        return {'whole': {k: np.array(v) for k, v in whole.items()}, 'trace': {k: np.array(v) for k, v in trace.items()}}
+
+
+def ensemble_of(raw, calibration, weights):
+    """Per model: the larger of its calibrated whole-image and trace scores (trace only where there are
+    crops); then the weighted mean of the two models (scoring.ts does the same)."""
+    total = 0.0
+    for key, weight in weights.items():
+        whole = apply_calibration(raw['whole'][key], calibration[key])
+        trace_raw = raw['trace'][key]
+        trace = np.where(np.isnan(trace_raw), 0.0, apply_calibration(np.nan_to_num(trace_raw, nan=1.0), calibration[key]['trace']))
+        total = total + weight * np.maximum(whole, trace)
+    return total
+
+
+def auroc(negative, positive):
+    """Probability that a positive outranks a negative (ties count half)."""
+    scores = np.concatenate([negative, positive])
+    order = scores.argsort(kind='mergesort')
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    for value in np.unique(scores):  # average ranks of ties
+        tie = scores == value
+        if tie.sum() > 1:
+            ranks[tie] = ranks[tie].mean()
+    positive_ranks = ranks[len(negative):]
+    return float((positive_ranks.sum() - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
+
+
 def export_onnx(module, path, output_names):
-    example = torch.rand(2, 3, 128, 128)
-    dynamic = {'image': {0: 'batch'}}
-    dynamic.update({name: {0: 'batch'} for name in output_names})
-    torch.onnx.export(module, example, path, input_names=['image'], output_names=list(output_names),
+    image, windows = torch.rand(2, 3, 128, 128), torch.rand(3, 3, 128, 128)
+    dynamic = {'image': {0: 'batch'}, 'crops': {0: 'crops'}}
+    dynamic.update({name: {0: 'crops' if name == 'trace_score' else 'batch'} for name in output_names})
+    torch.onnx.export(module, (image, windows), path, input_names=['image', 'crops'], output_names=list(output_names),
                       dynamic_axes=dynamic, opset_version=17, do_constant_folding=True)
 
 
-def write_parity_fixtures(path, svdd, ae, val_parts):
-    """A few 32x32 images (natural, flat, noise) and what PyTorch scores for them, upscaled x4 by nearest
-    (exact under the area resample). tests/unit/onnx-parity.test.ts runs the exported ONNX on the same
-    images and compares."""
+def write_parity_fixtures(path, svdd, ae, whole_val, trace_pictures):
+    """A few 32x32 images (natural, flat, noise) and native 128x128 crops, with what PyTorch scores for them.
+    tests/models/onnx-parity.test.ts runs the exported ONNX on the same pixels through our TypeScript
+    preprocessing and compares."""
     import base64
     generator = torch.Generator().manual_seed(7)
-    images = torch.cat([val_parts['cifar'][:3], val_parts['photo_crops'][:2], torch.full((1, 3, 32, 32), 0.5),
-                        torch.rand(1, 3, 32, 32, generator=generator)])
+    images = torch.cat([whole_val['cifake_real'][:2], whole_val['cifake_fake'][:1], whole_val['photo_crops'][:2],
+                        torch.full((1, 3, 32, 32), 0.5), torch.rand(1, 3, 32, 32, generator=generator)])
     images_u8 = (images * 255).round().clamp(0, 255).to(torch.uint8)
+    windows_u8 = np.concatenate([crops.crops_of(p, 2)[0] for p in trace_pictures[:3]])
+    windows = to_tensor(windows_u8)
     images_128 = F.interpolate(images_u8.float() / 255, scale_factor=4, mode='nearest')
     with torch.no_grad():
-        svdd_scores, _ = svdd(images_128)
-        ae_scores, reconstruction, _ = ae(images_128)
+        svdd_scores, _, svdd_trace = svdd(images_128, windows)
+        ae_scores, reconstruction, _, ae_trace = ae(images_128, windows)
     fixtures = {
-        'note': 'uint8 NHWC 32x32 images (base64); input = nearest x4 upscale / 255; outputs from PyTorch',
+        'note': 'uint8 NHWC 32x32 images and 128x128 crops (base64); input = nearest x4 upscale / 255 and crop / 255; '
+                'outputs from PyTorch',
         'count': len(images), 'size': 32,
         'pixels': base64.b64encode(images_u8.permute(0, 2, 3, 1).contiguous().numpy().tobytes()).decode(),
         'svdd': svdd_scores.tolist(), 'autoencoder': ae_scores.tolist(),
         'reconstructionFirstPixels': reconstruction[:, :, 0, :4].flatten(1).tolist(),
+        'cropCount': len(windows_u8), 'crops': base64.b64encode(np.ascontiguousarray(windows_u8).tobytes()).decode(),
+        'traceSvdd': svdd_trace.tolist(), 'traceAutoencoder': ae_trace.tolist(),
     }
     with open(path, 'w') as f:
         json.dump(fixtures, f)
@@ -201,19 +392,26 @@ def file_facts(path):
     return {'file': os.path.basename(path), 'bytes': len(content), 'sha256': hashlib.sha256(content).hexdigest()}
 
 
+def conditioned(pictures):
+    """Each picture under each robustness condition (PNG, JPEG q95 / q75, WebP q80)."""
+    return [native.encode(p, fmt, quality) for p in pictures for fmt, quality in PHOTO_CONDITIONS]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 10)))
-    parser.add_argument('--limit', type=int, default=None, help='use only the first N CIFAR images (smoke runs)')
-    parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the corrupted images')
+    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
+    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1500)))
+    parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
+    parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
     parser.add_argument('--ae-eta', type=float, default=1.0)
-    parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 2500)),
-                        help='steps of the small DCGAN whose samples are Deep SAD anomalies (0: corruptions only)')
+    parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 1500)),
+                        help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
-    parser.add_argument('--seed', type=int, default=20261125)
-    parser.add_argument('--gan-share', type=float, default=0.5, help='share of the Deep SAD anomalies taken from GAN samples')
+    parser.add_argument('--seed', type=int, default=20261127)
+    parser.add_argument('--checkpoint', default=os.path.join(os.path.dirname(__file__), 'last_run.pt'),
+                        help='where to save the trained weights and training facts')
     parser.add_argument('--from-checkpoint', default=None,
-                        help='skip training: re-export scorers, calibration and thresholds from training/last_run.pt')
+                        help='skip training: re-calibrate and re-export from a checkpoint written by --checkpoint')
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -221,57 +419,115 @@ def main():
     generator = torch.Generator().manual_seed(args.seed)
     started = time.time()
 
-    train, val_parts = build_splits(args, rng)
-    val = torch.cat(list(val_parts.values()))
-    stats = networks.image_statistics(train)
+    train_photo_paths, val_photo_paths = native.photo_split(args.seed)
+    if args.limit:
+        train_photo_paths, val_photo_paths = train_photo_paths[:12], val_photo_paths[:6]
+    train_photos = [data.load_photo(p) for p in train_photo_paths]
+    val_photos = [data.load_photo(p) for p in val_photo_paths]
+    normal, generated, whole_val = build_whole_view(args, rng, train_photos, val_photos)
+    real_pool, fake_pool, trace_val, grids = build_trace_view(args, rng, train_photos, val_photos)
+    stats = networks.image_statistics(normal)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
 
     if args.from_checkpoint:
-        # Re-export only (scoring, calibration, thresholds, ONNX) from the weights of an earlier full run.
         checkpoint = torch.load(args.from_checkpoint)
         encoder, autoencoder = networks.SvddEncoder(), networks.ConvAutoencoder()
-        encoder.load_state_dict({k[len('encoder.'):]: v for k, v in checkpoint['svdd'].items() if k.startswith('encoder.')})
-        autoencoder.load_state_dict({k[len('autoencoder.'):]: v for k, v in checkpoint['autoencoder'].items()
-                                     if k.startswith('autoencoder.')})
-        encoder.eval(), autoencoder.eval()
-        centre = checkpoint['svdd']['centre']
-        training_seconds = checkpoint.get('trainingSeconds')
-        log(f'weights from {args.from_checkpoint}')
+        trace_encoder, trace_autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
+        for module, key in ((encoder, 'encoder'), (autoencoder, 'autoencoder'), (trace_encoder, 'traceEncoder'),
+                            (trace_autoencoder, 'traceAutoencoder')):
+            module.load_state_dict(checkpoint['weights'][key])
+            module.eval()
+        centre, trace_centre = checkpoint['weights']['centre'], checkpoint['weights']['traceCentre']
+        training_facts = checkpoint['training']
+        log(f'weights and training facts from {args.from_checkpoint}')
     else:
-        gan_samples = None
-        if args.gan_steps > 0:
-            gan_samples = gan.train_gan(train, args.gan_steps, generator, samples_per_snapshot=2000, log=log)
-        encoder, centre = train_svdd(train, args, generator, gan_samples)
-        autoencoder = train_autoencoder(train, args, generator, gan_samples)
-        training_seconds = round(time.time() - started)
+        dcgan_samples = None
+        if args.gan_steps > 0:  # held out: never a training anomaly, only measured below
+            dcgan_samples = gan.train_gan(normal, args.gan_steps, generator, samples_per_snapshot=250, snapshots=2, log=log)
+        encoder, centre = train_whole_svdd(normal, generated, args, generator)
+        autoencoder = train_whole_autoencoder(normal, generated, args, generator)
+        trace_encoder, trace_centre, trace_autoencoder = train_trace(real_pool, fake_pool, args, generator)
+        training_facts = {
+            'epochs': args.epochs, 'traceSteps': args.trace_steps, 'seed': args.seed, 'eta': args.eta,
+            'aeEta': args.ae_eta, 'ganSteps': args.gan_steps, 'limit': args.limit,
+            'seconds': round(time.time() - started), 'wholeViewImages': len(normal) + len(generated),
+            'traceCrops': {'real': len(real_pool), 'generated': len(fake_pool)},
+            'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in grids.items()},
+            'unseenGenerators': list(native.UNSEEN_GENERATORS), 'torch': torch.__version__,
+        }
+        if dcgan_samples is not None:
+            training_facts['dcganSamples'] = len(dcgan_samples)
+        torch.save({'weights': {'encoder': encoder.state_dict(), 'autoencoder': autoencoder.state_dict(),
+                                'traceEncoder': trace_encoder.state_dict(), 'traceAutoencoder': trace_autoencoder.state_dict(),
+                                'centre': centre, 'traceCentre': trace_centre},
+                    'training': training_facts,
+                    'dcganSamples': dcgan_samples}, args.checkpoint)
+        log(f'trained in {training_facts["seconds"]}s; checkpoint {args.checkpoint}')
 
-    # Each score is a learned part plus the statistics' deviation, both divided by their validation medians.
+    # Scales: each learned part divided by its median on validation real pictures, so the parts weigh the same.
+    whole_real = torch.cat([whole_val['cifake_real'], whole_val['photo_crops'], whole_val['photos_whole']])
     prior = networks.StatisticsPrior(stat_mean, stat_std)
+    val_real_windows = to_tensor(np.concatenate([crops.crops_of(p)[0] for p in conditioned(val_photos)]))
     with torch.no_grad():
-        embedding_val = ((evaluate_in_chunks(encoder, val) - centre) ** 2).sum(1)
-        error_val = ((evaluate_in_chunks(autoencoder, val) - val) ** 2).flatten(1).mean(1)
-        prior_val = prior(val)
-    scales = {'embedding': float(embedding_val.median()), 'reconstruction': float(error_val.median()),
-              'statistics': float(prior_val.median())}
-    svdd = networks.SvddScorer(encoder, centre, prior, scales['embedding'], scales['statistics']).eval()
-    ae = networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction'], scales['statistics']).eval()
+        scales = {
+            'embedding': float(((evaluate_in_chunks(encoder, whole_real) - centre) ** 2).sum(1).median()),
+            'reconstruction': float(((evaluate_in_chunks(autoencoder, whole_real) - whole_real) ** 2).flatten(1).mean(1).median()),
+            'statistics': float(prior(whole_real).median()),
+            'traceEmbedding': float(((evaluate_in_chunks(trace_encoder, val_real_windows, 64) - trace_centre) ** 2).sum(1).median()),
+            'traceReconstruction': float(evaluate_in_chunks(trace_autoencoder.relative_error, val_real_windows, 64).median()),
+        }
+    svdd = networks.TwoViewSvddScorer(
+        networks.SvddScorer(encoder, centre, prior, scales['embedding'], scales['statistics']),
+        trace_encoder, trace_centre, scales['traceEmbedding']).eval()
+    ae = networks.TwoViewAutoencoderScorer(
+        networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction'], scales['statistics']),
+        trace_autoencoder, scales['traceReconstruction']).eval()
+    scorers = Scorers(svdd, ae)
 
-    upscale = lambda images_32: F.interpolate(images_32, scale_factor=4, mode='nearest')
-    with torch.no_grad():
-        raw_svdd = evaluate_in_chunks(lambda x: svdd(upscale(x))[0], val).numpy()
-        raw_ae = evaluate_in_chunks(lambda x: ae(upscale(x))[0], val).numpy()
-    calibration = {'svdd': fit_log_logistic(raw_svdd), 'autoencoder': fit_log_logistic(raw_ae)}
+    # Calibration on validation real pictures only: whole-image view on CIFAKE real + photo crops + whole
+    # photos; trace view on the validation photos under every robustness condition.
+    whole_raw = scorers.whole(whole_real)
+    photos_raw = scorers.pictures(conditioned(val_photos))
+    calibration = {}
+    for key in ('svdd', 'autoencoder'):
+        calibration[key] = fit_log_logistic(whole_raw[key], 'whole-image view: validation CIFAKE real, photo crops, whole photos')
+        calibration[key]['trace'] = fit_log_logistic(photos_raw['trace'][key], 'trace view: validation photos as PNG, JPEG q95/q75, WebP q80')
     weights = {'svdd': 0.5, 'autoencoder': 0.5}
-    ensemble_val = (weights['svdd'] * apply_calibration(raw_svdd, calibration['svdd'])
-                    + weights['autoencoder'] * apply_calibration(raw_ae, calibration['autoencoder']))
-    presets = {name: {'threshold': round(float(np.quantile(ensemble_val, 1 - rate)), 4), 'falseAlarmRate': rate}
-               for name, rate in PRESET_FALSE_ALARM.items()}
+
+    # Presets: the false-alarm rate holds for small pictures (CIFAKE real at 32 px) and for photographs alike,
+    # so each threshold is the larger of the two populations' quantiles.
+    small_raw = {'whole': {k: v[:len(whole_val['cifake_real'])] for k, v in whole_raw.items()},
+                 'trace': {k: np.full(len(whole_val['cifake_real']), np.nan) for k in weights}}
+    ensemble_small = ensemble_of(small_raw, calibration, weights)
+    ensemble_photos = ensemble_of(photos_raw, calibration, weights)
+    presets = {name: {'threshold': round(float(max(np.quantile(ensemble_small, 1 - rate), np.quantile(ensemble_photos, 1 - rate))), 4),
+                      'falseAlarmRate': rate} for name, rate in PRESET_FALSE_ALARM.items()}
+
+    # Validation figures (design decisions are made on these, never on the evaluation sets).
+    fake_small = {'whole': scorers.whole(whole_val['cifake_fake']), 'trace': {k: np.full(len(whole_val['cifake_fake']), np.nan) for k in weights}}
+    ensemble_fake_small = ensemble_of(fake_small, calibration, weights)
+    threshold = presets[DEFAULT_PRESET]['threshold']
+    validation = {'cifakeAuroc': auroc(ensemble_small, ensemble_fake_small),
+                  'cifakeAccuracy': float(((ensemble_small < threshold).sum() + (ensemble_fake_small >= threshold).sum())
+                                          / (len(ensemble_small) + len(ensemble_fake_small))),
+                  'photosFlagged': float((ensemble_photos >= threshold).mean())}
+    for name in ('sd15_val_grids', 'taef2_val'):
+        fake = ensemble_of(scorers.pictures(conditioned(trace_val[name]) if name == 'taef2_val' else
+                                            [native.degrade(p, rng) for p in trace_val[name]]), calibration, weights)
+        validation[f'{name}Auroc'] = auroc(ensemble_photos, fake)
+        validation[f'{name}Flagged'] = float((fake >= threshold).mean())
+    checkpoint_samples = None if not args.from_checkpoint else torch.load(args.from_checkpoint).get('dcganSamples')
+    samples = checkpoint_samples if args.from_checkpoint else locals().get('dcgan_samples')
+    if samples is not None:
+        held_out = {'whole': scorers.whole(samples), 'trace': {k: np.full(len(samples), np.nan) for k in weights}}
+        validation['ownDcganUnseenAuroc'] = auroc(ensemble_small, ensemble_of(held_out, calibration, weights))
+    log('validation: ' + ', '.join(f'{k} {v:.4f}' for k, v in validation.items()))
 
     os.makedirs(args.out, exist_ok=True)
     svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
-    export_onnx(svdd, svdd_path, ['score', 'statistic_z'])
-    export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map'])
-    write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, val_parts)
+    export_onnx(svdd, svdd_path, ['score', 'statistic_z', 'trace_score'])
+    export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map', 'trace_score'])
+    write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, whole_val, val_photos)
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
     manifest = {
         'name': 'ensemble-deepfake-detector',
@@ -280,26 +536,32 @@ def main():
             'name': 'image', 'dtype': 'float32', 'layout': 'NCHW', 'shape': [None, 3, 128, 128],
             'channelOrder': 'RGB', 'valueRange': [0, 1],
             'crop': 'centre-square', 'resize': 'area', 'alphaBackground': [255, 255, 255],
-            'note': 'Centre square crop (side = min(w, h), offsets floored), exact area-average resample to '
-                    '128x128, alpha composited on white, value / 255. Each graph area-averages 4x4 to 32x32 first.',
+            'crops': {'name': 'crops', 'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS,
+                      'maxOverlap': crops.MAX_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'geometric-mean'},
+            'note': 'image: centre square crop (side = min(w, h), offsets floored), exact area-average resample to '
+                    '128x128, alpha composited on white, value / 255; each graph area-averages 4x4 to 32x32 first. '
+                    'crops: for pictures larger than 128 px on both sides, up to maxCrops native 128x128 windows '
+                    'picked by detail (src/detector/crops.ts), no resampling.',
         },
         'models': {
-            'svdd': {**file_facts(svdd_path), 'kind': 'deep-svdd', 'inputName': 'image', 'scoreOutput': 'score',
+            'svdd': {**file_facts(svdd_path), 'kind': 'deep-svdd', 'inputName': 'image', 'cropsInputName': 'crops',
+                     'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
                      'statisticsOutput': 'statistic_z', 'statisticNames': list(networks.STAT_NAMES),
-                     'outputs': ['score', 'statistic_z']},
+                     'outputs': ['score', 'statistic_z', 'trace_score']},
             'autoencoder': {**file_facts(ae_path), 'kind': 'convolutional-autoencoder', 'inputName': 'image',
-                            'scoreOutput': 'score', 'reconstructionOutput': 'reconstruction',
-                            'errorMapOutput': 'error_map', 'outputs': ['score', 'reconstruction', 'error_map']},
+                            'cropsInputName': 'crops', 'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
+                            'reconstructionOutput': 'reconstruction', 'errorMapOutput': 'error_map',
+                            'outputs': ['score', 'reconstruction', 'error_map', 'trace_score']},
         },
         'calibration': calibration,
-        'ensemble': {'weights': weights},
+        'ensemble': {'weights': weights, 'perModel': 'max(whole-image, trace) calibrated score; trace only for pictures with crops'},
         'thresholds': {'default': presets[DEFAULT_PRESET]['threshold'], 'defaultPreset': DEFAULT_PRESET,
                        'presets': presets,
-                       'chosenOn': f'{len(val)} held-out natural training images (CIFAR-10/100, JPEG copies, photo crops)'},
-        'training': {'epochs': args.epochs, 'seed': args.seed, 'seconds': training_seconds,
-                     'reexportedFromCheckpoint': bool(args.from_checkpoint),
-                     'trainImages': len(train), 'ganSteps': args.gan_steps, 'validationImages': len(val), 'scoreScales': scales, 'statistics': list(networks.STAT_NAMES),
-                     'torch': torch.__version__},
+                       'chosenOn': f'validation real pictures: {len(ensemble_small)} CIFAKE real (32 px) and '
+                                   f'{len(ensemble_photos)} photos (48 held-out photographs x PNG, JPEG q95/q75, WebP q80); '
+                                   'each threshold is the larger of the two quantiles'},
+        'training': {**training_facts, 'reexportedFromCheckpoint': bool(args.from_checkpoint), 'scoreScales': scales,
+                     'statistics': list(networks.STAT_NAMES), 'validation': validation},
         'metrics': None,
     }
     with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
@@ -307,9 +569,6 @@ def main():
         f.write('\n')
     log(f'exported {svdd_path} ({manifest["models"]["svdd"]["bytes"]} B), {ae_path} '
         f'({manifest["models"]["autoencoder"]["bytes"]} B); presets {presets}; {time.time() - started:.0f}s')
-    torch.save({'svdd': svdd.state_dict(), 'autoencoder': ae.state_dict(), 'scales': scales,
-                'trainingSeconds': training_seconds},
-               os.path.join(os.path.dirname(__file__), 'last_run.pt'))
 
 
 if __name__ == '__main__':

@@ -1,0 +1,73 @@
+"""Native-resolution crops: which 128x128 windows of a large picture the trace branch judges.
+
+The TypeScript twin is src/detector/crops.ts; both must pick the same windows (tests/unit/crops.test.ts and the
+parity fixtures check it). Integer arithmetic throughout so numpy and JavaScript agree exactly:
+
+- candidates: windows on a 64-px grid (plus the last window flush with the right / bottom edge);
+- detail of a window: sum over its inner pixels of |4*Y(p) - Y(up) - Y(down) - Y(left) - Y(right)| with the
+  integer luma Y = 299 R + 587 G + 114 B (a Laplacian: generator traces live in fine detail, and flat sky or
+  blown-out areas carry none);
+- greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by more
+  than a quarter of its area, until MAX_CROPS are picked.
+Pictures whose short side is at most CROP px have no native crops (the whole-image view covers them).
+"""
+import numpy as np
+
+CROP = 128
+STRIDE = 64
+MAX_CROPS = 5
+MAX_OVERLAP = CROP * CROP // 4
+
+
+def window_starts(length):
+    if length <= CROP:
+        return []
+    starts = list(range(0, length - CROP + 1, STRIDE))
+    if starts[-1] != length - CROP:
+        starts.append(length - CROP)
+    return starts
+
+
+def detail_map(image_hwc):
+    """|Laplacian| of the integer luma, zero on the one-pixel border (int64, H x W)."""
+    rgb = image_hwc.astype(np.int64)
+    luma = 299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2]
+    detail = np.zeros(luma.shape, np.int64)
+    detail[1:-1, 1:-1] = np.abs(4 * luma[1:-1, 1:-1] - luma[:-2, 1:-1] - luma[2:, 1:-1] - luma[1:-1, :-2] - luma[1:-1, 2:])
+    return detail
+
+
+def select_crops(image_hwc, max_crops=MAX_CROPS):
+    """[(top, left, detail)] of the windows judged, in pick order."""
+    height, width = image_hwc.shape[:2]
+    if min(height, width) <= CROP:
+        return []
+    integral = np.zeros((height + 1, width + 1), np.int64)
+    integral[1:, 1:] = detail_map(image_hwc).cumsum(0).cumsum(1)
+    candidates = []
+    for top in window_starts(height):
+        for left in window_starts(width):
+            bottom, right = top + CROP, left + CROP
+            total = integral[bottom, right] - integral[top, right] - integral[bottom, left] + integral[top, left]
+            candidates.append((int(total), top, left))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    picked = []
+    for total, top, left in candidates:
+        if all(overlap(top, left, t, l) <= MAX_OVERLAP for t, l, _ in picked):
+            picked.append((top, left, total))
+            if len(picked) == max_crops:
+                break
+    return picked
+
+
+def overlap(top_a, left_a, top_b, left_b):
+    rows = max(0, CROP - abs(top_a - top_b))
+    cols = max(0, CROP - abs(left_a - left_b))
+    return rows * cols
+
+
+def crops_of(image_hwc, max_crops=MAX_CROPS):
+    """The picked windows as uint8 [k, 128, 128, 3] (no resampling) and their positions."""
+    picked = select_crops(image_hwc, max_crops)
+    windows = np.stack([image_hwc[t:t + CROP, l:l + CROP] for t, l, _ in picked]) if picked else np.zeros((0, CROP, CROP, 3), np.uint8)
+    return windows, picked
