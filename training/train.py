@@ -356,30 +356,45 @@ def export_onnx(module, path, output_names):
                       dynamic_axes=dynamic, opset_version=17, do_constant_folding=True)
 
 
-def write_parity_fixtures(path, svdd, ae, whole_val, trace_pictures):
-    """A few 32x32 images (natural, flat, noise) and native 128x128 crops, with what PyTorch scores for them.
-    tests/models/onnx-parity.test.ts runs the exported ONNX on the same pixels through our TypeScript
-    preprocessing and compares."""
+def parity_picture(height=176, width=232):
+    """A deterministic synthetic picture for the crop-selection parity check: smooth gradients with a few
+    textured patches, so detail differs between windows and the pick order is not a tie."""
+    rng = np.random.default_rng(11)
+    y, x = np.mgrid[0:height, 0:width]
+    picture = np.stack([(x * 255 // width), (y * 255 // height), ((x + y) * 255 // (width + height))], -1).astype(np.int64)
+    for top, left, size, amplitude in ((20, 150, 60, 90), (100, 30, 50, 40), (120, 170, 40, 120)):
+        patch = rng.integers(-amplitude, amplitude + 1, (size, size, 3))
+        picture[top:top + size, left:left + size] += patch
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def write_parity_fixtures(path, svdd, ae, whole_val):
+    """What PyTorch gives for a few inputs, for tests/models/onnx-parity.test.ts to run through our TypeScript
+    preprocessing and the exported ONNX: 32x32 images (natural, generated, flat, noise; upscaled x4 by nearest,
+    exact under the area resample) and one synthetic picture whose native crops numpy picks (crops.py)."""
     import base64
     generator = torch.Generator().manual_seed(7)
     images = torch.cat([whole_val['cifake_real'][:2], whole_val['cifake_fake'][:1], whole_val['photo_crops'][:2],
                         torch.full((1, 3, 32, 32), 0.5), torch.rand(1, 3, 32, 32, generator=generator)])
     images_u8 = (images * 255).round().clamp(0, 255).to(torch.uint8)
-    windows_u8 = np.concatenate([crops.crops_of(p, 2)[0] for p in trace_pictures[:3]])
+    picture = parity_picture()
+    windows_u8, picked = crops.crops_of(picture)
     windows = to_tensor(windows_u8)
     images_128 = F.interpolate(images_u8.float() / 255, scale_factor=4, mode='nearest')
     with torch.no_grad():
         svdd_scores, _, svdd_trace = svdd(images_128, windows)
         ae_scores, reconstruction, _, ae_trace = ae(images_128, windows)
     fixtures = {
-        'note': 'uint8 NHWC 32x32 images and 128x128 crops (base64); input = nearest x4 upscale / 255 and crop / 255; '
-                'outputs from PyTorch',
+        'note': 'uint8 NHWC 32x32 images (base64; input = nearest x4 upscale / 255) and one uint8 HWC picture '
+                '(base64) with the crops numpy picks; outputs from PyTorch',
         'count': len(images), 'size': 32,
         'pixels': base64.b64encode(images_u8.permute(0, 2, 3, 1).contiguous().numpy().tobytes()).decode(),
         'svdd': svdd_scores.tolist(), 'autoencoder': ae_scores.tolist(),
         'reconstructionFirstPixels': reconstruction[:, :, 0, :4].flatten(1).tolist(),
-        'cropCount': len(windows_u8), 'crops': base64.b64encode(np.ascontiguousarray(windows_u8).tobytes()).decode(),
-        'traceSvdd': svdd_trace.tolist(), 'traceAutoencoder': ae_trace.tolist(),
+        'picture': {'width': picture.shape[1], 'height': picture.shape[0],
+                    'pixels': base64.b64encode(picture.tobytes()).decode(),
+                    'crops': [{'top': t, 'left': l, 'detail': d} for t, l, d in picked],
+                    'traceSvdd': svdd_trace.tolist(), 'traceAutoencoder': ae_trace.tolist()},
     }
     with open(path, 'w') as f:
         json.dump(fixtures, f)
@@ -527,7 +542,7 @@ def main():
     svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
     export_onnx(svdd, svdd_path, ['score', 'statistic_z', 'trace_score'])
     export_onnx(ae, ae_path, ['score', 'reconstruction', 'error_map', 'trace_score'])
-    write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, whole_val, val_photos)
+    write_parity_fixtures(os.path.join(args.out, 'parity.json'), svdd, ae, whole_val)
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
     manifest = {
         'name': 'ensemble-deepfake-detector',

@@ -400,7 +400,7 @@ export class BatchResults {
     return this.#entries.flatMap((entry): ResultRow[] => {
       if (entry.prediction) {
         const p = entry.prediction;
-        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, threshold: p.threshold, modelVersion }];
+        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}) }];
       }
       return entry.error ? [{ file: entry.name, ok: false, error: entry.error, threshold, modelVersion }] : [];
     });

@@ -16,6 +16,20 @@ export interface InputSpec {
   crop: 'centre-square';
   resize: 'area';
   alphaBackground: [number, number, number];
+  /** Native-resolution crops of pictures larger than `size` on both sides (src/detector/crops.ts). */
+  crops?: CropSpec;
+}
+
+export interface CropSpec {
+  name: string;
+  /** Side of each window in pixels; the graphs' `crops` input is [M, 3, size, size]. */
+  size: number;
+  stride: number;
+  maxCrops: number;
+  /** Largest overlap, in pixels, a picked window may have with an earlier one. */
+  maxOverlap: number;
+  selection: 'laplacian-detail';
+  aggregate: 'geometric-mean';
 }
 
 export interface ModelFile {
@@ -25,6 +39,9 @@ export interface ModelFile {
   kind: string;
   inputName: string;
   scoreOutput: string;
+  /** Two-view graphs: the native crops input and its per-crop score output. */
+  cropsInputName?: string;
+  traceScoreOutput?: string;
   reconstructionOutput?: string;
   errorMapOutput?: string;
   /** Deep SVDD: per-image z-scores of the image statistics in its prior, named by statisticNames. */
@@ -38,6 +55,8 @@ export interface Calibration {
   center: number;
   scale: number;
   fittedOn?: string;
+  /** The same curve for the trace view's score (geometric mean over a picture's crops). */
+  trace?: Omit<Calibration, 'trace'>;
 }
 
 export interface Preset {
@@ -114,6 +133,17 @@ export function parseManifest(json: unknown): ModelManifest {
   finite(range[1], 'input.valueRange[1]');
   const background = input.alphaBackground;
   if (!Array.isArray(background) || background.length !== 3) fail('input.alphaBackground', '[r, g, b]');
+  if (input.crops !== undefined) {
+    const crops = record(input.crops, 'input.crops');
+    text(crops.name, 'input.crops.name');
+    if (finite(crops.size, 'input.crops.size') !== size) fail('input.crops.size', 'the image size');
+    for (const key of ['stride', 'maxCrops', 'maxOverlap'] as const) {
+      const value = finite(crops[key], `input.crops.${key}`);
+      if (!Number.isInteger(value) || value < 0) fail(`input.crops.${key}`, 'a non-negative integer');
+    }
+    if (crops.selection !== 'laplacian-detail') fail('input.crops.selection', '"laplacian-detail"');
+    if (crops.aggregate !== 'geometric-mean') fail('input.crops.aggregate', '"geometric-mean"');
+  }
 
   const models = record(root.models, 'models');
   const calibration = record(root.calibration, 'calibration');
@@ -130,6 +160,13 @@ export function parseManifest(json: unknown): ModelManifest {
     if (cal.method !== 'logistic-of-log') fail(`calibration.${key}.method`, '"logistic-of-log"');
     finite(cal.center, `calibration.${key}.center`);
     if (finite(cal.scale, `calibration.${key}.scale`) <= 0) fail(`calibration.${key}.scale`, 'positive');
+    if (input.crops !== undefined) {
+      text(model.cropsInputName, `models.${key}.cropsInputName`);
+      text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
+      const trace = record(cal.trace, `calibration.${key}.trace`);
+      finite(trace.center, `calibration.${key}.trace.center`);
+      if (finite(trace.scale, `calibration.${key}.trace.scale`) <= 0) fail(`calibration.${key}.trace.scale`, 'positive');
+    }
     const weight = finite(weights[key], `ensemble.weights.${key}`);
     if (weight < 0) fail(`ensemble.weights.${key}`, 'non-negative');
     weightSum += weight;

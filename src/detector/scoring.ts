@@ -1,11 +1,29 @@
-/** Raw model scores -> calibrated scores -> ensemble score -> verdict. Pure functions, numbers from the manifest. */
+/**
+ * Raw model scores -> calibrated scores -> ensemble score -> verdict. Pure functions, numbers from the manifest.
+ *
+ * Each model looks at a picture twice: the whole image (area-averaged; what a picture is like as a whole) and,
+ * for pictures larger than the crop size, native-resolution crops (the generator's traces in fine detail). A
+ * model's score is the larger of its two calibrated view scores; the ensemble is the weighted mean of the
+ * models' scores. training/train.py (ensemble_of) computes the same for the thresholds.
+ */
 import type { Calibration, ModelKey, ModelManifest, PresetName } from './manifest';
 import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
 
+/** Which view carried the ensemble score: the native crops ('traces') or the whole image ('image'). */
+export type Evidence = 'traces' | 'image';
+
+/** A picture's trace-view score per model: the geometric mean of its crops' raw scores. */
+export function aggregateCrops(values: ArrayLike<number>): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.log(Math.max(values[i]!, 1e-12));
+  return Math.exp(sum / values.length);
+}
+
 /** Logistic curve on log(raw), fitted by training (validation 90th percentile -> 0.5, 99th -> 0.9). */
-export function calibrate(raw: number, calibration: Calibration): number {
+export function calibrate(raw: number, calibration: Omit<Calibration, 'trace'>): number {
   if (Number.isNaN(raw)) return Number.NaN;
   const logScore = Math.log(Math.max(raw, 1e-12));
   return 1 / (1 + Math.exp(-(logScore - calibration.center) / calibration.scale));
@@ -31,19 +49,56 @@ export function modelsAgree(calibrated: ModelScores, threshold: number): boolean
   return isFakeAt(calibrated.svdd, threshold) === isFakeAt(calibrated.autoencoder, threshold);
 }
 
+/** The trace view's calibrated scores, or null when the picture had no crops (or the models have no trace view). */
+export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<ModelManifest, 'calibration'>): ModelScores | null {
+  if (!traceRaw) return null;
+  const { svdd, autoencoder } = manifest.calibration;
+  if (!svdd.trace || !autoencoder.trace) return null;
+  return { svdd: calibrate(traceRaw.svdd, svdd.trace), autoencoder: calibrate(traceRaw.autoencoder, autoencoder.trace) };
+}
+
 export interface Judgement {
   score: number;
   isFake: boolean;
   threshold: number;
+  /** Each model's calibrated score: the larger of its two views. */
   scores: ModelScores;
+  /** Raw whole-image scores (the graphs' `score` outputs). */
   rawScores: ModelScores;
+  /** Raw trace scores (geometric mean over the crops); null for pictures with no crops. */
+  traceRawScores: ModelScores | null;
+  /** Calibrated scores per view, and the ensemble of each view alone. */
+  views: { whole: ModelScores; trace: ModelScores | null; wholeEnsemble: number; traceEnsemble: number | null };
+  /** Which view carried the score. */
+  evidence: Evidence;
   agreement: boolean;
 }
 
-export function judge(raw: ModelScores, manifest: Pick<ModelManifest, 'calibration' | 'ensemble'>, threshold: number): Judgement {
-  const scores = calibrateAll(raw, manifest);
+export function judge(
+  raw: ModelScores,
+  manifest: Pick<ModelManifest, 'calibration' | 'ensemble'>,
+  threshold: number,
+  traceRaw: ModelScores | null = null,
+): Judgement {
+  const whole = calibrateAll(raw, manifest);
+  const trace = calibrateTraces(traceRaw, manifest);
+  const scores = trace
+    ? { svdd: Math.max(whole.svdd, trace.svdd), autoencoder: Math.max(whole.autoencoder, trace.autoencoder) }
+    : whole;
   const score = ensembleScore(scores, manifest.ensemble.weights);
-  return { score, isFake: isFakeAt(score, threshold), threshold, scores, rawScores: raw, agreement: modelsAgree(scores, threshold) };
+  const wholeEnsemble = ensembleScore(whole, manifest.ensemble.weights);
+  const traceEnsemble = trace ? ensembleScore(trace, manifest.ensemble.weights) : null;
+  return {
+    score,
+    isFake: isFakeAt(score, threshold),
+    threshold,
+    scores,
+    rawScores: raw,
+    traceRawScores: trace ? traceRaw : null,
+    views: { whole, trace, wholeEnsemble, traceEnsemble },
+    evidence: traceEnsemble !== null && traceEnsemble > wholeEnsemble ? 'traces' : 'image',
+    agreement: modelsAgree(scores, threshold),
+  };
 }
 
 /** Re-judges an earlier result at a new threshold without running the models again. */

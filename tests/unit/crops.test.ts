@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { CropSpec } from '../../src/detector/manifest';
+import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
+import type { RgbaImage } from '../../src/detector/preprocess';
+
+const SPEC: CropSpec = { name: 'crops', size: 128, stride: 64, maxCrops: 5, maxOverlap: 4096, selection: 'laplacian-detail', aggregate: 'geometric-mean' };
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** A picture with smooth gradients and a few noisy patches (so windows differ in detail). */
+function picture(width: number, height: number, seed: number): RgbaImage {
+  const random = seeded(seed);
+  const data = new Uint8Array(width * height * 4);
+  const patches = Array.from({ length: 4 }, () => ({
+    x: Math.floor(random() * width), y: Math.floor(random() * height), size: 20 + Math.floor(random() * 80), amplitude: 20 + Math.floor(random() * 100),
+  }));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 4;
+      let noise = 0;
+      for (const patch of patches) {
+        if (x >= patch.x && x < patch.x + patch.size && y >= patch.y && y < patch.y + patch.size) noise += (random() * 2 - 1) * patch.amplitude;
+      }
+      data[p] = Math.max(0, Math.min(255, Math.round((x * 255) / width + noise)));
+      data[p + 1] = Math.max(0, Math.min(255, Math.round((y * 255) / height - noise)));
+      data[p + 2] = Math.max(0, Math.min(255, Math.round(((x + y) * 128) / (width + height) + noise / 2)));
+      data[p + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
+/** The definition, written the slow way: per-window sums of |Laplacian| of the integer luma. */
+function referenceCrops(image: RgbaImage, spec: CropSpec) {
+  const { width, height, data } = image;
+  if (Math.min(width, height) <= spec.size) return [];
+  const luma = (x: number, y: number) => {
+    const p = (y * width + x) * 4;
+    return 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
+  };
+  const detailAt = (x: number, y: number) =>
+    x < 1 || y < 1 || x >= width - 1 || y >= height - 1
+      ? 0
+      : Math.abs(4 * luma(x, y) - luma(x, y - 1) - luma(x, y + 1) - luma(x - 1, y) - luma(x + 1, y));
+  const candidates = [];
+  for (const top of windowStarts(height, spec)) {
+    for (const left of windowStarts(width, spec)) {
+      let detail = 0;
+      for (let y = top; y < top + spec.size; y++) for (let x = left; x < left + spec.size; x++) detail += detailAt(x, y);
+      candidates.push({ left, top, detail });
+    }
+  }
+  candidates.sort((a, b) => b.detail - a.detail || a.top - b.top || a.left - b.left);
+  const picked: typeof candidates = [];
+  for (const c of candidates) {
+    const ok = picked.every((p) => Math.max(0, spec.size - Math.abs(c.top - p.top)) * Math.max(0, spec.size - Math.abs(c.left - p.left)) <= spec.maxOverlap);
+    if (ok && picked.length < spec.maxCrops) picked.push(c);
+  }
+  return picked;
+}
+
+describe('native crop selection', () => {
+  it('has no crops for pictures whose short side is at most the crop size', () => {
+    expect(selectCrops(picture(128, 900, 1), SPEC)).toEqual([]);
+    expect(selectCrops(picture(32, 32, 2), SPEC)).toEqual([]);
+    expect(selectCrops(picture(129, 129, 3), SPEC)).toHaveLength(1);
+  });
+
+  it('puts windows on the 64-px grid plus the last window flush with the edge', () => {
+    expect(windowStarts(128, SPEC)).toEqual([]);
+    expect(windowStarts(129, SPEC)).toEqual([0, 1]);
+    expect(windowStarts(256, SPEC)).toEqual([0, 64, 128]);
+    expect(windowStarts(300, SPEC)).toEqual([0, 64, 128, 172]);
+  });
+
+  it.each([
+    [232, 176, 4],
+    [321, 481, 5],
+    [512, 512, 6],
+    [700, 300, 7],
+  ])('picks the same windows as the definition (%i x %i)', (width, height, seed) => {
+    const image = picture(width, height, seed);
+    const picked = selectCrops(image, SPEC);
+    expect(picked).toEqual(referenceCrops(image, SPEC));
+    expect(picked.length).toBeGreaterThan(0);
+    expect(picked.length).toBeLessThanOrEqual(SPEC.maxCrops);
+    for (const region of picked) {
+      expect(region.left + SPEC.size).toBeLessThanOrEqual(width);
+      expect(region.top + SPEC.size).toBeLessThanOrEqual(height);
+    }
+  });
+
+  it('picks the detailed part of a picture, not the flat sky', () => {
+    const width = 640;
+    const height = 256;
+    const data = new Uint8Array(width * height * 4).fill(200);
+    const random = seeded(9);
+    for (let y = 0; y < height; y++) {
+      for (let x = 448; x < width; x++) data[(y * width + x) * 4] = Math.floor(random() * 256);
+    }
+    const [first] = selectCrops({ width, height, data }, SPEC);
+    expect(first!.left).toBeGreaterThanOrEqual(448);
+  });
+
+  it('copies a window pixel for pixel, alpha on the background, planar RGB / 255', () => {
+    const image = picture(300, 200, 10);
+    image.data[((5 * 300) + 7) * 4 + 3] = 0; // one transparent pixel at (7, 5) of the window at (0, 0)
+    const tensor = cropToTensor(image, { left: 0, top: 0 }, 128, [255, 255, 255], new Float32Array(3 * 128 * 128));
+    const p = ((10 * 300) + 20) * 4;
+    expect(tensor[10 * 128 + 20]).toBeCloseTo(image.data[p]! / 255, 7);
+    expect(tensor[128 * 128 + 10 * 128 + 20]).toBeCloseTo(image.data[p + 1]! / 255, 7);
+    expect(tensor[2 * 128 * 128 + 10 * 128 + 20]).toBeCloseTo(image.data[p + 2]! / 255, 7);
+    expect(tensor[5 * 128 + 7]).toBe(1);
+    expect(() => cropToTensor(image, { left: 200, top: 0 }, 128, [255, 255, 255], tensor)).toThrow(RangeError);
+  });
+});
