@@ -4,7 +4,8 @@
  * Scores image files with the shipped models through the same library code as the page (sharp decoding, the
  * shared preprocessing and scoring). Results go to stdout (a table, one JSON array, or CSV); progress and
  * warnings to stderr. A file that cannot be read gets an error entry and the run goes on. Exit status: 0 when
- * at least one image was scored, 1 when none could be, 2 for a usage error.
+ * at least one image was scored, 1 when none could be, 2 for a usage error (a models folder that cannot be read
+ * included).
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import type { ResultRow } from '../detector/export';
 import { toCsv } from '../detector/export';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
 import type { FileOutcome } from './node-detector';
-import { createNodeDetector } from './node-detector';
+import { createNodeDetector, oneLine } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR, readManifest } from './ort-node';
 
@@ -187,7 +188,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (!options.quiet) io.stderr(text);
   };
 
-  const manifest = await readManifest(options.modelsDir);
+  // A models folder that cannot be read (missing, no manifest, a file failing its sha256) is a usage error: one
+  // line and exit 2, no stack trace.
+  const badModels = (error: unknown) => {
+    io.stderr(`deepfake-detector: --models ${options.modelsDir}: ${oneLine(error)}\n`);
+    return 2;
+  };
+  let manifest;
+  try {
+    manifest = await readManifest(options.modelsDir);
+  } catch (error) {
+    return badModels(error);
+  }
   const threshold = options.preset ? presetThreshold(manifest, options.preset) : validateThreshold(options.threshold ?? manifest.thresholds.default);
   const { files, missing, skipped } = await collectFiles(options.inputs);
   if (skipped > 0) log(`skipped ${skipped} file${skipped === 1 ? '' : 's'} in folders without an image extension\n`);
@@ -195,7 +207,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const outcomes: FileOutcome[] = missing.map(({ file, error }) => ({ file, ok: false, error }));
   if (files.length > 0) {
     log(`scoring ${files.length} file${files.length === 1 ? '' : 's'} with models ${manifest.version} (${options.backend}), threshold ${threshold}\n`);
-    const detector = await createNodeDetector({ modelsDir: options.modelsDir, backend: options.backend, threshold });
+    let detector;
+    try {
+      detector = await createNodeDetector({ modelsDir: options.modelsDir, backend: options.backend, threshold });
+    } catch (error) {
+      return badModels(error);
+    }
     const started = performance.now();
     try {
       outcomes.push(

@@ -8,8 +8,8 @@ import { decodeImage } from './decode';
 import type { NodeBackend, NodeModels } from './ort-node';
 import { loadNodeModels } from './ort-node';
 
-/** libvips repeats a decoder warning once per scanline pass: keep each distinct line once. */
-function oneLine(error: unknown): string {
+/** An error as one line: libvips repeats a decoder warning once per scanline pass, so each distinct line once. */
+export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return [...new Set(text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))].join('; ');
 }
