@@ -1,6 +1,7 @@
 /** One result card per image: thumbnail, ensemble score against the threshold, both model scores, verdict. */
 import type { Prediction } from '../detector';
 import { SNIFF_BYTES, headerSize, refuseBeforeDecoding } from '../detector/image-format';
+import { createProvenanceView } from '../ui/provenance-view';
 
 /** Longest side of a card's thumbnail, in pixels: a small bitmap, never the whole picture. */
 const THUMBNAIL_SIDE = 96;
@@ -141,6 +142,11 @@ export function showPrediction(card: Card, prediction: Prediction): void {
     prediction.agreement ? 'Both models agree.' : 'The two models disagree at this threshold: treat with care.',
   );
   body.replaceChildren(title, verdict, meter, details, note);
+  // Beside the verdict, never part of it: what the file's metadata says about where it came from.
+  if (prediction.provenance) {
+    item.dataset.provenance = JSON.stringify(prediction.provenance);
+    body.append(createProvenanceView(prediction.provenance));
+  }
 }
 
 export function disposeCard(card: Card): void {

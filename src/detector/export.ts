@@ -2,13 +2,32 @@
  * Result rows as CSV and JSON, shared by the page's batch export and the Node CLI so both files read the same.
  * Pure functions; numbers are written at full precision.
  */
+import type { Provenance } from './provenance';
+import { cameraWords, provenanceSaysAi } from './provenance';
 import type { ModelScores } from './scoring';
 
 export type ResultRow =
-  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; threshold: number; modelVersion: string }
+  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; threshold: number; modelVersion: string; provenance?: Provenance }
   | { file: string; ok: false; error: string; threshold: number; modelVersion: string };
 
-export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'threshold', 'modelVersion', 'error'] as const;
+/**
+ * The score columns, then what the file's metadata says (src/detector/provenance): its one line, the C2PA state
+ * (valid / untrusted / invalid), whether the metadata itself declares AI (created / composite), the IPTC digital
+ * source type, the generator and the camera. Empty where a file has none.
+ */
+export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'threshold', 'modelVersion', 'error', 'provenance', 'c2pa', 'metadataAi', 'sourceType', 'generator', 'camera'] as const;
+
+function provenanceCells(provenance: Provenance | undefined): string[] {
+  if (!provenance) return ['', '', '', '', '', ''];
+  return [
+    provenance.summary,
+    provenance.c2pa?.state ?? '',
+    provenanceSaysAi(provenance) ?? '',
+    provenance.sourceType ?? '',
+    provenance.generator?.tool ?? '',
+    provenance.camera ? cameraWords(provenance.camera) : '',
+  ];
+}
 
 /**
  * RFC 4180 quoting: fields with a comma, quote, or line break are quoted, inner quotes doubled. A text cell that
@@ -29,8 +48,8 @@ export function toCsv(rows: Iterable<ResultRow>): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) {
     const cells = row.ok
-      ? [row.file, row.score, row.scores.svdd, row.scores.autoencoder, verdictOf(row), row.threshold, row.modelVersion, '']
-      : [row.file, '', '', '', 'error', row.threshold, row.modelVersion, row.error];
+      ? [row.file, row.score, row.scores.svdd, row.scores.autoencoder, verdictOf(row), row.threshold, row.modelVersion, '', ...provenanceCells(row.provenance)]
+      : [row.file, '', '', '', 'error', row.threshold, row.modelVersion, row.error, ...provenanceCells(undefined)];
     lines.push(cells.map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -68,9 +87,20 @@ export function parseCsv(text: string): Record<string, string>[] {
   return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
 }
 
-/** The JSON record of one row: the CLI's `{ file, score, isFake, scores }` plus the threshold and model version. */
+/**
+ * The JSON record of one row: the CLI's `{ file, score, isFake, scores }` plus the threshold, the model version
+ * and, when it was read, the file's `provenance` (the same object as Prediction.provenance).
+ */
 export function toJsonRecord(row: ResultRow): Record<string, unknown> {
   return row.ok
-    ? { file: row.file, score: row.score, isFake: row.isFake, scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder }, threshold: row.threshold, modelVersion: row.modelVersion }
+    ? {
+        file: row.file,
+        score: row.score,
+        isFake: row.isFake,
+        scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder },
+        threshold: row.threshold,
+        modelVersion: row.modelVersion,
+        ...(row.provenance ? { provenance: row.provenance } : {}),
+      }
     : { file: row.file, error: row.error, threshold: row.threshold, modelVersion: row.modelVersion };
 }

@@ -5,6 +5,7 @@
  */
 import { followTheme } from '../ui/theme';
 import './embed.css';
+import { createProvenanceView } from '../ui/provenance-view';
 import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
 import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
 import type { HostMessage, WidgetErrorCode, WidgetMessage, WidgetMessageBody } from './protocol';
@@ -111,6 +112,8 @@ function showPrediction(prediction: Prediction, fileName: string): void {
   ui.score.textContent = `Score ${prediction.score.toFixed(3)}`;
   ui.fileName.textContent = fileName;
   ui.choose.textContent = 'Another image…';
+  ui.result.querySelector('.provenance')?.remove();
+  if (prediction.provenance) ui.result.append(createProvenanceView(prediction.provenance, { compact: true }));
 }
 
 function postResult(prediction: Prediction, fileName: string, rejudged: boolean, id?: string): void {
@@ -123,6 +126,7 @@ function postResult(prediction: Prediction, fileName: string, rejudged: boolean,
     scores: { svdd: prediction.scores.svdd, autoencoder: prediction.scores.autoencoder },
     threshold: prediction.threshold,
     rejudged,
+    ...(prediction.provenance ? { provenance: prediction.provenance } : {}),
   });
 }
 

@@ -11,6 +11,7 @@ import { PRESET_NAMES } from '../detector/manifest';
 import type { DetectorNotice } from '../detector/detector';
 import type { CacheStatus } from '../detector/model-store';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../detector/protocol';
+import type { Provenance } from '../detector/provenance';
 import type { Theme } from '../ui/theme';
 
 export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus };
@@ -85,6 +86,11 @@ export interface ResultMessage extends FromWidget {
   threshold: number;
   /** true when this is an earlier image judged again after a threshold change (no new inference). */
   rejudged: boolean;
+  /**
+   * What the file's metadata says about where it came from (C2PA Content Credentials, IPTC digital source type,
+   * generator parameters, camera), beside the score and never part of it. `summary` is the line the widget shows.
+   */
+  provenance?: Provenance;
 }
 
 /** The threshold changed (by the host or by the user's slider). */

@@ -141,7 +141,10 @@ describe('batch, evaluation and explanations on WASM', () => {
       expect(Math.abs(Number(row.autoencoder) - judgement.scores.autoencoder)).toBeLessThan(TOLERANCE);
       expect(row.verdict).toBe(Number(row.score) >= threshold ? 'fake' : 'real');
       expect(row.error).toBe('');
-      expect(Object.keys(record).sort()).toEqual(['file', 'isFake', 'modelVersion', 'score', 'scores', 'threshold']);
+      expect(Object.keys(record).sort()).toEqual(['file', 'isFake', 'modelVersion', 'provenance', 'score', 'scores', 'threshold']);
+      // These test images carry no metadata: the export says so in words, and the metadata columns are empty.
+      expect(row.provenance).toMatch(/^No provenance metadata/);
+      expect([row.c2pa, row.metadataAi, row.generator, row.camera]).toEqual(['', '', '', '']);
       expect(record.score).toBe(Number(row.score));
       expect(record.scores).toEqual({ svdd: Number(row.svdd), autoencoder: Number(row.autoencoder) });
       expect(record.isFake).toBe(row.verdict === 'fake');

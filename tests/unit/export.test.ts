@@ -20,10 +20,24 @@ describe('CSV export', () => {
     const parsed = parseCsv(toCsv(rows));
     expect(Object.keys(parsed[0]!)).toEqual([...CSV_COLUMNS]);
     expect(parsed).toHaveLength(3);
-    expect(parsed[0]).toEqual({ file: 'a.png', score: '0.123456789012', svdd: '0.2', autoencoder: '0.04691', verdict: 'real', threshold: '0.9', modelVersion: 'v1', error: '' });
+    const noProvenance = { provenance: '', c2pa: '', metadataAi: '', sourceType: '', generator: '', camera: '' };
+    expect(parsed[0]).toEqual({ file: 'a.png', score: '0.123456789012', svdd: '0.2', autoencoder: '0.04691', verdict: 'real', threshold: '0.9', modelVersion: 'v1', error: '', ...noProvenance });
     expect(parsed[1]!.file).toBe('odd, "name"\nx.jpg');
     expect(parsed[1]!.verdict).toBe('fake');
-    expect(parsed[2]).toEqual({ file: 'bad.png', score: '', svdd: '', autoencoder: '', verdict: 'error', threshold: '0.9', modelVersion: 'v1', error: 'not, an "image"' });
+    expect(parsed[2]).toEqual({ file: 'bad.png', score: '', svdd: '', autoencoder: '', verdict: 'error', threshold: '0.9', modelVersion: 'v1', error: 'not, an "image"', ...noProvenance });
+  });
+
+  it('adds what the metadata says, in words and in short columns', () => {
+    const provenance = {
+      summary: 'Content Credentials signed by OpenAI (signer not on a trust list): created by AI (DALL·E)',
+      details: [],
+      c2pa: { state: 'untrusted' as const, signer: 'OpenAI', claimGenerator: 'ChatGPT', signedAt: null, aiGenerated: 'created' as const, validationErrors: [], manifests: 2 },
+      sourceType: 'trainedAlgorithmicMedia',
+      generator: { tool: 'DALL·E' },
+    };
+    const [parsed] = parseCsv(toCsv([{ ...rows[0]!, provenance } as ResultRow]));
+    expect(parsed).toMatchObject({ provenance: provenance.summary, c2pa: 'untrusted', metadataAi: 'created', sourceType: 'trainedAlgorithmicMedia', generator: 'DALL·E', camera: '' });
+    expect(toJsonRecord({ ...rows[0]!, provenance } as ResultRow).provenance).toEqual(provenance);
   });
 });
 

@@ -5,7 +5,7 @@
  * scored all the same.
  */
 import type { C2paWasm } from './c2pa';
-import { aiMarkerOfSourceType, readC2pa, sourceTypeTerm } from './c2pa';
+import { readC2pa, sourceTypeTerm } from './c2pa';
 import { GENERATOR_SOFTWARE, generatorFromText } from './generator';
 import { MAX_XMP_BYTES, readMetadata } from './metadata';
 import type { MetadataFacts } from './metadata';
@@ -108,12 +108,4 @@ export async function readProvenance(bytes: Uint8Array, options: ReadProvenanceO
   const ms = performance.now() - started;
   if (Object.keys(rest).length === 0 && notices.length === 0 && !software?.length) return noProvenance(ms);
   return { ...describe({ ...rest, ...(notices.length ? { notices: [...new Set(notices)] } : {}) }, { ...(aiAgent ? { aiAgent } : {}), ...(software ? { software } : {}) }), ms };
-}
-
-/** Whether the provenance itself says AI (for tables and exports): C2PA, digital source type, or generator parameters. */
-export function provenanceSaysAi(provenance: Provenance): 'created' | 'composite' | null {
-  if (provenance.c2pa?.state !== 'invalid' && provenance.c2pa?.aiGenerated) return provenance.c2pa.aiGenerated;
-  const fromSourceType = provenance.sourceType ? aiMarkerOfSourceType(provenance.sourceType) : null;
-  if (fromSourceType) return fromSourceType;
-  return provenance.generator ? 'created' : null;
 }

@@ -1,5 +1,6 @@
 /** Provenance in words: the one line on a card, and the detail lines behind it. Pure functions. */
-import type { C2paProvenance, CameraInfo, GeneratorInfo, Provenance } from './types';
+import { aiMarkerOfSourceType } from './c2pa';
+import type { AiMarker, C2paProvenance, CameraInfo, GeneratorInfo, Provenance } from './types';
 
 export const NO_METADATA = 'No provenance metadata: most sites strip it, so this says nothing either way';
 
@@ -85,4 +86,12 @@ export function describe(facts: Omit<Provenance, 'summary' | 'details'>, extra: 
   if (facts.missingManifest) details.push('XMP dcterms:provenance points to an embedded C2PA manifest that is missing');
   for (const notice of facts.notices ?? []) details.push(`Notice: ${notice}`);
   return { ...facts, summary, details };
+}
+
+/** Whether the metadata itself says AI (for tables and exports): intact C2PA, a digital source type, or generator parameters. */
+export function provenanceSaysAi(provenance: Provenance): AiMarker | null {
+  if (provenance.c2pa && provenance.c2pa.state !== 'invalid' && provenance.c2pa.aiGenerated) return provenance.c2pa.aiGenerated;
+  const fromSourceType = provenance.sourceType ? aiMarkerOfSourceType(provenance.sourceType) : null;
+  if (fromSourceType) return fromSourceType;
+  return provenance.generator?.parameters ? 'created' : null;
 }
