@@ -36,14 +36,22 @@ function matches(pattern: string, pathname: string): boolean {
 }
 
 /**
- * The headers for one request path. A later rule's value replaces an earlier one's for the same header (the
- * file lists general rules first), rather than joining them: two CSPs would both be enforced.
+ * The headers for one request path, as Cloudflare Pages and Netlify send them: every rule whose pattern matches
+ * adds its headers, and a header set by more than one rule gets their values joined with ", " in file order
+ * (`X-Robots-Tag: nosnippet, noindex`). For a Content-Security-Policy that means several policies, each enforced
+ * (so public/_headers gives the pages a second policy holding only their frame-ancestors). Names are matched
+ * without regard to case; the first spelling is kept.
  */
 export function headersFor(rules: readonly HeaderRule[], pathname: string): Record<string, string> {
   const result: Record<string, string> = {};
+  const spelling = new Map<string, string>();
   for (const rule of rules) {
     if (!matches(rule.pattern, pathname)) continue;
-    for (const [name, value] of rule.headers) result[name] = value;
+    for (const [name, value] of rule.headers) {
+      const key = spelling.get(name.toLowerCase()) ?? name;
+      spelling.set(name.toLowerCase(), key);
+      result[key] = result[key] === undefined ? value : `${result[key]}, ${value}`;
+    }
   }
   return result;
 }
