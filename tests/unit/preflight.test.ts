@@ -59,6 +59,18 @@ describe('preflight decisions', () => {
     });
   });
 
+  it('says what to do for what no package provides (the data sets), and installs nothing for it', () => {
+    const state = { installed: new Set<string>() };
+    const { host, calls } = fakeHost(true, state);
+    const data: Requirement = { what: 'the data sets', aptPackages: [], present: () => false, instead: 'put the data folder at ../shared/data' };
+    expect(preflight([need('Chromium', ['chromium'], state, true), data], host)).toEqual({ ok: false, missing: ['the data sets'], command: 'put the data folder at ../shared/data' });
+    expect(calls).toEqual([]);
+    // With a package missing too: apt-get installs it, the data is still said.
+    const outcome = preflight([need('Chromium', ['chromium'], state), data], host);
+    expect(outcome).toEqual({ ok: false, missing: ['the data sets'], command: 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium\n  put the data folder at ../shared/data' });
+    expect(calls).toEqual(['apt-get update', 'apt-get install -y chromium']);
+  });
+
   it('as another user, runs nothing and gives the sudo command for everything missing', () => {
     const state = { installed: new Set<string>() };
     const { host, calls } = fakeHost(false, state);
@@ -128,6 +140,16 @@ describe('npm test preflight as a process (stubbed apt-get, env overrides)', () 
     expect(run.status).toBe(1);
     expect(run.aptCalls).toEqual([]);
     expect(run.stderr).toContain(installCommand(['chromium', 'python3-torch', 'libopenblas0-openmp', 'python3-pil'], false));
+  });
+
+  it('stops at once, naming the folder, when ../shared/data is missing', () => {
+    writeFileSync(path.join(dir, 'chromium'), '#!/bin/sh\n');
+    chmodSync(path.join(dir, 'chromium'), 0o755);
+    const run = runPreflight('python-with-torch', { PREFLIGHT_DATA_DIR: path.join(dir, 'no-data') });
+    expect(run.status).toBe(1);
+    expect(run.aptCalls).toEqual([]);
+    expect(run.stderr).toContain(`preflight: missing the data sets in ${path.join(dir, 'no-data')}`);
+    expect(run.stderr).toContain(`put the project's shared data folder at ${path.join(dir, 'no-data')}`);
   });
 
   it('passes without touching apt-get when both are there', () => {
