@@ -211,7 +211,7 @@ export class Evaluation {
     const c = current.confusion;
     const confusion = table(
       `Confusion matrix at threshold ${threshold.toFixed(4)}`,
-      ['', 'Flagged fake', 'Passed as real'],
+      ['Images', 'Flagged fake', 'Passed as real'],
       [
         ['Fake images', String(c.truePositive), String(c.falseNegative)],
         ['Real images', String(c.falsePositive), String(c.trueNegative)],
