@@ -67,6 +67,6 @@ export interface Provenance {
   details: string[];
   /** Something in the metadata could not be read (damaged, too big, too slow): the image is still scored. */
   notices?: string[];
-  /** Milliseconds spent reading metadata for this file. */
+  /** Wall-clock milliseconds from the file's bytes to this result (in the page it overlaps the decoding). */
   ms?: number;
 }
