@@ -18,7 +18,7 @@ import type { FileOutcome } from '../../src/node/node-detector';
 import { createNodeDetector } from '../../src/node/node-detector';
 import { loadImageSet } from '../../src/node/datasets';
 import type { StaticServer } from './harness';
-import { DIST, FIXTURES, launchChromium, openApp, pageHeapReader, serveDist } from './harness';
+import { DIST, FIXTURES, launchChromium, openApp, pageHeapReader, serveDist, writeResults } from './harness';
 
 const TOLERANCE = 1e-3;
 const BIG_BATCH = 1000;
@@ -295,6 +295,15 @@ describe(`a ${BIG_BATCH}-image batch`, () => {
       const seconds = (Date.now() - started) / 1000;
       const after = await heap();
       console.log(`${BIG_BATCH} images: ${seconds.toFixed(1)} s (${(BIG_BATCH / seconds).toFixed(1)} images/s); page JS heap ${before.toFixed(1)} MB before, ${at200.toFixed(1)} MB at 200, ${after.toFixed(1)} MB at ${BIG_BATCH}`);
+      const mb = (value: number) => Math.round(value * 100) / 100;
+      writeResults('batch', browser, {
+        test: 'tests/e2e/batch.test.ts',
+        executionProvider: 'wasm',
+        images: BIG_BATCH,
+        seconds: Math.round(seconds * 10) / 10,
+        imagesPerSecond: Math.round((BIG_BATCH / seconds) * 10) / 10,
+        pageHeapMB: { before: mb(before), at200: mb(at200), atEnd: mb(after) },
+      });
       // Flat: the last 800 images cost less than 15 MB of page heap in all (a few numbers each).
       expect(after - at200).toBeLessThan(15);
       expect(await page.locator('#results .card').count()).toBe(0);

@@ -2,9 +2,10 @@
  * End-to-end harness: serves the built app (dist/) with COOP/COEP from a plain Node HTTP server, records every
  * request path, and drives Debian's Chromium through playwright-core.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -82,6 +83,23 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--enable-unsafe-webgpu',
 ];
+
+/**
+ * With RECORD_RESULTS=1, writes what a test measured (heap, throughput) to bench/results/<date>.<name>.json, beside
+ * `npm run bench`'s files, with the machine, browser and model version: the README quotes these files, never a
+ * console line, and tests/unit/readme-figures.test.ts checks that it does. Without it (every ordinary run) nothing
+ * is written, so a test run never changes the files the README quotes. Returns the file written, or null.
+ */
+export function writeResults(name: string, browser: Browser, figures: Record<string, unknown>): string | null {
+  if (process.env.RECORD_RESULTS !== '1') return null;
+  const date = new Date().toISOString();
+  const manifest = JSON.parse(readFileSync(path.join(DIST, 'models/manifest.json'), 'utf8')) as { version: string };
+  const file = path.join(ROOT, 'bench/results', `${date.slice(0, 10)}.${name}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const machine = { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, browser: `Chromium ${browser.version()}` };
+  writeFileSync(file, `${JSON.stringify({ date, machine, modelVersion: manifest.version, ...figures }, null, 2)}\n`);
+  return file;
+}
 
 export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
   const args = options.webgpu === false ? CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu') : CHROMIUM_ARGS;

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_FILES, writeHostileCorpus } from '../fixtures/hostile';
 import type { StaticServer } from './harness';
-import { launchChromium, openApp, pageHeapReader, serveDist } from './harness';
+import { launchChromium, openApp, pageHeapReader, serveDist, writeResults } from './harness';
 
 const IMAGES = 1000;
 const PAGE_BOUND_MB = 10;
@@ -102,6 +102,19 @@ describe(`${IMAGES} images and the refused hostile files in one batch`, () => {
       const after = { page: await pageHeap(), worker: await worker() };
       const line = (name: 'page' | 'worker') => `${name} JS heap ${before[name].toFixed(1)} MB before, ${at200[name].toFixed(1)} MB at 200, ${after[name].toFixed(1)} MB at ${files.length} (+${(after[name] - at200[name]).toFixed(1)} MB)`;
       console.log(`${files.length} files in ${seconds.toFixed(1)} s (${(files.length / seconds).toFixed(1)} files/s); ${line('page')}; ${line('worker')}`);
+      const round = (heap: { page: number; worker: number }, name: 'page' | 'worker') => Math.round(heap[name] * 100) / 100;
+      const heapMB = (name: 'page' | 'worker') => ({ before: round(before, name), at200: round(at200, name), atEnd: round(after, name) });
+      const written = writeResults('load', browser, {
+        test: 'tests/e2e/load.test.ts',
+        executionProvider: 'wasm',
+        files: files.length,
+        refused,
+        seconds: Math.round(seconds * 10) / 10,
+        filesPerSecond: Math.round((files.length / seconds) * 10) / 10,
+        pageHeapMB: heapMB('page'),
+        workerHeapMB: heapMB('worker'),
+      });
+      if (written) console.log(`written to ${path.relative(process.cwd(), written)}`);
 
       expect(after.page - at200.page).toBeLessThan(PAGE_BOUND_MB);
       expect(after.worker - at200.worker).toBeLessThan(WORKER_BOUND_MB);
