@@ -6,7 +6,8 @@
  */
 import type { WorkerImageInput } from '../protocol';
 import type { ProvenanceRequest } from './provenance.worker';
-import { noProvenance } from './read';
+// Not from read.ts: that would bundle the readers (ExifReader, xmldom) into the detector's worker.
+import { noProvenance } from './summary';
 import { sniffMetadata } from './sniff';
 import type { Provenance } from './types';
 

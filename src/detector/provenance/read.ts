@@ -11,7 +11,9 @@ import { MAX_XMP_BYTES, readMetadata } from './metadata';
 import type { MetadataFacts } from './metadata';
 import { C2PA_MIME, sniffMetadata } from './sniff';
 import type { MetadataSniff } from './sniff';
-import { NO_METADATA, describe } from './summary';
+import { describe, noProvenance } from './summary';
+
+export { noProvenance } from './summary';
 import type { Provenance } from './types';
 
 export interface ReadProvenanceOptions {
@@ -22,11 +24,6 @@ export interface ReadProvenanceOptions {
 }
 
 export const DEFAULT_TIME_LIMIT_MS = 5000;
-
-/** The result for a file without any metadata, and the fast path's answer. */
-export function noProvenance(ms?: number): Provenance {
-  return { summary: NO_METADATA, details: [], ...(ms !== undefined ? { ms } : {}) };
-}
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 

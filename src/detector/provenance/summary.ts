@@ -4,6 +4,11 @@ import type { AiMarker, C2paProvenance, CameraInfo, GeneratorInfo, Provenance } 
 
 export const NO_METADATA = 'No provenance metadata: most sites strip it, so this says nothing either way';
 
+/** The result for a file without any metadata, and the fast path's answer. */
+export function noProvenance(ms?: number): Provenance {
+  return { summary: NO_METADATA, details: [], ...(ms !== undefined ? { ms } : {}) };
+}
+
 const SOURCE_TYPE_WORDS: Record<string, string> = {
   trainedAlgorithmicMedia: 'created by generative AI',
   compositeWithTrainedAlgorithmicMedia: 'a composite with AI-generated parts',
