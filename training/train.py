@@ -428,6 +428,9 @@ def main():
     parser.add_argument('--from-checkpoint', default=None,
                         help='skip training: re-calibrate and re-export from a checkpoint written by --checkpoint')
     args = parser.parse_args()
+    checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
+    if checkpoint is not None:  # the same data splits as the run that trained these weights
+        args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -444,8 +447,7 @@ def main():
     stats = networks.image_statistics(normal)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
 
-    if args.from_checkpoint:
-        checkpoint = torch.load(args.from_checkpoint)
+    if checkpoint is not None:
         encoder, autoencoder = networks.SvddEncoder(), networks.ConvAutoencoder()
         trace_encoder, trace_autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
         for module, key in ((encoder, 'encoder'), (autoencoder, 'autoencoder'), (trace_encoder, 'traceEncoder'),
@@ -531,8 +533,7 @@ def main():
                                             [native.degrade(p, rng) for p in trace_val[name]]), calibration, weights)
         validation[f'{name}Auroc'] = auroc(ensemble_photos, fake)
         validation[f'{name}Flagged'] = float((fake >= threshold).mean())
-    checkpoint_samples = None if not args.from_checkpoint else torch.load(args.from_checkpoint).get('dcganSamples')
-    samples = checkpoint_samples if args.from_checkpoint else locals().get('dcgan_samples')
+    samples = checkpoint.get('dcganSamples') if checkpoint is not None else dcgan_samples
     if samples is not None:
         held_out = {'whole': scorers.whole(samples), 'trace': {k: np.full(len(samples), np.nan) for k in weights}}
         validation['ownDcganUnseenAuroc'] = auroc(ensemble_small, ensemble_of(held_out, calibration, weights))

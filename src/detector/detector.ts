@@ -265,7 +265,7 @@ export class EnsembleDeepfakeDetector {
       return {
         ok: true,
         prediction: {
-          ...judge(outcome.raw, this.manifest, this.#threshold),
+          ...judge(outcome.raw, this.manifest, this.#threshold, outcome.traceRaw, outcome.crops),
           executionProvider: this.#executionProvider,
           width: outcome.width,
           height: outcome.height,

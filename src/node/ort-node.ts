@@ -6,23 +6,22 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelKey, ModelManifest } from '../detector/manifest';
-import { MODEL_KEYS, inputSize, parseManifest } from '../detector/manifest';
+import { MODEL_KEYS, parseManifest } from '../detector/manifest';
+import type { OrtModuleLike, RunOptions } from '../detector/model-run';
+import { createSessions, releaseSessions, runModels } from '../detector/model-run';
+import type { RawBatchScores, ViewBatch } from '../detector/views';
 
 export type NodeBackend = 'node' | 'wasm';
 
 type OrtModule = typeof import('onnxruntime-node');
-type Session = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
 
-export interface RawBatchScores {
-  svdd: Float32Array;
-  autoencoder: Float32Array;
-}
+export type { RawBatchScores };
 
 export interface NodeModels {
   manifest: ModelManifest;
   backend: NodeBackend;
-  /** Raw (uncalibrated) scores of both models for a batch tensor [n, 3, size, size]. */
-  run(batch: Float32Array, count: number): Promise<RawBatchScores>;
+  /** Raw (uncalibrated) scores of both models for one batch of whole-image views and native crops. */
+  run(batch: ViewBatch, options?: RunOptions): Promise<RawBatchScores>;
   dispose(): Promise<void>;
 }
 
@@ -44,7 +43,7 @@ export async function loadNodeModels(options: { modelsDir?: string; backend?: No
   const backend = options.backend ?? 'node';
   const manifest = await readManifest(modelsDir);
   const ort = await loadOrt(backend);
-  const sessions = {} as Record<ModelKey, Session>;
+  const modelBytes = {} as Record<ModelKey, Uint8Array>;
   for (const key of MODEL_KEYS) {
     const facts = manifest.models[key];
     const bytes = await readFile(path.join(modelsDir, facts.file));
@@ -52,30 +51,18 @@ export async function loadNodeModels(options: { modelsDir?: string; backend?: No
     if (digest !== facts.sha256) {
       throw new Error(`${facts.file}: sha256 ${digest} does not match the manifest (${facts.sha256})`);
     }
-    sessions[key] = await ort.InferenceSession.create(bytes, {
-      executionProviders: [backend === 'node' ? 'cpu' : 'wasm'],
-      graphOptimizationLevel: 'all',
-      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-    });
+    modelBytes[key] = bytes;
   }
-  const size = inputSize(manifest);
+  const adapter = ort as unknown as OrtModuleLike;
+  const sessions = await createSessions(adapter, modelBytes, {
+    executionProviders: [backend === 'node' ? 'cpu' : 'wasm'],
+    graphOptimizationLevel: 'all',
+    ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+  });
   return {
     manifest,
     backend,
-    async run(batch, count) {
-      const input = new ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
-      const out = {} as RawBatchScores;
-      for (const key of MODEL_KEYS) {
-        const facts = manifest.models[key];
-        const result = await sessions[key].run({ [facts.inputName]: input }, [facts.scoreOutput]);
-        out[key] = Float32Array.from(result[facts.scoreOutput]!.data as Float32Array);
-        for (const tensor of Object.values(result)) tensor.dispose?.();
-      }
-      input.dispose?.();
-      return out;
-    },
-    async dispose() {
-      for (const key of MODEL_KEYS) await sessions[key].release();
-    },
+    run: (batch, runOptions) => runModels(adapter, sessions, manifest, batch, runOptions),
+    dispose: () => releaseSessions(sessions),
   };
 }

@@ -1,32 +1,54 @@
 /**
- * A smoke retrain: a few hundred images, one epoch, a few GAN steps, through the real training script
- * (PyTorch from Debian's python3-torch), then the exported ONNX loads and scores in onnxruntime-node.
+ * A smoke retrain through the real training script (PyTorch from Debian's python3-torch): a few hundred
+ * images, one epoch, a few trace steps, written to temporary folders only (never training/last_run.pt, the
+ * checkpoint the shipped models come from). Then the exported two-view ONNX loads and scores in
+ * onnxruntime-node, and a re-export from the checkpoint records the checkpoint's training facts, not the
+ * re-export's own defaults.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNodeModels } from '../../src/node/ort-node';
+import { ViewBatchBuilder } from '../../src/detector/views';
+
+const SHIPPED_CHECKPOINT = path.resolve('training/last_run.pt');
 
 describe('training pipeline smoke run', () => {
-  it('retrains on 300 images for one epoch and exports loadable ONNX with a valid manifest', async () => {
+  it('retrains, exports loadable two-view ONNX with a valid manifest, and re-exports from its checkpoint', async () => {
     expect(existsSync('/usr/bin/python3'), 'Debian python3 with python3-torch is required (see .ci/run)').toBe(true);
-    const out = mkdtempSync(path.join(tmpdir(), 'smoke-models-'));
-    execFileSync('/usr/bin/python3', ['training/train.py', '--epochs', '1', '--limit', '300', '--gan-steps', '10', '--out', out], { stdio: 'inherit' });
+    const shippedBefore = existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null;
+    const work = mkdtempSync(path.join(tmpdir(), 'smoke-models-'));
+    const out = path.join(work, 'models');
+    const checkpoint = path.join(work, 'smoke.pt');
+    const common = ['--limit', '300', '--out', out, '--checkpoint', checkpoint];
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--epochs', '1', '--trace-steps', '4', '--gan-steps', '6', '--seed', '5'], { stdio: 'inherit' });
+    const trained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(trained.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, seed: 5, reexportedFromCheckpoint: false });
+
     const models = await loadNodeModels({ modelsDir: out });
     try {
-      const batch = new Float32Array(2 * 3 * 128 * 128);
-      batch.fill(0.3, 0, batch.length / 2);
-      batch.fill(0.7, batch.length / 2);
-      const raw = await models.run(batch, 2);
+      const builder = new ViewBatchBuilder(models.manifest, 2);
+      const flat = (value: number, width: number, height: number) => ({ width, height, data: new Uint8Array(width * height * 4).fill(value) });
+      builder.add(flat(80, 32, 32));
+      builder.add(flat(180, 300, 200)); // large enough for native crops
+      expect(builder.batch.cropCount).toBeGreaterThan(0);
+      const raw = await models.run(builder.batch);
       for (const scores of [raw.svdd, raw.autoencoder]) {
         expect(scores).toHaveLength(2);
         for (const value of scores) expect(Number.isFinite(value) && value >= 0).toBe(true);
       }
-      expect(models.manifest.thresholds.presets.balanced.falseAlarmRate).toBe(0.01);
+      expect(raw.traceSvdd).toHaveLength(builder.batch.cropCount);
+      expect(raw.traceAutoencoder).toHaveLength(builder.batch.cropCount);
     } finally {
       await models.dispose();
     }
-  }, 600_000);
+
+    // Re-export with other defaults on the command line: the manifest must keep the checkpoint's facts.
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--epochs', '9', '--seed', '6'], { stdio: 'inherit' });
+    const reexported = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(reexported.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, seed: 5, reexportedFromCheckpoint: true });
+    expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
+  }, 900_000);
 });

@@ -4,7 +4,8 @@ import * as Comlink from 'comlink';
 import { inputSize } from '../manifest';
 import type { ModelManifest } from '../manifest';
 import { ModelStore, openBrowserStorage } from '../model-store';
-import { imageToTensor } from '../preprocess';
+import type { PictureRows } from '../views';
+import { ViewBatchBuilder, pictureRaw } from '../views';
 import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
@@ -57,14 +58,13 @@ const api: DetectorWorkerApi = {
     if (!state) throw new Error('the detector worker is not initialised');
     const { manifest, runtime } = state;
     const size = inputSize(manifest);
-    const perImage = 3 * size * size;
     const items: WorkerScoreItem[] = [];
     let inferenceMs = 0;
+    const builder = new ViewBatchBuilder(manifest, MAX_BATCH);
     for (let start = 0; start < inputs.length; start += MAX_BATCH) {
       const chunk = inputs.slice(start, start + MAX_BATCH);
-      const batch = new Float32Array(chunk.length * perImage);
-      const slots: Array<{ item: WorkerScoreItem & { ok: true }; row: number } | { item: WorkerScoreItem }> = [];
-      let rows = 0;
+      builder.reset();
+      const slots: Array<{ item: WorkerScoreItem & { ok: true }; rows: PictureRows } | { item: WorkerScoreItem }> = [];
       for (const input of chunk) {
         try {
           const decodeStarted = performance.now();
@@ -72,38 +72,42 @@ const api: DetectorWorkerApi = {
           const provenance = provenanceReader.read(input);
           const image = await decodeInput(input);
           const preprocessStarted = performance.now();
-          imageToTensor(image, manifest.input, batch, rows * perImage);
+          const rows = builder.add(image);
           const item = {
             ok: true as const,
             raw: { svdd: Number.NaN, autoencoder: Number.NaN },
+            traceRaw: null,
+            crops: [],
             width: image.width,
             height: image.height,
             decodeMs: preprocessStarted - decodeStarted,
             preprocessMs: performance.now() - preprocessStarted,
             provenance: await provenance,
           };
-          slots.push({ item, row: rows++ });
+          slots.push({ item, rows });
         } catch (error) {
           // One bad file fails alone; the rest of the batch goes on.
           slots.push({ item: { ok: false, error: message(error) } });
         }
       }
-      if (rows > 0) {
+      if (builder.count > 0) {
         const started = performance.now();
-        const raw = await runtime.run(batch, rows, { explain: options.explain ?? false });
+        const batch = builder.batch;
+        const raw = await runtime.run(batch, { explain: options.explain ?? false });
         inferenceMs += performance.now() - started;
         if (state.loseDeviceAfterFirstRun) {
           state.loseDeviceAfterFirstRun = false;
           runtime.loseDevice();
         }
-        const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / rows)) : 0;
+        const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {
-          if (!('row' in slot)) continue;
-          slot.item.raw = { svdd: raw.svdd[slot.row]!, autoencoder: raw.autoencoder[slot.row]! };
+          if (!('rows' in slot)) continue;
+          Object.assign(slot.item, pictureRaw(raw, slot.rows, size));
+          const row = slot.rows.row;
           if (raw.reconstruction && raw.errorMap) {
-            slot.item.explanation = explanationFromOutputs(batch, size, raw.reconstruction, raw.errorMap, mapSize, slot.row);
+            slot.item.explanation = explanationFromOutputs(batch.whole, size, raw.reconstruction, raw.errorMap, mapSize, row);
             const names = manifest.models.svdd.statisticNames;
-            if (raw.statisticZ && names) slot.item.explanation.statistics = statisticsOfRow(raw.statisticZ, names, slot.row);
+            if (raw.statisticZ && names) slot.item.explanation.statistics = statisticsOfRow(raw.statisticZ, names, row);
           }
         }
       }

@@ -16,21 +16,12 @@ import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelKey, ModelManifest } from '../manifest';
 import { MODEL_KEYS, inputSize } from '../manifest';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
+import type { OrtModuleLike, OrtSessionLike, RunOptions } from '../model-run';
+import { createSessions as createModelSessions, releaseSessions, runModels } from '../model-run';
+import type { RawBatchScores, ViewBatch } from '../views';
 
-export interface RawBatchScores {
-  svdd: Float32Array;
-  autoencoder: Float32Array;
-  /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
-  reconstruction?: Float32Array;
-  errorMap?: Float32Array;
-  /** Only when asked for: Deep SVDD's image-statistic z-scores [n, k] (which statistic is off). */
-  statisticZ?: Float32Array;
-}
-
-export interface RunOptions {
-  /** Also fetch the autoencoder's reconstruction and error map (same graph, extra outputs). */
-  explain?: boolean;
-}
+export type { RawBatchScores } from '../views';
+export type { RunOptions } from '../model-run';
 
 export interface RuntimeOptions {
   executionProvider: ExecutionProviderChoice;
@@ -41,6 +32,7 @@ export interface RuntimeOptions {
 }
 
 type Sessions = Record<ModelKey, InferenceSession>;
+type OrtModule = OrtModuleLike<InferenceSession & OrtSessionLike>;
 
 /** One of onnxruntime-web's ESM entry points (vite.config.ts aliases both to the non-bundled builds). */
 type Ort = typeof import('onnxruntime-web');
@@ -304,16 +296,17 @@ export class OrtRuntime {
   async #warmUp(): Promise<number> {
     const size = inputSize(this.#manifest);
     const started = performance.now();
-    await this.#runOn(this.#sessions, new Float32Array(3 * size * size).fill(0.5), 1);
+    const blank = new Float32Array(3 * size * size).fill(0.5);
+    await this.#runOn(this.#sessions, { whole: blank, count: 1, crops: blank, cropCount: this.#manifest.input.crops ? 1 : 0 });
     return performance.now() - started;
   }
 
-  /** Raw scores of both models for `count` images packed in `batch` ([count, 3, size, size]). */
-  async run(batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
+  /** Raw scores of both models for one batch of whole-image views and native crops. */
+  async run(batch: ViewBatch, options: RunOptions = {}): Promise<RawBatchScores> {
     let run: Promise<RawBatchScores> | null = null;
     try {
       if (this.#provider === 'webgpu' && this.#lostReason) throw new Error(this.#lostReason);
-      run = this.#runOn(this.#sessions, batch, count, options);
+      run = this.#runOn(this.#sessions, batch, options);
       return await (this.#deviceLost && this.#provider === 'webgpu' ? Promise.race([run, this.#deviceLost]) : run);
     } catch (error) {
       if (this.#provider !== 'webgpu') throw error;
@@ -326,7 +319,7 @@ export class OrtRuntime {
       this.#sessions = await createSessions(this.#ort, this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
       this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
-      return this.#runOn(this.#sessions, batch, count, options);
+      return this.#runOn(this.#sessions, batch, options);
     }
   }
 
@@ -353,44 +346,8 @@ export class OrtRuntime {
     return Boolean(facts.reconstructionOutput && facts.errorMapOutput);
   }
 
-  async #runOn(sessions: Sessions, batch: Float32Array, count: number, options: RunOptions = {}): Promise<RawBatchScores> {
-    const size = inputSize(this.#manifest);
-    const input = new this.#ort.Tensor('float32', batch.subarray(0, count * 3 * size * size), [count, 3, size, size]);
-    const scores = {} as RawBatchScores;
-    try {
-      for (const key of MODEL_KEYS) {
-        const facts = this.#manifest.models[key];
-        // The default path asks for the score only, so ORT never copies the larger outputs out.
-        const explain = options.explain && key === 'autoencoder' && this.canExplain;
-        const statistics = options.explain && key === 'svdd' && facts.statisticsOutput ? facts.statisticsOutput : undefined;
-        const names = explain
-          ? [facts.scoreOutput, facts.reconstructionOutput!, facts.errorMapOutput!]
-          : statistics ? [facts.scoreOutput, statistics] : [facts.scoreOutput];
-        const outputs = await sessions[key].run({ [facts.inputName]: input }, names);
-        try {
-          const score = outputs[facts.scoreOutput];
-          if (!score) throw new Error(`${facts.file} gave no "${facts.scoreOutput}" output`);
-          scores[key] = Float32Array.from(score.data as Float32Array);
-          if (statistics) {
-            const statisticZ = outputs[statistics];
-            if (!statisticZ) throw new Error(`${facts.file} gave no "${statistics}" output`);
-            scores.statisticZ = Float32Array.from(statisticZ.data as Float32Array);
-          }
-          if (explain) {
-            const reconstruction = outputs[facts.reconstructionOutput!];
-            const errorMap = outputs[facts.errorMapOutput!];
-            if (!reconstruction || !errorMap) throw new Error(`${facts.file} gave no reconstruction / error map outputs`);
-            scores.reconstruction = Float32Array.from(reconstruction.data as Float32Array);
-            scores.errorMap = Float32Array.from(errorMap.data as Float32Array);
-          }
-        } finally {
-          for (const tensor of Object.values(outputs)) tensor.dispose();
-        }
-      }
-    } finally {
-      input.dispose();
-    }
-    return scores;
+  #runOn(sessions: Sessions, batch: ViewBatch, options: RunOptions = {}): Promise<RawBatchScores> {
+    return runModels(this.#ort as unknown as OrtModule, sessions, this.#manifest, batch, options);
   }
 
   async release(): Promise<void> {
@@ -398,26 +355,11 @@ export class OrtRuntime {
   }
 }
 
-async function createSessions(ort: Ort, modelBytes: Record<ModelKey, Uint8Array>, provider: ExecutionProvider): Promise<Sessions> {
-  const sessions: Partial<Sessions> = {};
-  try {
-    for (const key of MODEL_KEYS) {
-      sessions[key] = await ort.InferenceSession.create(modelBytes[key], {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        // Errors only: ORT warns about shape ops it places on the CPU on purpose.
-        logSeverityLevel: 3,
-      });
-    }
-  } catch (error) {
-    await releaseSessions(sessions);
-    throw error;
-  }
-  return sessions as Sessions;
-}
-
-async function releaseSessions(sessions: Partial<Sessions>): Promise<void> {
-  for (const session of Object.values(sessions)) {
-    await session?.release().catch(() => undefined);
-  }
+function createSessions(ort: Ort, modelBytes: Record<ModelKey, Uint8Array>, provider: ExecutionProvider): Promise<Sessions> {
+  return createModelSessions(ort as unknown as OrtModule, modelBytes, {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    // Errors only: ORT warns about shape ops it places on the CPU on purpose.
+    logSeverityLevel: 3,
+  });
 }

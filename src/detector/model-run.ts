@@ -1,0 +1,117 @@
+/**
+ * Running both graphs on one batch, and creating / releasing their sessions: the one ORT adapter for the worker
+ * (onnxruntime-web, WebGPU or WASM) and for Node (onnxruntime-node or onnxruntime-web). Both runtimes share
+ * onnxruntime-common's API; only the part used here is typed, so either module fits.
+ */
+import type { ModelKey, ModelManifest } from './manifest';
+import { MODEL_KEYS, inputSize } from './manifest';
+import type { RawBatchScores, ViewBatch } from './views';
+
+export interface OrtTensorLike {
+  readonly data: unknown;
+  dispose(): void;
+}
+
+export interface OrtSessionLike {
+  run(feeds: Record<string, never>, fetches: readonly string[]): Promise<Record<string, OrtTensorLike | undefined>>;
+  release(): Promise<void>;
+}
+
+/** The part of an ORT module used here: tensors and session creation. */
+export interface OrtModuleLike<S extends OrtSessionLike = OrtSessionLike> {
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
+  InferenceSession: { create(bytes: Uint8Array, options: Record<string, unknown>): Promise<S> };
+}
+
+export type Sessions<S extends OrtSessionLike = OrtSessionLike> = Record<ModelKey, S>;
+
+export interface RunOptions {
+  /** Also fetch the autoencoder's reconstruction and error map and Deep SVDD's statistics (extra outputs). */
+  explain?: boolean;
+}
+
+/** Both sessions with the same options; a failure releases what was created. */
+export async function createSessions<S extends OrtSessionLike>(
+  ort: OrtModuleLike<S>,
+  modelBytes: Record<ModelKey, Uint8Array>,
+  options: Record<string, unknown>,
+): Promise<Sessions<S>> {
+  const sessions: Partial<Sessions<S>> = {};
+  try {
+    for (const key of MODEL_KEYS) sessions[key] = await ort.InferenceSession.create(modelBytes[key], options);
+  } catch (error) {
+    await releaseSessions(sessions);
+    throw error;
+  }
+  return sessions as Sessions<S>;
+}
+
+export async function releaseSessions(sessions: Partial<Sessions>): Promise<void> {
+  for (const session of Object.values(sessions)) {
+    try {
+      await session?.release();
+    } catch {
+      // Already released, or its device is gone: nothing left to free.
+    }
+  }
+}
+
+function output(outputs: Record<string, OrtTensorLike | undefined>, name: string, file: string): Float32Array {
+  const tensor = outputs[name];
+  if (!tensor) throw new Error(`${file} gave no "${name}" output`);
+  return Float32Array.from(tensor.data as Float32Array);
+}
+
+/**
+ * Raw outputs of both graphs for one batch. A batch with no crops still feeds the crops input one blank crop
+ * (graph inputs cannot be left out; its score is dropped), so small pictures cost one crop per batch, not one each.
+ */
+export async function runModels(ort: OrtModuleLike, sessions: Sessions, manifest: ModelManifest, batch: ViewBatch, options: RunOptions = {}): Promise<RawBatchScores> {
+  const size = inputSize(manifest);
+  const image = new ort.Tensor('float32', batch.whole, [batch.count, 3, size, size]);
+  const twoView = Boolean(manifest.input.crops);
+  const cropRows = Math.max(1, batch.cropCount);
+  const crops = twoView
+    ? new ort.Tensor('float32', batch.cropCount > 0 ? batch.crops : new Float32Array(3 * size * size), [cropRows, 3, size, size])
+    : null;
+  const scores: RawBatchScores = {
+    svdd: new Float32Array(0),
+    autoencoder: new Float32Array(0),
+    traceSvdd: new Float32Array(0),
+    traceAutoencoder: new Float32Array(0),
+  };
+  try {
+    for (const key of MODEL_KEYS) {
+      const facts = manifest.models[key];
+      // The default path asks for the scores only, so ORT never copies the larger outputs out.
+      const explain = options.explain && key === 'autoencoder' && facts.reconstructionOutput && facts.errorMapOutput;
+      const statistics = options.explain && key === 'svdd' ? facts.statisticsOutput : undefined;
+      const names = [facts.scoreOutput];
+      if (twoView) names.push(facts.traceScoreOutput!);
+      if (explain) names.push(facts.reconstructionOutput!, facts.errorMapOutput!);
+      if (statistics) names.push(statistics);
+      const feeds: Record<string, OrtTensorLike> = { [facts.inputName]: image };
+      if (crops) feeds[facts.cropsInputName!] = crops;
+      const outputs = await sessions[key].run(feeds as Record<string, never>, names);
+      try {
+        scores[key] = output(outputs, facts.scoreOutput, facts.file);
+        if (twoView) {
+          const trace = output(outputs, facts.traceScoreOutput!, facts.file).subarray(0, batch.cropCount);
+          if (key === 'svdd') scores.traceSvdd = trace;
+          else scores.traceAutoencoder = trace;
+        }
+        if (statistics) scores.statisticZ = output(outputs, statistics, facts.file);
+        if (explain) {
+          scores.reconstruction = output(outputs, facts.reconstructionOutput!, facts.file);
+          scores.errorMap = output(outputs, facts.errorMapOutput!, facts.file);
+        }
+      } finally {
+        for (const tensor of Object.values(outputs)) tensor?.dispose();
+      }
+    }
+  } finally {
+    image.dispose();
+    crops?.dispose();
+  }
+  return scores;
+}

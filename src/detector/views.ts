@@ -1,0 +1,130 @@
+/**
+ * One batch of pictures as the two-view graphs take it: the whole-image views [count, 3, size, size] and the
+ * native crops of the large ones [cropCount, 3, size, size], plus which rows belong to which picture. Shared by
+ * the worker, the Node CLI and `npm run models:eval`, so every path builds exactly the same tensors.
+ */
+import type { CropRegion } from './crops';
+import { cropToTensor, selectCrops } from './crops';
+import type { InputSpec, ModelManifest } from './manifest';
+import { inputSize } from './manifest';
+import type { RgbaImage } from './preprocess';
+import { imageToTensor } from './preprocess';
+import type { ModelScores } from './scoring';
+import { aggregateCrops } from './scoring';
+
+export interface ViewBatch {
+  whole: Float32Array;
+  count: number;
+  crops: Float32Array;
+  cropCount: number;
+}
+
+/** Where one picture went in the batch. */
+export interface PictureRows {
+  row: number;
+  cropStart: number;
+  regions: CropRegion[];
+}
+
+/** Raw outputs of both graphs for one batch (the larger outputs only when asked for). */
+export interface RawBatchScores {
+  svdd: Float32Array;
+  autoencoder: Float32Array;
+  /** Per crop row: each graph's trace score (empty when the batch had no crops). */
+  traceSvdd: Float32Array;
+  traceAutoencoder: Float32Array;
+  /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
+  reconstruction?: Float32Array;
+  errorMap?: Float32Array;
+  /** Only when asked for: Deep SVDD's image-statistic z-scores [n, k] (which statistic is off). */
+  statisticZ?: Float32Array;
+}
+
+/** One judged crop: its place in the picture and each model's raw trace score. */
+export interface CropScore {
+  left: number;
+  top: number;
+  size: number;
+  raw: ModelScores;
+}
+
+/** What the graphs said about one picture, before calibration. */
+export interface PictureRaw {
+  raw: ModelScores;
+  /** Geometric mean of the crops' trace scores; null for a picture with no crops. */
+  traceRaw: ModelScores | null;
+  crops: CropScore[];
+}
+
+export class ViewBatchBuilder {
+  readonly #input: InputSpec;
+  readonly #perView: number;
+  readonly #whole: Float32Array;
+  readonly #crops: Float32Array;
+  readonly #maxCrops: number;
+  #count = 0;
+  #cropCount = 0;
+
+  /** Room for `capacity` pictures and all of their crops. */
+  constructor(manifest: Pick<ModelManifest, 'input'>, readonly capacity: number) {
+    this.#input = manifest.input;
+    const size = inputSize(manifest as ModelManifest);
+    this.#perView = 3 * size * size;
+    this.#maxCrops = manifest.input.crops?.maxCrops ?? 0;
+    this.#whole = new Float32Array(capacity * this.#perView);
+    this.#crops = new Float32Array(Math.max(1, capacity * this.#maxCrops) * this.#perView);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  get full(): boolean {
+    return this.#count >= this.capacity;
+  }
+
+  /** Writes the picture's whole-image view and its native crops; throws (and adds nothing) on bad pixels. */
+  add(image: RgbaImage): PictureRows {
+    if (this.full) throw new RangeError(`the batch holds ${this.capacity} pictures`);
+    imageToTensor(image, this.#input, this.#whole, this.#count * this.#perView);
+    const spec = this.#input.crops;
+    const regions = spec && this.#maxCrops > 0 ? selectCrops(image, spec) : [];
+    const cropStart = this.#cropCount;
+    regions.forEach((region, i) => {
+      cropToTensor(image, region, spec!.size, this.#input.alphaBackground, this.#crops, (cropStart + i) * this.#perView);
+    });
+    this.#cropCount += regions.length;
+    return { row: this.#count++, cropStart, regions };
+  }
+
+  get batch(): ViewBatch {
+    return {
+      whole: this.#whole.subarray(0, this.#count * this.#perView),
+      count: this.#count,
+      crops: this.#crops.subarray(0, this.#cropCount * this.#perView),
+      cropCount: this.#cropCount,
+    };
+  }
+
+  reset(): void {
+    this.#count = 0;
+    this.#cropCount = 0;
+  }
+}
+
+/** One picture's raw scores out of a batch's outputs. */
+export function pictureRaw(scores: RawBatchScores, rows: PictureRows, cropSize: number): PictureRaw {
+  const raw = { svdd: scores.svdd[rows.row]!, autoencoder: scores.autoencoder[rows.row]! };
+  if (rows.regions.length === 0) return { raw, traceRaw: null, crops: [] };
+  const crops = rows.regions.map((region, i) => ({
+    left: region.left,
+    top: region.top,
+    size: cropSize,
+    raw: { svdd: scores.traceSvdd[rows.cropStart + i]!, autoencoder: scores.traceAutoencoder[rows.cropStart + i]! },
+  }));
+  return {
+    raw,
+    traceRaw: { svdd: aggregateCrops(crops.map((c) => c.raw.svdd)), autoencoder: aggregateCrops(crops.map((c) => c.raw.autoencoder)) },
+    crops,
+  };
+}
