@@ -410,7 +410,7 @@ export class BatchResults {
     const rows = this.#rowsForExport();
     const version = this.#hooks.detector()?.manifest.version ?? 'models';
     if (format === 'csv') download(toCsv(rows), `deepfake-scores-${version}.csv`, 'text/csv');
-    else download(`${JSON.stringify(rows.map(toJsonRecord), null, 2)}\n`, `deepfake-scores-${version}.json`, 'application/json');
+    else download(`${JSON.stringify(rows.map((row) => toJsonRecord(row)), null, 2)}\n`, `deepfake-scores-${version}.json`, 'application/json');
     this.#hooks.announce(`Exported ${rows.length} results as ${format.toUpperCase()}.`);
   }
 }

@@ -7,7 +7,7 @@
 import type { EnsembleDeepfakeDetector, Prediction } from '../detector';
 import { PRESET_NAMES } from '../detector';
 import type { LabelledScore } from '../detector/metrics';
-import { agreementRate, auroc, histogram, operatingPoint, rocCurve, suggestThreshold } from '../detector/metrics';
+import { agreementRate, aurocOf, histogram, operatingPoint, rocCurve, suggestThreshold } from '../detector/metrics';
 import { histogramChart, rocChart } from './charts';
 import { displayName, filesFromDrop, filesFromInput } from './files';
 
@@ -173,11 +173,8 @@ export class Evaluation {
     const items: LabelledScore[] = scored.map((item) => ({ score: item.prediction!.score, isFake: item.label === 'fake' }));
     const modelItems = (key: 'svdd' | 'autoencoder') => scored.map((item) => ({ score: item.prediction!.scores[key], isFake: item.label === 'fake' }));
     const pairs = scored.map((item) => [item.prediction!.scores.svdd, item.prediction!.scores.autoencoder] as const);
-    const area = auroc(real.map((item) => item.prediction!.score), fake.map((item) => item.prediction!.score));
-    const modelArea = (key: 'svdd' | 'autoencoder') => {
-      const values = modelItems(key);
-      return auroc(values.filter((v) => !v.isFake).map((v) => v.score), values.filter((v) => v.isFake).map((v) => v.score));
-    };
+    const area = aurocOf(items);
+    const modelArea = (key: 'svdd' | 'autoencoder') => aurocOf(modelItems(key));
     const current = operatingPoint(items, threshold);
     const agreement = agreementRate(pairs, threshold);
     this.#results.dataset.auroc = String(area);

@@ -88,19 +88,21 @@ export function parseCsv(text: string): Record<string, string>[] {
 }
 
 /**
- * The JSON record of one row: the CLI's `{ file, score, isFake, scores }` plus the threshold, the model version
- * and, when it was read, the file's `provenance` (the same object as Prediction.provenance).
+ * The JSON record of one row, for the page's export and the CLI's --json alike: `{ file, score, isFake, scores }`
+ * and, when it was read, the file's `provenance` (the same object as Prediction.provenance), or `{ file, error }`;
+ * with `runFacts` (the default) also the threshold and model version. The CLI leaves those two out of each
+ * record: they are the same for every file of a run, and its documented output is the bare record.
  */
-export function toJsonRecord(row: ResultRow): Record<string, unknown> {
+export function toJsonRecord(row: ResultRow, { runFacts = true }: { runFacts?: boolean } = {}): Record<string, unknown> {
+  const run = runFacts ? { threshold: row.threshold, modelVersion: row.modelVersion } : {};
   return row.ok
     ? {
         file: row.file,
         score: row.score,
         isFake: row.isFake,
         scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder },
-        threshold: row.threshold,
-        modelVersion: row.modelVersion,
+        ...run,
         ...(row.provenance ? { provenance: row.provenance } : {}),
       }
-    : { file: row.file, error: row.error, threshold: row.threshold, modelVersion: row.modelVersion };
+    : { file: row.file, error: row.error, ...run };
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { PresetName } from '../detector/manifest';
 import { PRESET_NAMES } from '../detector/manifest';
 import type { ResultRow } from '../detector/export';
-import { toCsv } from '../detector/export';
+import { toCsv, toJsonRecord } from '../detector/export';
 import type { Provenance } from '../detector/provenance';
 import { readProvenanceNode } from '../detector/provenance/node';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
@@ -264,11 +264,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       : { file: outcome.file, ok: false, error: outcome.error, threshold, modelVersion: manifest.version },
   );
   if (options.format === 'json') {
-    const records = rows.map((row) =>
-      row.ok
-        ? { file: row.file, score: row.score, isFake: row.isFake, scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder }, ...(row.provenance ? { provenance: row.provenance } : {}) }
-        : { file: row.file, error: row.error },
-    );
+    const records = rows.map((row) => toJsonRecord(row, { runFacts: false }));
     io.stdout(`${JSON.stringify(records, null, 2)}\n`);
   } else if (options.format === 'csv') {
     io.stdout(toCsv(rows));

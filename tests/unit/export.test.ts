@@ -46,4 +46,9 @@ describe('JSON export', () => {
     expect(toJsonRecord(rows[0]!)).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, threshold: 0.9, modelVersion: 'v1' });
     expect(toJsonRecord(rows[2]!)).toEqual({ file: 'bad.png', error: 'not, an "image"', threshold: 0.9, modelVersion: 'v1' });
   });
+
+  it('gives the CLI its bare records from the same function (runFacts: false)', () => {
+    expect(toJsonRecord(rows[0]!, { runFacts: false })).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 } });
+    expect(toJsonRecord(rows[2]!, { runFacts: false })).toEqual({ file: 'bad.png', error: 'not, an "image"' });
+  });
 });
