@@ -11,6 +11,7 @@
  * written to bench/results/<date>.first-visit.json).
  */
 import { execFileSync } from 'node:child_process';
+import sharp from 'sharp';
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,12 @@ function build(): void {
   execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.bench.config.ts'], { cwd: ROOT, stdio: 'inherit' });
   const photo = path.resolve(ROOT, '../shared/data/photos/val/kodak_kodim23.png');
   copyFileSync(existsSync(photo) ? photo : path.join(ROOT, 'tests/fixtures/cifar10_test_0.png'), path.join(BENCH_DIST, 'photo.png'));
+}
+
+/** A 12-megapixel camera-sized JPEG (4096x3072, quality 90): a Kodak photo enlarged 5.33x with Lanczos. */
+async function makeLargeJpeg(): Promise<void> {
+  const photo = path.join(BENCH_DIST, 'photo.png');
+  await sharp(photo).resize(4096, 3072, { kernel: 'lanczos3', fit: 'fill' }).jpeg({ quality: 90 }).toFile(path.join(BENCH_DIST, 'photo-12mp.jpg'));
 }
 
 function fileBytes(root: string, requestPath: string): number {
@@ -101,7 +108,7 @@ async function browserLatency(): Promise<BrowserBenchResult[]> {
       try {
         results.push(await page.evaluate(
           (options) => (window as unknown as { runBench(o: unknown): Promise<BrowserBenchResult> }).runBench(options),
-          { batches: config.batches, runs: config.runs, imageUrl: './photo.png' },
+          { batches: config.batches, runs: config.runs, imageUrl: './photo.png', ...(config.ep === 'wasm' ? { largeJpegUrl: './photo-12mp.jpg' } : {}) },
         ));
       } catch (error) {
         log(`  ${config.ep} unavailable: ${String(error)}`);
@@ -153,6 +160,7 @@ async function firstVisit(): Promise<void> {
 async function main(): Promise<void> {
   if (firstVisitOnly) return firstVisit();
   build();
+  await makeLargeJpeg();
   const manifest = await readManifest();
   const modelBytes = Object.fromEntries(Object.entries(manifest.models).map(([key, facts]) => [key, facts.bytes]));
   const startup = await startupTimes();
@@ -185,11 +193,16 @@ async function main(): Promise<void> {
   const cold = startup.cold as { readyMs: number; firstScoreMs: number };
   const warm = startup.warm as { readyMs: number; firstScoreMs: number };
   console.log(`Start-up (WASM): cold ready ${cold.readyMs} ms, first score ${cold.firstScoreMs} ms | warm ready ${warm.readyMs} ms, first score ${warm.firstScoreMs} ms (model requests on warm load: ${String(startup.warmModelRequests)})`);
-  console.log('\nPer image, milliseconds (median / p95)          batch  decode  preproc    svdd      ae   total  img/s');
+  console.log('\nPer image (768x512 photo: whole view + its native crops), milliseconds (median / p95)');
+  console.log('                                                 batch  decode    views  both models  img/s');
   for (const b of result.browser) {
     for (const [batch, f] of Object.entries(b.perBatch)) {
-      console.log(`  browser ${b.label.padEnd(38)} ${batch.padStart(5)} ${ms(b.decodeMs.medianMs)} ${ms(b.preprocessMs.medianMs)} ${ms(f.svdd.medianMs)} ${ms(f.autoencoder.medianMs)} ${ms(f.total.medianMs)} /${ms(f.total.p95Ms)} ${f.imagesPerSecond.toFixed(0).padStart(6)}`);
+      console.log(`  browser ${b.label.padEnd(38)} ${batch.padStart(5)} ${ms(b.decodeMs.medianMs)} ${ms(b.preprocessMs.medianMs)} ${ms(f.total.medianMs)} /${ms(f.total.p95Ms)} ${f.imagesPerSecond.toFixed(0).padStart(6)}  (${b.cropsPerImage} crops)`);
     }
+  }
+  for (const b of result.browser) {
+    const l = b.largeJpeg;
+    if (l) console.log(`  12-megapixel JPEG end to end, browser ${b.label}: ${ms(l.totalMs.medianMs)} ms (decode ${ms(l.decodeMs.medianMs)}, views ${ms(l.viewsMs.medianMs)}, both models ${ms(l.modelsMs.medianMs)}; ${l.megapixels.toFixed(1)} MP)`);
   }
   for (const n of native) {
     console.log(`  ${(n.backend === 'node' ? 'onnxruntime-node (native)' : 'onnxruntime-web WASM in Node').padEnd(34)} ${String(n.threads)} thr ${String(n.batch).padStart(5)}       - ${ms(n.preprocessMedianMs)}       -       - ${ms(n.medianMs)} /${ms(n.p95Ms)} ${n.imagesPerSecond.toFixed(0).padStart(6)}`);

@@ -4,9 +4,12 @@
  * chosen by the query string (?ep=wasm|webgpu&threads=1|2), since ort.env is fixed once per page.
  */
 import type { ModelKey } from '../../src/detector/manifest';
-import { MODEL_KEYS, inputSize, parseManifest } from '../../src/detector/manifest';
-import { imageToTensor } from '../../src/detector/preprocess';
+import { MODEL_KEYS, parseManifest } from '../../src/detector/manifest';
 import { quantile } from '../../src/detector/metrics';
+import type { OrtModuleLike, Sessions } from '../../src/detector/model-run';
+import { runModels } from '../../src/detector/model-run';
+import { ViewBatchBuilder } from '../../src/detector/views';
+import { decodeInput } from '../../src/detector/worker/decode';
 
 interface StepFigures {
   medianMs: number;
@@ -21,15 +24,19 @@ export interface BrowserBenchResult {
   sessionMs: number;
   decodeMs: StepFigures;
   preprocessMs: StepFigures;
-  /** Per image, by batch size. */
-  perBatch: Record<number, { svdd: StepFigures; autoencoder: StepFigures; total: StepFigures; imagesPerSecond: number }>;
+  /** Native crops the benchmark photo gives (each image of a batch runs its whole view and these crops). */
+  cropsPerImage: number;
+  /** Per image, by batch size: both graphs, whole view and crops. */
+  perBatch: Record<number, { total: StepFigures; imagesPerSecond: number }>;
+  /** One large JPEG end to end as the worker handles it: decode, views (crop selection + tensors), both graphs. */
+  largeJpeg?: { megapixels: number; decodeMs: StepFigures; viewsMs: StepFigures; modelsMs: StepFigures; totalMs: StepFigures };
 }
 
 function figures(times: number[]): StepFigures {
   return { medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95) };
 }
 
-async function run(options: { batches: number[]; runs: number; imageUrl: string }): Promise<BrowserBenchResult> {
+async function run(options: { batches: number[]; runs: number; imageUrl: string; largeJpegUrl?: string }): Promise<BrowserBenchResult> {
   const params = new URLSearchParams(location.search);
   const executionProvider = params.get('ep') === 'webgpu' ? 'webgpu' : 'wasm';
   const threads = Number(params.get('threads') ?? '1');
@@ -46,62 +53,76 @@ async function run(options: { batches: number[]; runs: number; imageUrl: string 
     adapter = [found.info?.vendor, found.info?.architecture, found.info?.description].filter(Boolean).join(' ') || 'unknown';
   }
   const manifest = parseManifest(await (await fetch('./models/manifest.json')).json());
-  const size = inputSize(manifest);
-  const perImage = 3 * size * size;
   const started = performance.now();
-  const sessions = {} as Record<ModelKey, Awaited<ReturnType<typeof ort.InferenceSession.create>>>;
-  for (const key of MODEL_KEYS) {
+  const sessions = {} as Sessions;
+  for (const key of MODEL_KEYS as readonly ModelKey[]) {
     const bytes = new Uint8Array(await (await fetch(`./models/${manifest.models[key].file}`)).arrayBuffer());
-    sessions[key] = await ort.InferenceSession.create(bytes, { executionProviders: [executionProvider], graphOptimizationLevel: 'all' });
+    sessions[key] = (await ort.InferenceSession.create(bytes, { executionProviders: [executionProvider], graphOptimizationLevel: 'all' })) as unknown as Sessions[ModelKey];
   }
   const sessionMs = performance.now() - started;
+  const adapterOrt = ort as unknown as OrtModuleLike;
 
-  // Decode + preprocess a real photo-sized picture, as the worker does (native-size pixels, shared arithmetic).
+  // Decode + views of a real photo-sized picture, as the worker does (native-size pixels, shared arithmetic).
   const blob = await (await fetch(options.imageUrl)).blob();
   const decodeTimes: number[] = [];
   const preprocessTimes: number[] = [];
-  const tensor = new Float32Array(Math.max(...options.batches) * perImage);
+  const builder = new ViewBatchBuilder(manifest, Math.max(...options.batches));
+  let image = await decodeInput({ kind: 'blob', blob });
   for (let i = 0; i < Math.max(5, Math.min(options.runs, 20)); i++) {
     const t0 = performance.now();
-    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
-    context.drawImage(bitmap, 0, 0);
-    const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    bitmap.close();
+    image = await decodeInput({ kind: 'blob', blob });
     const t1 = performance.now();
-    imageToTensor({ width: pixels.width, height: pixels.height, data: pixels.data }, manifest.input, tensor, 0);
+    builder.reset();
+    builder.add(image);
     decodeTimes.push(t1 - t0);
     preprocessTimes.push(performance.now() - t1);
   }
-  for (let i = 1; i < Math.max(...options.batches); i++) tensor.copyWithin(i * perImage, 0, perImage);
+  const cropsPerImage = builder.batch.cropCount;
 
   const perBatch: BrowserBenchResult['perBatch'] = {};
   for (const batch of options.batches) {
-    const input = new ort.Tensor('float32', tensor.subarray(0, batch * perImage), [batch, 3, size, size]);
-    const times: Record<ModelKey | 'total', number[]> = { svdd: [], autoencoder: [], total: [] };
+    builder.reset();
+    for (let i = 0; i < batch; i++) builder.add(image);
+    const views = builder.batch;
+    const times: number[] = [];
     for (let i = -1; i < options.runs; i++) {
-      let total = 0;
-      for (const key of MODEL_KEYS) {
-        const facts = manifest.models[key];
-        const t0 = performance.now();
-        const outputs = await sessions[key].run({ [facts.inputName]: input }, [facts.scoreOutput]);
-        await outputs[facts.scoreOutput]!.getData();
-        const elapsed = (performance.now() - t0) / batch;
-        for (const output of Object.values(outputs)) output.dispose();
-        if (i >= 0) times[key].push(elapsed);
-        total += elapsed;
-      }
-      if (i >= 0) times.total.push(total);
+      const t0 = performance.now();
+      await runModels(adapterOrt, sessions, manifest, views);
+      if (i >= 0) times.push((performance.now() - t0) / batch);
     }
-    input.dispose();
-    const total = figures(times.total);
-    perBatch[batch] = { svdd: figures(times.svdd), autoencoder: figures(times.autoencoder), total, imagesPerSecond: 1000 / total.medianMs };
+    const total = figures(times);
+    perBatch[batch] = { total, imagesPerSecond: 1000 / total.medianMs };
+  }
+
+  let largeJpeg: BrowserBenchResult['largeJpeg'];
+  if (options.largeJpegUrl) {
+    const large = await (await fetch(options.largeJpegUrl)).blob();
+    const single = new ViewBatchBuilder(manifest, 1);
+    const steps = { decode: [] as number[], views: [] as number[], models: [] as number[], total: [] as number[] };
+    let megapixels = 0;
+    for (let i = -1; i < Math.max(5, Math.min(options.runs, 12)); i++) {
+      const t0 = performance.now();
+      const pixels = await decodeInput({ kind: 'blob', blob: large });
+      const t1 = performance.now();
+      single.reset();
+      single.add(pixels);
+      const t2 = performance.now();
+      await runModels(adapterOrt, sessions, manifest, single.batch);
+      const t3 = performance.now();
+      megapixels = (pixels.width * pixels.height) / 1e6;
+      if (i < 0) continue;
+      steps.decode.push(t1 - t0);
+      steps.views.push(t2 - t1);
+      steps.models.push(t3 - t2);
+      steps.total.push(t3 - t0);
+    }
+    largeJpeg = { megapixels, decodeMs: figures(steps.decode), viewsMs: figures(steps.views), modelsMs: figures(steps.models), totalMs: figures(steps.total) };
   }
   for (const key of MODEL_KEYS) await sessions[key].release();
   return {
     executionProvider, threads, crossOriginIsolated: self.crossOriginIsolated, adapter, sessionMs,
-    decodeMs: figures(decodeTimes), preprocessMs: figures(preprocessTimes), perBatch,
+    decodeMs: figures(decodeTimes), preprocessMs: figures(preprocessTimes), cropsPerImage, perBatch,
+    ...(largeJpeg ? { largeJpeg } : {}),
   };
 }
 
