@@ -20,6 +20,7 @@ import type { Judgement } from '../../src/detector/scoring';
 import { createNodeDetector } from '../../src/node/node-detector';
 import type { StaticServer } from './harness';
 import { CHROMIUM_ARGS, DIST, FIXTURES, ROOT, launchChromium, serveDist } from './harness';
+import { PROVENANCE_EXPECTATIONS, provenanceDir, provenanceMismatches } from '../fixtures/provenance';
 
 const REAL = 'cifar10_test_0.png';
 const FAKE = 'mnist_test_0.png';
@@ -138,6 +139,22 @@ describe('the widget framed by a page on another origin', () => {
     expect(Math.abs(result.scores.svdd - expected.scores.svdd)).toBeLessThan(TOLERANCE);
     expect(Math.abs(result.scores.autoencoder - expected.scores.autoencoder)).toBeLessThan(TOLERANCE);
     expect(await widgetFrame(page).locator('#verdict').textContent()).toBe('Looks real');
+  });
+
+  it('adds the file\'s provenance to the result message and shows its line (issue 11)', async () => {
+    const bytes = [...readFileSync(path.join(provenanceDir(), 'c2pa_ai_created__ingredient-with-data-types.jpg'))];
+    await page.evaluate(
+      ({ bytes, widgetOrigin }) => {
+        const frame = document.getElementById('widget') as HTMLIFrameElement;
+        const buffer = new Uint8Array(bytes).buffer;
+        frame.contentWindow!.postMessage({ type: 'analyze', image: buffer, fileName: 'firefly.jpg', id: 'provenance' }, widgetOrigin, [buffer]);
+      },
+      { bytes, widgetOrigin: app.origin },
+    );
+    const result = await waitForMessage<ResultMessage>(page, "m.type === 'result' && m.id === 'provenance' || m.type === 'error'");
+    expect(result.type).toBe('result');
+    expect(provenanceMismatches('firefly.jpg', result.provenance!, PROVENANCE_EXPECTATIONS['c2pa_ai_created__ingredient-with-data-types.jpg']!)).toEqual([]);
+    expect(await widgetFrame(page).locator('.provenance-summary').textContent()).toBe(result.provenance!.summary);
   });
 
   it('scores a Blob, and the ArrayBuffer really is transferred', async () => {
