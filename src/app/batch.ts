@@ -185,7 +185,7 @@ export class BatchResults {
             entry.prediction = withoutExplanation(outcome.prediction);
             if (entry.card?.element.isConnected) {
               showPrediction(entry.card, entry.prediction);
-              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction.explanation, entry.name));
+              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size }));
             }
             messages.push(`${entry.name}: ${verdictText(entry.prediction)}, score ${entry.prediction.score.toFixed(2)}`);
           } else {
@@ -259,7 +259,7 @@ export class BatchResults {
         className: `verdict ${prediction.isFake ? 'verdict-fake' : 'verdict-real'}`,
         textContent: `${verdictText(prediction)} · ensemble ${fixed(prediction.score)}`,
       });
-      explainContent.replaceChildren(verdict, createExplanationView(prediction.explanation, entry.name));
+      explainContent.replaceChildren(verdict, createExplanationView(prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size }));
     } catch (error) {
       explainContent.replaceChildren(Object.assign(document.createElement('p'), { className: 'card-error', textContent: `Could not explain this file: ${error instanceof Error ? error.message : String(error)}` }));
     }
@@ -374,7 +374,7 @@ export class BatchResults {
           button.dataset.explain = String(entry.index);
           button.textContent = 'Why?';
           // The name starts with the visible "Why?" (WCAG 2.5.3, label in name), then says which file.
-          button.setAttribute('aria-label', `Why? Show the reconstruction and error heat map of ${entry.name}`);
+          button.setAttribute('aria-label', `Why? Show the evidence, the judged crops and the reconstruction of ${entry.name}`);
           action.append(button);
         } else {
           row.dataset.verdict = 'error';
@@ -400,7 +400,7 @@ export class BatchResults {
     return this.#entries.flatMap((entry): ResultRow[] => {
       if (entry.prediction) {
         const p = entry.prediction;
-        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}) }];
+        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, evidence: p.evidence, crops: p.crops, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}) }];
       }
       return entry.error ? [{ file: entry.name, ok: false, error: entry.error, threshold, modelVersion }] : [];
     });

@@ -1,5 +1,6 @@
 /** One result card per image: thumbnail, ensemble score against the threshold, both model scores, verdict. */
 import type { Prediction } from '../detector';
+import { evidenceLine } from '../detector/evidence';
 import { SNIFF_BYTES, headerSize, refuseBeforeDecoding } from '../detector/image-format';
 import { createProvenanceView } from '../ui/provenance-view';
 
@@ -29,17 +30,20 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
  * over MAX_PIXELS) or one whose header gives no size. createImageBitmap decodes the whole picture before it
  * scales, so a thumbnail is only as safe as the header check in front of it.
  */
-export function thumbnailSize(head: Uint8Array): { resizeWidth: number; resizeHeight: number } | null {
+export function thumbnailSize(head: Uint8Array, side = THUMBNAIL_SIDE): { resizeWidth: number; resizeHeight: number } | null {
   if (refuseBeforeDecoding(head)) return null;
   const size = headerSize(head);
   if (!size || size.width === 0 || size.height === 0) return null;
-  const scale = Math.min(1, THUMBNAIL_SIDE / Math.max(size.width, size.height));
+  const scale = Math.min(1, side / Math.max(size.width, size.height));
   return { resizeWidth: Math.max(1, Math.round(size.width * scale)), resizeHeight: Math.max(1, Math.round(size.height * scale)) };
 }
 
-/** Draws a small thumbnail: the browser decodes and scales in one step, so the full picture is never kept. */
-async function drawThumbnail(file: File, canvas: HTMLCanvasElement): Promise<void> {
-  const resize = thumbnailSize(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+/**
+ * Draws a small thumbnail (longest side at most `side`): the browser decodes and scales in one step, so the full
+ * picture is never kept. Also the explanation's picture under the judged crops.
+ */
+export async function drawThumbnail(file: Blob, canvas: HTMLCanvasElement, side = THUMBNAIL_SIDE): Promise<void> {
+  const resize = thumbnailSize(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()), side);
   if (!resize) throw new Error('not drawn');
   const bitmap = await createImageBitmap(file, { ...resize, resizeQuality: 'medium', imageOrientation: 'from-image' });
   try {
@@ -95,6 +99,20 @@ export function verdictText(prediction: Prediction): string {
   return prediction.isFake ? 'Likely fake' : 'Likely real';
 }
 
+/**
+ * Which view carried the score, in words: what fired under a "Likely fake" verdict, both views' scores as a quieter
+ * line under "Likely real". Redrawn with the card, so a new threshold changes it too.
+ */
+export function evidenceElement(prediction: Prediction, unusual: readonly string[] = []): HTMLParagraphElement {
+  const line = evidenceLine(prediction, { unusual });
+  const paragraph = element('p', `evidence ${line.fired ? 'evidence-fired' : 'evidence-quiet'}`);
+  paragraph.dataset.evidence = line.evidence;
+  paragraph.dataset.fired = String(line.fired);
+  if (line.fired) paragraph.append(element('span', 'evidence-label', 'Why flagged: '));
+  paragraph.append(line.text);
+  return paragraph;
+}
+
 /** Draws (or redraws after a threshold change) a card from its prediction. */
 export function showPrediction(card: Card, prediction: Prediction): void {
   card.prediction = prediction;
@@ -109,6 +127,8 @@ export function showPrediction(card: Card, prediction: Prediction): void {
   item.dataset.executionProvider = prediction.executionProvider;
   item.dataset.inferenceMs = prediction.timings.inferenceMs.toFixed(1);
   item.dataset.batchSize = String(prediction.timings.batchSize);
+  item.dataset.evidence = prediction.evidence;
+  item.dataset.crops = String(prediction.crops.length);
 
   const body = item.querySelector('.card-body')!;
   const title = body.querySelector('.card-title')!;
@@ -141,7 +161,7 @@ export function showPrediction(card: Card, prediction: Prediction): void {
     'card-note',
     prediction.agreement ? 'Both models agree.' : 'The two models disagree at this threshold: treat with care.',
   );
-  body.replaceChildren(title, verdict, meter, details, note);
+  body.replaceChildren(title, verdict, meter, details, evidenceElement(prediction), note);
   // Beside the verdict, never part of it: what the file's metadata says about where it came from.
   if (prediction.provenance) {
     item.dataset.provenance = JSON.stringify(prediction.provenance);

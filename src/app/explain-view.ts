@@ -1,9 +1,16 @@
 /**
- * Draws an explanation: what the models saw (the 128x128 centre crop) with the autoencoder's per-pixel error
- * as a heat overlay that can be toggled, next to the autoencoder's reconstruction.
+ * Draws an explanation: which evidence carried the score, the native-resolution crops that were judged (outlined
+ * on a thumbnail of the whole picture, with their scores, and listed highest first), then the whole-image view
+ * (the 128x128 centre square) with the autoencoder's per-pixel error as a heat overlay that can be toggled, next
+ * to the autoencoder's reconstruction.
  */
-import type { Explanation, RgbaPixels } from '../detector';
+import type { Explanation, Prediction, RgbaPixels } from '../detector';
 import { describeStatistics, errorMapToRgba } from '../detector';
+import { cropBox, cropWords, cropsByScore, wholeOnlyReason } from '../detector/evidence';
+import { drawThumbnail, evidenceElement } from './cards';
+
+/** Longest side of the picture the crops are outlined on, in pixels (it is shown smaller on narrow screens). */
+const CROPS_PICTURE_SIDE = 320;
 
 function canvasOf(pixels: RgbaPixels, className: string, label: string): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -17,16 +24,94 @@ function canvasOf(pixels: RgbaPixels, className: string, label: string): HTMLCan
   return canvas;
 }
 
-let toggleIds = 0;
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
 
-export function createExplanationView(explanation: Explanation, name: string): HTMLElement {
+export interface ExplanationContext {
+  /** The picture's file: a thumbnail of it goes under the crop rectangles. Without it they are drawn on a plain ground. */
+  file?: Blob;
+  /** The models' crop size (manifest `input.crops.size`); undefined for models that judge the whole picture only. */
+  cropSize?: number;
+}
+
+/**
+ * The judged crops: rectangles over the picture at their places (percentages of the decoded picture, so they scale
+ * with whatever size the thumbnail is shown at), each with its rank and score, and the same as a list, highest
+ * first, which is also what a screen reader gets. A picture with no crops says why in one line.
+ */
+function cropsView(prediction: Prediction, name: string, context: ExplanationContext): HTMLElement {
+  const section = element('div', 'explain-crops');
+  section.dataset.crops = String(prediction.crops.length);
+  if (prediction.crops.length === 0) {
+    section.append(element('p', 'crops-none hint', `${wholeOnlyReason(prediction.width, prediction.height, context.cropSize)}.`));
+    return section;
+  }
+  const ranked = cropsByScore(prediction.crops);
+  const size = ranked[0]!.size;
+  const listId = `crop-list-${++viewIds}`;
+  const heading = element(
+    'p',
+    'crops-heading hint',
+    `The ${ranked.length} native-resolution crops judged (${size}x${size} px, picked by fine detail), trace score 0..1, highest first:`,
+  );
+
+  const picture = element('div', 'crops-picture');
+  // At most 16rem on its longer side, its own shape (the rectangles are placed in percent of it).
+  picture.style.aspectRatio = `${prediction.width} / ${prediction.height}`;
+  picture.style.width = `min(100%, ${(16 * Math.min(1, prediction.width / prediction.height)).toFixed(3)}rem)`;
+  picture.setAttribute('role', 'img');
+  picture.setAttribute('aria-label', `${name} (${prediction.width}x${prediction.height} px) with the ${ranked.length} judged crops outlined; their scores are in the list that follows`);
+  picture.setAttribute('aria-describedby', listId);
+  const canvas = element('canvas', 'crops-thumbnail');
+  canvas.setAttribute('aria-hidden', 'true');
+  picture.append(canvas);
+  if (context.file) drawThumbnail(context.file, canvas, CROPS_PICTURE_SIDE).catch(() => picture.classList.add('thumb-missing'));
+  else picture.classList.add('thumb-missing');
+
+  const list = element('ol', 'crop-list');
+  list.id = listId;
+  ranked.forEach((crop, i) => {
+    const rank = i + 1;
+    const place = cropBox(crop, prediction.width, prediction.height);
+    const box = element('div', 'crop-box');
+    Object.assign(box.style, { left: `${place.left}%`, top: `${place.top}%`, width: `${place.width}%`, height: `${place.height}%` });
+    box.dataset.rank = String(rank);
+    box.dataset.score = String(crop.score);
+    box.setAttribute('aria-hidden', 'true');
+    box.append(element('span', 'crop-label', `${rank} · ${crop.score.toFixed(2)}`));
+    picture.append(box);
+
+    const item = element('li', 'crop-item', cropWords(crop, rank));
+    item.dataset.score = String(crop.score);
+    list.append(item);
+  });
+  section.append(heading, element('div', 'crops-figure'));
+  section.lastElementChild!.append(picture, list);
+  return section;
+}
+
+let viewIds = 0;
+
+export function createExplanationView(prediction: Prediction, name: string, context: ExplanationContext = {}): HTMLElement {
+  const explanation: Explanation | undefined = prediction.explanation;
+  if (!explanation) throw new Error('this prediction has no explanation');
   const figure = document.createElement('figure');
   figure.className = 'explain';
   figure.dataset.meanError = String(explanation.meanError);
+  figure.dataset.evidence = prediction.evidence;
+
+  const unusual = describeStatistics(explanation.statistics ?? []);
+  const evidence = evidenceElement(prediction, unusual);
+  evidence.classList.add('explain-evidence');
+  evidence.append(element('span', 'evidence-caveat', ' A score is a reason to look closer, not proof.'));
 
   const stack = document.createElement('div');
   stack.className = 'explain-stack';
-  const input = canvasOf(explanation.input, 'explain-input', `${name}: the centre crop the models saw`);
+  const input = canvasOf(explanation.input, 'explain-input', `${name}: the whole-picture view the models saw (centre square, ${explanation.input.width} px)`);
   const heatmap = canvasOf(
     errorMapToRgba(explanation.errorMap),
     'explain-heatmap',
@@ -42,14 +127,13 @@ export function createExplanationView(explanation: Explanation, name: string): H
   checkbox.type = 'checkbox';
   checkbox.checked = true;
   checkbox.className = 'heatmap-toggle';
-  checkbox.id = `heatmap-toggle-${++toggleIds}`;
+  checkbox.id = `heatmap-toggle-${++viewIds}`;
   checkbox.addEventListener('change', () => (heatmap.hidden = !checkbox.checked));
   toggle.append(checkbox, ' Error heat map');
 
   const caption = document.createElement('figcaption');
   caption.className = 'hint';
-  caption.textContent = `Left: what the models saw, bright where the autoencoder's error is high. Right: its reconstruction. Mean squared error ${explanation.meanError.toFixed(4)}, worst pixel ${explanation.maxError.toFixed(4)}.`;
-  const unusual = describeStatistics(explanation.statistics ?? []);
+  caption.textContent = `Whole-picture view. Left: what the models saw, bright where the autoencoder's error is high. Right: its reconstruction. Mean squared error ${explanation.meanError.toFixed(4)}, worst pixel ${explanation.maxError.toFixed(4)}.`;
   const statistics = document.createElement('p');
   statistics.className = 'explain-statistics';
   statistics.textContent = unusual.length
@@ -60,6 +144,6 @@ export function createExplanationView(explanation: Explanation, name: string): H
   const images = document.createElement('div');
   images.className = 'explain-images';
   images.append(stack, reconstruction);
-  figure.append(images, toggle, caption);
+  figure.append(evidence, cropsView(prediction, name, context), images, toggle, caption);
   return figure;
 }

@@ -4,18 +4,22 @@
  */
 import type { Provenance } from './provenance';
 import { cameraWords, provenanceSaysAi } from './provenance';
-import type { ModelScores } from './scoring';
+import type { Evidence, JudgedCrop, ModelScores } from './scoring';
 
+/**
+ * One file's result. `evidence` is the view that carried the score ('traces': the native crops, 'image': the
+ * whole picture) and `crops` the native crops judged (none for pictures up to the crop size), as in Prediction.
+ */
 export type ResultRow =
-  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; threshold: number; modelVersion: string; provenance?: Provenance }
+  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; evidence?: Evidence; crops?: readonly JudgedCrop[]; threshold: number; modelVersion: string; provenance?: Provenance }
   | { file: string; ok: false; error: string; threshold: number; modelVersion: string };
 
 /**
- * The score columns, then what the file's metadata says (src/detector/provenance): its one line, the C2PA state
+ * The score columns (`evidence`: which view carried the score, 'traces' or 'image'), then what the file's metadata says (src/detector/provenance): its one line, the C2PA state
  * (valid / untrusted / invalid), whether the metadata itself declares AI (created / composite), the IPTC digital
  * source type, the generator and the camera. Empty where a file has none.
  */
-export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'threshold', 'modelVersion', 'error', 'provenance', 'c2pa', 'metadataAi', 'sourceType', 'generator', 'camera'] as const;
+export const CSV_COLUMNS = ['file', 'score', 'svdd', 'autoencoder', 'verdict', 'evidence', 'threshold', 'modelVersion', 'error', 'provenance', 'c2pa', 'metadataAi', 'sourceType', 'generator', 'camera'] as const;
 
 function provenanceCells(provenance: Provenance | undefined): string[] {
   if (!provenance) return ['', '', '', '', '', ''];
@@ -48,8 +52,8 @@ export function toCsv(rows: Iterable<ResultRow>): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const row of rows) {
     const cells = row.ok
-      ? [row.file, row.score, row.scores.svdd, row.scores.autoencoder, verdictOf(row), row.threshold, row.modelVersion, '', ...provenanceCells(row.provenance)]
-      : [row.file, '', '', '', 'error', row.threshold, row.modelVersion, row.error, ...provenanceCells(undefined)];
+      ? [row.file, row.score, row.scores.svdd, row.scores.autoencoder, verdictOf(row), row.evidence ?? '', row.threshold, row.modelVersion, '', ...provenanceCells(row.provenance)]
+      : [row.file, '', '', '', 'error', '', row.threshold, row.modelVersion, row.error, ...provenanceCells(undefined)];
     lines.push(cells.map(csvField).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -88,8 +92,9 @@ export function parseCsv(text: string): Record<string, string>[] {
 }
 
 /**
- * The JSON record of one row, for the page's export and the CLI's --json alike: `{ file, score, isFake, scores }`
- * and, when it was read, the file's `provenance` (the same object as Prediction.provenance), or `{ file, error }`;
+ * The JSON record of one row, for the page's export and the CLI's --json alike: `{ file, score, isFake, scores,
+ * evidence, crops: [{ left, top, size, score }] }` (crops in the decoded picture's pixels, each with its own
+ * calibrated trace score) and, when it was read, the file's `provenance` (the same object as Prediction.provenance), or `{ file, error }`;
  * with `runFacts` (the default) also the threshold and model version. The CLI leaves those two out of each
  * record: they are the same for every file of a run, and its documented output is the bare record.
  */
@@ -101,6 +106,8 @@ export function toJsonRecord(row: ResultRow, { runFacts = true }: { runFacts?: b
         score: row.score,
         isFake: row.isFake,
         scores: { svdd: row.scores.svdd, autoencoder: row.scores.autoencoder },
+        ...(row.evidence ? { evidence: row.evidence } : {}),
+        ...(row.crops ? { crops: row.crops.map(({ left, top, size, score }) => ({ left, top, size, score })) } : {}),
         ...run,
         ...(row.provenance ? { provenance: row.provenance } : {}),
       }

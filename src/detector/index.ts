@@ -9,6 +9,8 @@ export type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo } from './
 export type { ModelManifest, PresetName } from './manifest';
 export { MODEL_KEYS, PRESET_NAMES, ManifestError } from './manifest';
 export { rejudge } from './scoring';
-export type { Judgement, ModelScores } from './scoring';
+export type { Evidence, JudgedCrop, Judgement, ModelScores } from './scoring';
+export type { EvidenceLine } from './evidence';
+export { EVIDENCE_WORDS, cropBox, cropsByScore, evidenceLine, wholeOnlyReason } from './evidence';
 export type { ProgressTotals } from './progress';
 export { progressTotals } from './progress';

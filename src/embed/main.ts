@@ -8,6 +8,7 @@ import './embed.css';
 import { createProvenanceView } from '../ui/provenance-view';
 import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
 import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
+import { evidenceLine } from '../detector/evidence';
 import type { HostMessage, WidgetErrorCode, WidgetMessage, WidgetMessageBody } from './protocol';
 import { WIDGET_PROTOCOL_VERSION, WIDGET_SOURCE, parseHostMessage, parseWidgetParams, postTargets } from './protocol';
 
@@ -38,6 +39,7 @@ const ui = {
   result: $('result'),
   verdict: $('verdict'),
   score: $('score'),
+  evidence: $('evidence'),
   fileName: $('file-name'),
   prompt: $('prompt'),
   choose: $<HTMLButtonElement>('choose'),
@@ -110,6 +112,15 @@ function showPrediction(prediction: Prediction, fileName: string): void {
   ui.verdict.textContent = prediction.isFake ? 'Likely fake' : 'Looks real';
   // The threshold is on the slider right below.
   ui.score.textContent = `Score ${prediction.score.toFixed(3)}`;
+  // Which view carried the score: a few words on screen, the full sentence as the title and for screen readers.
+  const evidence = evidenceLine(prediction, { short: true });
+  const words = Object.assign(document.createElement('span'), { textContent: evidence.text });
+  words.setAttribute('aria-hidden', 'true');
+  const full = Object.assign(document.createElement('span'), { className: 'sr-only', textContent: evidenceLine(prediction).text });
+  ui.evidence.replaceChildren(words, full);
+  ui.evidence.title = full.textContent;
+  ui.evidence.dataset.evidence = evidence.evidence;
+  ui.evidence.dataset.fired = String(evidence.fired);
   ui.fileName.textContent = fileName;
   ui.choose.textContent = 'Another image…';
   ui.result.querySelector('.provenance')?.remove();
@@ -125,6 +136,7 @@ function postResult(prediction: Prediction, fileName: string, rejudged: boolean,
     isFake: prediction.isFake,
     scores: { svdd: prediction.scores.svdd, autoencoder: prediction.scores.autoencoder },
     threshold: prediction.threshold,
+    evidence: prediction.evidence,
     rejudged,
     ...(prediction.provenance ? { provenance: prediction.provenance } : {}),
   });
@@ -151,6 +163,7 @@ function analyze(image: Blob, fileName: string, id?: string): void {
     ui.dropZone.setAttribute('aria-busy', 'true');
     ui.verdict.textContent = 'Checking…';
     ui.score.textContent = '';
+    ui.evidence.textContent = '';
     ui.fileName.textContent = fileName;
     ui.result.hidden = false;
     ui.prompt.hidden = true;
@@ -166,6 +179,7 @@ function analyze(image: Blob, fileName: string, id?: string): void {
       ui.preview.hidden = true;
       ui.verdict.textContent = 'Could not check this file';
       ui.score.textContent = '';
+      ui.evidence.textContent = '';
       ui.dropZone.dataset.verdict = 'error';
       postError(error instanceof DetectorInputError ? 'bad-image' : 'load-failed', `${fileName}: ${message}`, id);
     } finally {

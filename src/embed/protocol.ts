@@ -12,9 +12,10 @@ import type { DetectorNotice } from '../detector/detector';
 import type { CacheStatus } from '../detector/model-store';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../detector/protocol';
 import type { Provenance } from '../detector/provenance';
+import type { Evidence } from '../detector/scoring';
 import type { Theme } from '../ui/theme';
 
-export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus };
+export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus, Evidence };
 
 /** Marks every message the widget sends, so a host page can tell them from other frames' messages. */
 export const WIDGET_SOURCE = 'deepfake-detector-widget';
@@ -84,6 +85,12 @@ export interface ResultMessage extends FromWidget {
   isFake: boolean;
   scores: { svdd: number; autoencoder: number };
   threshold: number;
+  /**
+   * Which view of the picture carried the score: 'traces' (native-resolution 128x128 crops, where generator
+   * fingerprints live; pictures larger than 128 px) or 'image' (the whole picture is unlike a photograph).
+   * Says why a flagged picture was flagged; a reason to look closer, not proof.
+   */
+  evidence: Evidence;
   /** true when this is an earlier image judged again after a threshold change (no new inference). */
   rejudged: boolean;
   /**

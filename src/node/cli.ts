@@ -30,9 +30,11 @@ Scores images with the ensemble (Deep SVDD + autoencoder). Folders are searched 
 ${[...IMAGE_EXTENSIONS].join(' ')} files.
 
 Options:
-  --json              print one JSON array: { file, score, isFake, scores: { svdd, autoencoder } } per image,
-                      { file, error } for a file that could not be read
-  --csv               print CSV: ${'file,score,svdd,autoencoder,verdict,threshold,modelVersion,error'}
+  --json              print one JSON array: { file, score, isFake, scores: { svdd, autoencoder }, evidence,
+                      crops: [{ left, top, size, score }] } per image, { file, error } for a file that could not
+                      be read. evidence: "traces" (native-resolution crops carried the score) or "image" (the
+                      whole picture); crops: the 128 px windows judged (none for pictures up to 128 px)
+  --csv               print CSV: ${'file,score,svdd,autoencoder,verdict,evidence,threshold,modelVersion,error'}
                       (with --provenance also provenance,c2pa,metadataAi,sourceType,generator,camera)
   --provenance        also read each file's metadata: C2PA Content Credentials (validated offline), IPTC digital
                       source type, generator parameters, camera EXIF. Adds "provenance" to each --json entry, its
@@ -257,6 +259,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           score: outcome.judgement.score,
           isFake: outcome.judgement.isFake,
           scores: outcome.judgement.scores,
+          evidence: outcome.judgement.evidence,
+          crops: outcome.judgement.crops,
           threshold,
           modelVersion: manifest.version,
           ...(provenance.has(outcome.file) ? { provenance: provenance.get(outcome.file)! } : {}),

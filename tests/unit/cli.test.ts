@@ -6,7 +6,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { main } from '../../src/node/cli';
+import { createNodeDetector } from '../../src/node/node-detector';
+import { readManifest } from '../../src/node/ort-node';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const IMAGE = path.join(ROOT, 'tests/fixtures/cifar10_test_0.png');
@@ -57,4 +60,50 @@ describe('deepfake-detector score --models', () => {
     expect(result.stderr).toMatch(new RegExp(`^deepfake-detector: --models .*bad-model: ${first!.replace('.', '\\.')}: sha256 [0-9a-f]{64} does not match the manifest`));
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
+});
+
+describe('deepfake-detector score --json: evidence and crops', () => {
+  it('adds which view carried the score and the judged crops to each record, the library\'s numbers, nothing else changed', async () => {
+    // A 400x300 picture (larger than the 128 px crops) made from a CIFAR photo, and the 32x32 photo itself.
+    const large = path.join(dir, 'large.png');
+    await sharp(IMAGE).resize(400, 300, { kernel: 'lanczos3' }).png().toFile(large);
+    const { code, stdout, stderr } = await run('score', large, IMAGE, '--json', '-q');
+    expect(code, stderr).toBe(0);
+    const records = JSON.parse(stdout) as Array<{ file: string; score: number; evidence: string; crops: Array<Record<string, number>> }>;
+    expect(records.map((record) => Object.keys(record).sort())).toEqual([
+      ['crops', 'evidence', 'file', 'isFake', 'score', 'scores'],
+      ['crops', 'evidence', 'file', 'isFake', 'score', 'scores'],
+    ]);
+    const manifest = await readManifest();
+    const spec = manifest.input.crops;
+    const detector = await createNodeDetector();
+    try {
+      for (const [file, record] of [[large, records[0]!], [IMAGE, records[1]!]] as const) {
+        const expected = await detector.scoreFile(file);
+        expect(record.evidence).toBe(expected.evidence);
+        expect(record.crops.map((crop) => Object.keys(crop).sort())).toEqual(expected.crops.map(() => ['left', 'score', 'size', 'top']));
+        record.crops.forEach((crop, i) => {
+          expect(crop).toMatchObject({ left: expected.crops[i]!.left, top: expected.crops[i]!.top, size: expected.crops[i]!.size });
+          expect(Math.abs(crop.score! - expected.crops[i]!.score)).toBeLessThan(1e-6);
+        });
+      }
+    } finally {
+      await detector.dispose();
+    }
+    // The small picture is judged as a whole; the large one on its crops too, when the models have a trace view.
+    expect(records[1]).toMatchObject({ evidence: 'image', crops: [] });
+    if (!spec) {
+      expect(records[0]!.crops).toEqual([]);
+      return;
+    }
+    expect(records[0]!.crops.length).toBeGreaterThan(0);
+    expect(records[0]!.crops.length).toBeLessThanOrEqual(spec.maxCrops);
+    for (const crop of records[0]!.crops) {
+      expect(crop.size).toBe(spec.size);
+      expect(crop.left! + crop.size!).toBeLessThanOrEqual(400);
+      expect(crop.top! + crop.size!).toBeLessThanOrEqual(300);
+      expect(crop.score).toBeGreaterThanOrEqual(0);
+      expect(crop.score).toBeLessThanOrEqual(1);
+    }
+  }, 60_000);
 });

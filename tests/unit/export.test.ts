@@ -3,8 +3,8 @@ import type { ResultRow } from '../../src/detector/export';
 import { CSV_COLUMNS, csvField, parseCsv, toCsv, toJsonRecord } from '../../src/detector/export';
 
 const rows: ResultRow[] = [
-  { file: 'a.png', ok: true, score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, threshold: 0.9, modelVersion: 'v1' },
-  { file: 'odd, "name"\nx.jpg', ok: true, score: 0.95, isFake: true, scores: { svdd: 0.97, autoencoder: 0.93 }, threshold: 0.9, modelVersion: 'v1' },
+  { file: 'a.png', ok: true, score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, evidence: 'image', crops: [], threshold: 0.9, modelVersion: 'v1' },
+  { file: 'odd, "name"\nx.jpg', ok: true, score: 0.95, isFake: true, scores: { svdd: 0.97, autoencoder: 0.93 }, evidence: 'traces', crops: [{ left: 272, top: 0, size: 128, score: 0.9712 }, { left: 0, top: 172, size: 128, score: 0.5 }], threshold: 0.9, modelVersion: 'v1' },
   { file: 'bad.png', ok: false, error: 'not, an "image"', threshold: 0.9, modelVersion: 'v1' },
 ];
 
@@ -21,10 +21,11 @@ describe('CSV export', () => {
     expect(Object.keys(parsed[0]!)).toEqual([...CSV_COLUMNS]);
     expect(parsed).toHaveLength(3);
     const noProvenance = { provenance: '', c2pa: '', metadataAi: '', sourceType: '', generator: '', camera: '' };
-    expect(parsed[0]).toEqual({ file: 'a.png', score: '0.123456789012', svdd: '0.2', autoencoder: '0.04691', verdict: 'real', threshold: '0.9', modelVersion: 'v1', error: '', ...noProvenance });
+    expect(parsed[0]).toEqual({ file: 'a.png', score: '0.123456789012', svdd: '0.2', autoencoder: '0.04691', verdict: 'real', evidence: 'image', threshold: '0.9', modelVersion: 'v1', error: '', ...noProvenance });
     expect(parsed[1]!.file).toBe('odd, "name"\nx.jpg');
     expect(parsed[1]!.verdict).toBe('fake');
-    expect(parsed[2]).toEqual({ file: 'bad.png', score: '', svdd: '', autoencoder: '', verdict: 'error', threshold: '0.9', modelVersion: 'v1', error: 'not, an "image"', ...noProvenance });
+    expect(parsed[1]!.evidence).toBe('traces');
+    expect(parsed[2]).toEqual({ file: 'bad.png', score: '', svdd: '', autoencoder: '', verdict: 'error', evidence: '', threshold: '0.9', modelVersion: 'v1', error: 'not, an "image"', ...noProvenance });
   });
 
   it('adds what the metadata says, in words and in short columns', () => {
@@ -43,12 +44,22 @@ describe('CSV export', () => {
 
 describe('JSON export', () => {
   it('gives the CLI shape plus threshold and model version; errors carry the message', () => {
-    expect(toJsonRecord(rows[0]!)).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, threshold: 0.9, modelVersion: 'v1' });
+    expect(toJsonRecord(rows[0]!)).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, evidence: 'image', crops: [], threshold: 0.9, modelVersion: 'v1' });
     expect(toJsonRecord(rows[2]!)).toEqual({ file: 'bad.png', error: 'not, an "image"', threshold: 0.9, modelVersion: 'v1' });
   });
 
   it('gives the CLI its bare records from the same function (runFacts: false)', () => {
-    expect(toJsonRecord(rows[0]!, { runFacts: false })).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 } });
+    expect(toJsonRecord(rows[0]!, { runFacts: false })).toEqual({ file: 'a.png', score: 0.123456789012, isFake: false, scores: { svdd: 0.2, autoencoder: 0.04691 }, evidence: 'image', crops: [] });
     expect(toJsonRecord(rows[2]!, { runFacts: false })).toEqual({ file: 'bad.png', error: 'not, an "image"' });
+  });
+
+  it('carries which evidence fired and the judged crops, { left, top, size, score } each, nothing else of them', () => {
+    const record = toJsonRecord({ ...rows[1]!, crops: [{ left: 1, top: 2, size: 128, score: 0.5, extra: true } as never] } as ResultRow, { runFacts: false });
+    expect(record.evidence).toBe('traces');
+    expect(record.crops).toEqual([{ left: 1, top: 2, size: 128, score: 0.5 }]);
+    expect(toJsonRecord(rows[1]!).crops).toEqual(rows[1]!.ok ? rows[1]!.crops : null);
+    // A row made without them (an older caller) stays the bare record.
+    const { evidence: _e, crops: _c, ...bare } = rows[0]! as Extract<ResultRow, { ok: true }>;
+    expect(Object.keys(toJsonRecord(bare, { runFacts: false })).sort()).toEqual(['file', 'isFake', 'score', 'scores']);
   });
 });

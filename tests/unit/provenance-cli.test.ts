@@ -51,6 +51,6 @@ describe('CLI --provenance', () => {
     ]);
     expect(csv[0]!.provenance).toMatch(/^Content Credentials do not match this file \(tampered\)/);
     const plain = JSON.parse((await runCli(ROOT, 'score', path.join(provenanceDir(), 'sdparams__SD.png'), '--json', '-q')).stdout) as Entry[];
-    expect(Object.keys(plain[0]!).sort()).toEqual(['file', 'isFake', 'score', 'scores']);
+    expect(Object.keys(plain[0]!).sort()).toEqual(['crops', 'evidence', 'file', 'isFake', 'score', 'scores']);
   }, 120_000);
 });

@@ -1,0 +1,106 @@
+/**
+ * The words and geometry the page, the widget and the CLI use to say which evidence carried a score
+ * (src/detector/evidence.ts), on judgements made by the real scoring code (judge) with trace calibrations.
+ */
+import { describe, expect, it } from 'vitest';
+import { EVIDENCE_SHORT, EVIDENCE_WORDS, cropBox, cropWords, cropsByScore, evidenceLine, wholeOnlyReason } from '../../src/detector/evidence';
+import type { ModelManifest } from '../../src/detector/manifest';
+import { judge, rejudge } from '../../src/detector/scoring';
+
+/** Calibrations where raw exp(0) -> 0.5 for both views; weights 0.5 / 0.5. */
+const curve = { method: 'logistic-of-log' as const, center: 0, scale: 1 };
+const manifest: Pick<ModelManifest, 'calibration' | 'ensemble'> = {
+  calibration: { svdd: { ...curve, trace: curve }, autoencoder: { ...curve, trace: curve } },
+  ensemble: { weights: { svdd: 0.5, autoencoder: 0.5 } },
+};
+const raw = (logScore: number) => ({ svdd: Math.exp(logScore), autoencoder: Math.exp(logScore) });
+const crop = (left: number, top: number, logScore: number) => ({ left, top, size: 128, raw: raw(logScore) });
+
+describe('evidenceLine', () => {
+  it('names the traces when the crops carried a flagged score', () => {
+    const judgement = judge(raw(-2), manifest, 0.5, raw(3), [crop(0, 0, 3), crop(200, 100, 3)]);
+    expect(judgement.evidence).toBe('traces');
+    expect(judgement.isFake).toBe(true);
+    expect(evidenceLine(judgement)).toEqual({ evidence: 'traces', fired: true, text: 'Generator traces in fine detail (native-resolution crops)' });
+    expect(evidenceLine(judgement, { short: true }).text).toBe(EVIDENCE_SHORT.traces);
+    // The whole-image statistics belong to the 'image' case only.
+    expect(evidenceLine(judgement, { unusual: ['much less colour than photos have (−8.2 σ)'] }).text).toBe(EVIDENCE_WORDS.traces);
+  });
+
+  it('names the whole picture, with at most two unusual statistics, when it carried a flagged score', () => {
+    const judgement = judge(raw(4), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
+    expect(judgement.evidence).toBe('image');
+    const unusual = ['much less colour than photos have (−8.2 σ)', 'large areas of pure black (+5.0 σ)', 'unusually flat contrast (−3.1 σ)'];
+    expect(evidenceLine(judgement, { unusual }).text).toBe(
+      'The picture as a whole is unlike a photograph: much less colour than photos have (−8.2 σ); large areas of pure black (+5.0 σ)',
+    );
+    expect(evidenceLine(judgement).text).toBe(EVIDENCE_WORDS.image);
+    expect(evidenceLine(judgement, { unusual, short: true }).text).toBe('Unlike a photograph as a whole');
+  });
+
+  it('is a quieter line with both views\' scores when nothing is flagged, and follows a new threshold', () => {
+    const judgement = judge(raw(-3), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
+    expect(judgement.isFake).toBe(false);
+    const line = evidenceLine(judgement);
+    expect(line.fired).toBe(false);
+    expect(line.text).toBe(`Below the threshold in both views: whole picture ${judgement.views.wholeEnsemble.toFixed(3)}, fine-detail crops ${judgement.views.traceEnsemble!.toFixed(3)}`);
+    expect(line.text).toMatch(/whole picture 0\.047, fine-detail crops 0\.269$/);
+    expect(evidenceLine(judgement, { short: true }).text).toBe('Whole 0.047 · crops 0.269');
+    // The same scores at a lower threshold: now flagged, by the crops.
+    expect(evidenceLine(rejudge(judgement, 0.2))).toMatchObject({ fired: true, evidence: 'traces' });
+  });
+
+  it('says a picture without crops was judged as a whole', () => {
+    const judgement = judge(raw(-3), manifest, 0.5);
+    expect(judgement.crops).toEqual([]);
+    expect(judgement.evidence).toBe('image');
+    expect(evidenceLine(judgement).text).toBe(`Below the threshold (whole picture ${judgement.views.wholeEnsemble.toFixed(3)})`);
+    expect(evidenceLine(judgement, { short: true }).text).toBe('Judged as a whole');
+  });
+});
+
+describe('wholeOnlyReason', () => {
+  it('tells a small picture from models with one view', () => {
+    expect(wholeOnlyReason(32, 32, 128)).toBe('Small picture: judged as a whole (a side of at most 128 px)');
+    expect(wholeOnlyReason(4000, 128, 128)).toMatch(/^Small picture/);
+    expect(wholeOnlyReason(400, 300, undefined)).toBe('These models judge the picture as a whole only (no crops)');
+    expect(wholeOnlyReason(400, 300, 128)).toBe('Judged as a whole (no crops)');
+  });
+});
+
+describe('crops for the explanation', () => {
+  const crops = [
+    { left: 0, top: 0, size: 128, score: 0.2 },
+    { left: 272, top: 172, size: 128, score: 0.9 },
+    { left: 136, top: 0, size: 128, score: 0.2 },
+    { left: 136, top: 172, size: 128, score: 0.95 },
+  ];
+
+  it('lists them highest score first, ties in pick order, without changing the input', () => {
+    const ranked = cropsByScore(crops);
+    expect(ranked.map((c) => c.score)).toEqual([0.95, 0.9, 0.2, 0.2]);
+    expect(ranked.slice(2).map((c) => c.left)).toEqual([0, 136]);
+    expect(crops[0]!.score).toBe(0.2);
+  });
+
+  it('places each in percent of the decoded picture, so it scales with any displayed size', () => {
+    expect(cropBox(crops[1]!, 400, 300)).toEqual({ left: 68, top: (100 * 172) / 300, width: 32, height: (100 * 128) / 300 });
+    // The right and bottom edges of the last window are the picture's.
+    const box = cropBox(crops[1]!, 400, 300);
+    expect(box.left + box.width).toBeCloseTo(100, 12);
+    expect(box.top + box.height).toBeCloseTo(100, 12);
+    expect(() => cropBox(crops[0]!, 0, 300)).toThrow(RangeError);
+  });
+
+  it('says each in words, with its rank', () => {
+    expect(cropWords(crops[3]!, 1)).toBe('1. score 0.950: 128x128 px at x 136, y 172');
+  });
+
+  it('gives every judged crop its own calibrated trace ensemble score (judge)', () => {
+    const judgement = judge(raw(0), manifest, 0.5, raw(0), [crop(10, 20, 0), crop(150, 20, 2)]);
+    expect(judgement.crops).toEqual([
+      { left: 10, top: 20, size: 128, score: 0.5 },
+      { left: 150, top: 20, size: 128, score: 1 / (1 + Math.exp(-2)) },
+    ]);
+  });
+});
