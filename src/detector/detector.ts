@@ -61,8 +61,9 @@ export interface PredictionTimings {
   decodeMs: number;
   /** Crop, resample and tensor. */
   preprocessMs: number;
-  /** Both models on the whole batch this image was part of. */
+  /** Both models on the ORT batch this image ran in (the worker runs up to 16 images at a time). */
   inferenceMs: number;
+  /** Images in that ORT batch. */
   batchSize: number;
   /** Wall time of the predict / predictBatch call as seen from the page. */
   totalMs: number;
@@ -256,7 +257,6 @@ export class EnsembleDeepfakeDetector {
     }
     const totalMs = performance.now() - started;
     const scored = result?.items ?? [];
-    const batchSize = scored.filter((item) => item.ok).length;
     let next = 0;
     return prepared.map((item): BatchOutcome => {
       if (item instanceof Error) return { ok: false, error: item };
@@ -266,10 +266,11 @@ export class EnsembleDeepfakeDetector {
         ok: true,
         prediction: {
           ...judge(outcome.raw, this.manifest, this.#threshold, outcome.traceRaw, outcome.crops),
-          executionProvider: this.#executionProvider,
+          // The provider that ran this image's ORT batch: a call can span a WebGPU loss.
+          executionProvider: outcome.executionProvider,
           width: outcome.width,
           height: outcome.height,
-          timings: { decodeMs: outcome.decodeMs, preprocessMs: outcome.preprocessMs, inferenceMs: result?.inferenceMs ?? 0, batchSize, totalMs },
+          timings: { decodeMs: outcome.decodeMs, preprocessMs: outcome.preprocessMs, inferenceMs: outcome.inferenceMs, batchSize: outcome.batchSize, totalMs },
           ...(outcome.explanation ? { explanation: outcome.explanation } : {}),
           ...(outcome.provenance ? { provenance: outcome.provenance } : {}),
         },

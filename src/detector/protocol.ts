@@ -61,6 +61,10 @@ export type WorkerScoreItem =
       height: number;
       decodeMs: number;
       preprocessMs: number;
+      /** The ORT batch this image ran in: the provider that ran it, both models' time on it, its images. */
+      executionProvider: ExecutionProvider;
+      inferenceMs: number;
+      batchSize: number;
       explanation?: Explanation;
       provenance?: Provenance;
     }
@@ -68,8 +72,7 @@ export type WorkerScoreItem =
 
 export interface WorkerScoreResult {
   items: WorkerScoreItem[];
-  /** Both models, the whole batch. */
-  inferenceMs: number;
+  /** The provider in use when the call ended (each item says which one ran it). */
   executionProvider: ExecutionProvider;
   fallbackReason?: string;
 }

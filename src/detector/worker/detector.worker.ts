@@ -59,7 +59,6 @@ const api: DetectorWorkerApi = {
     const { manifest, runtime } = state;
     const size = inputSize(manifest);
     const items: WorkerScoreItem[] = [];
-    let inferenceMs = 0;
     const builder = new ViewBatchBuilder(manifest, MAX_BATCH);
     for (let start = 0; start < inputs.length; start += MAX_BATCH) {
       const chunk = inputs.slice(start, start + MAX_BATCH);
@@ -82,6 +81,10 @@ const api: DetectorWorkerApi = {
             height: image.height,
             decodeMs: preprocessStarted - decodeStarted,
             preprocessMs: performance.now() - preprocessStarted,
+            // Set per ORT batch below.
+            executionProvider: runtime.executionProvider,
+            inferenceMs: Number.NaN,
+            batchSize: 0,
             provenance: await provenance,
           };
           slots.push({ item, rows });
@@ -94,15 +97,16 @@ const api: DetectorWorkerApi = {
         const started = performance.now();
         const batch = builder.batch;
         const raw = await runtime.run(batch, { explain: options.explain ?? false });
-        inferenceMs += performance.now() - started;
+        // Per ORT batch, not per call: after a WebGPU loss mid-call, earlier batches did run on WebGPU.
+        const ran = { executionProvider: runtime.executionProvider, inferenceMs: performance.now() - started, batchSize: batch.count };
         if (state.loseDeviceAfterFirstRun) {
           state.loseDeviceAfterFirstRun = false;
-          runtime.loseDevice();
+          await runtime.loseDevice();
         }
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {
           if (!('rows' in slot)) continue;
-          Object.assign(slot.item, pictureRaw(raw, slot.rows, size));
+          Object.assign(slot.item, pictureRaw(raw, slot.rows, size), ran);
           const row = slot.rows.row;
           if (raw.reconstruction && raw.errorMap) {
             slot.item.explanation = explanationFromOutputs(batch.whole, size, raw.reconstruction, raw.errorMap, mapSize, row);
@@ -115,7 +119,6 @@ const api: DetectorWorkerApi = {
     }
     return {
       items,
-      inferenceMs,
       executionProvider: runtime.executionProvider,
       ...(runtime.fallbackReason ? { fallbackReason: runtime.fallbackReason } : {}),
     };

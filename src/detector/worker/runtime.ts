@@ -335,9 +335,14 @@ export class OrtRuntime {
     this.#deviceLost.catch(() => undefined);
   }
 
-  /** Destroys the WebGPU device as a driver reset would: for the `webgpu-device-lost` simulation only. */
-  loseDevice(): void {
-    if (this.#provider === 'webgpu') this.#device?.destroy();
+  /**
+   * Destroys the WebGPU device as a driver reset would, and waits until the loss is reported: for the
+   * `webgpu-device-lost` simulation only, which loses the device between two ORT batches.
+   */
+  async loseDevice(): Promise<void> {
+    if (this.#provider !== 'webgpu') return;
+    this.#device?.destroy();
+    await this.#deviceLost?.catch(() => undefined);
   }
 
   /** Whether the autoencoder graph names the outputs an explanation needs. */
