@@ -19,9 +19,14 @@ function withNotice(notice: string, ms: number): Provenance {
 }
 
 export class ProvenanceReader {
+  readonly #hardLimitMs: number;
   #worker: Worker | null = null;
   #next = 0;
   readonly #pending = new Map<number, (provenance: Provenance | string) => void>();
+
+  constructor(options: { hardLimitMs?: number } = {}) {
+    this.#hardLimitMs = options.hardLimitMs ?? HARD_LIMIT_MS;
+  }
 
   /** Never throws: what cannot be read becomes a notice. */
   async read(input: WorkerImageInput): Promise<Provenance> {
@@ -67,7 +72,7 @@ export class ProvenanceReader {
     this.#worker ??= this.#spawn();
     const id = ++this.#next;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#stop(`reading the metadata took longer than ${HARD_LIMIT_MS / 1000} s and was stopped`), HARD_LIMIT_MS);
+      const timer = setTimeout(() => this.#stop(`reading the metadata took longer than ${this.#hardLimitMs / 1000} s and was stopped`), this.#hardLimitMs);
       this.#pending.set(id, (answer) => {
         clearTimeout(timer);
         resolve(answer);

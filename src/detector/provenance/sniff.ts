@@ -129,7 +129,8 @@ export function sniffMetadata(bytes: Uint8Array): MetadataSniff {
     case 'gif':
     case 'avif':
     case 'heic':
-      return { format, metadata: true, c2pa: contains(bytes, JUMB), metadataBytes: bytes.length };
+      // Their metadata size is not known without parsing their boxes: the per-file time limit guards these.
+      return { format, metadata: true, c2pa: contains(bytes, JUMB), metadataBytes: 0 };
     default:
       return { format, metadata: false, c2pa: false, metadataBytes: 0 };
   }
