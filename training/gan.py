@@ -1,6 +1,6 @@
-"""A small DCGAN trained here on the natural training images. Its samples, taken from several points of its
-training, are labelled anomalies for Deep SAD: the artefacts of a generative network (upsampling textures,
-colour blobs, incoherent structure), learned from our own generator, never from the evaluation set."""
+"""A small DCGAN trained here on the natural training images (upsampling + convolution generator). Its samples
+are a self-made source of generated pictures that training leaves out: train.py only measures them, as an
+unseen generator (manifest training.validation.ownDcganUnseenAuroc)."""
 import time
 
 import torch
@@ -15,9 +15,9 @@ class Generator(nn.Module):
         self.project = nn.Sequential(nn.Linear(LATENT, width * 4 * 4 * 4), nn.BatchNorm1d(width * 4 * 4 * 4), nn.ReLU())
         self.width = width
         self.upsample = nn.Sequential(
-            nn.ConvTranspose2d(width * 4, width * 2, 4, 2, 1), nn.BatchNorm2d(width * 2), nn.ReLU(),
-            nn.ConvTranspose2d(width * 2, width, 4, 2, 1), nn.BatchNorm2d(width), nn.ReLU(),
-            nn.ConvTranspose2d(width, 3, 4, 2, 1), nn.Sigmoid())
+            nn.Upsample(scale_factor=2.0), nn.Conv2d(width * 4, width * 2, 3, 1, 1), nn.BatchNorm2d(width * 2), nn.ReLU(),
+            nn.Upsample(scale_factor=2.0), nn.Conv2d(width * 2, width, 3, 1, 1), nn.BatchNorm2d(width), nn.ReLU(),
+            nn.Upsample(scale_factor=2.0), nn.Conv2d(width, 3, 3, 1, 1), nn.Sigmoid())
 
     def forward(self, latent):
         return self.upsample(self.project(latent).view(-1, self.width * 4, 4, 4))

@@ -414,12 +414,12 @@ def conditioned(pictures):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
+    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 4)), help='whole-image view epochs')
     parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1500)))
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
     parser.add_argument('--ae-eta', type=float, default=1.0)
-    parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 1500)),
+    parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
     parser.add_argument('--seed', type=int, default=20261127)
