@@ -15,8 +15,6 @@ export type NodeBackend = 'node' | 'wasm';
 
 type OrtModule = typeof import('onnxruntime-node');
 
-export type { RawBatchScores };
-
 export interface NodeModels {
   manifest: ModelManifest;
   backend: NodeBackend;

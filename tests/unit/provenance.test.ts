@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readProvenanceNode } from '../../src/detector/provenance/node';
-import { noProvenance } from '../../src/detector/provenance/read';
+import { noProvenance } from '../../src/detector/provenance/summary';
 import { provenanceSaysAi } from '../../src/detector/provenance/summary';
 import { sniffMetadata } from '../../src/detector/provenance/sniff';
 import { parseA1111 } from '../../src/detector/provenance/generator';

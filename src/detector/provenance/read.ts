@@ -13,7 +13,6 @@ import { C2PA_MIME, sniffMetadata } from './sniff';
 import type { MetadataSniff } from './sniff';
 import { describe, noProvenance } from './summary';
 
-export { noProvenance } from './summary';
 import type { Provenance } from './types';
 
 export interface ReadProvenanceOptions {

@@ -20,9 +20,6 @@ import type { OrtModuleLike, OrtSessionLike, RunOptions } from '../model-run';
 import { createSessions as createModelSessions, releaseSessions, runModels } from '../model-run';
 import type { RawBatchScores, ViewBatch } from '../views';
 
-export type { RawBatchScores } from '../views';
-export type { RunOptions } from '../model-run';
-
 export interface RuntimeOptions {
   executionProvider: ExecutionProviderChoice;
   ortBaseUrl: string;
