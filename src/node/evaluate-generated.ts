@@ -67,6 +67,18 @@ function separation(real: Judgement[], fake: Judgement[], threshold: number) {
   };
 }
 
+/** The trivial baseline of the report (1 - mean chroma), here over the decoded picture's own pixels. */
+function colourlessness(image: RgbaImage): number {
+  let chroma = 0;
+  for (let p = 0; p < image.data.length; p += 4) {
+    const r = image.data[p]!;
+    const g = image.data[p + 1]!;
+    const b = image.data[p + 2]!;
+    chroma += Math.max(r, g, b) - Math.min(r, g, b);
+  }
+  return 1 - chroma / 255 / (image.data.length / 4);
+}
+
 export async function evaluateGenerated(detector: NodeDetector, manifest: ModelManifest, options: { limit?: number; log: (m: string) => void }) {
   const threshold = manifest.thresholds.default;
   const training = (manifest.training ?? {}) as { sd15Grids?: { test?: string[] }; unseenGenerators?: string[] };
@@ -80,7 +92,12 @@ export async function evaluateGenerated(detector: NodeDetector, manifest: ModelM
   const cifakeReal = cifakeJudgements.filter((_, i) => cifake.labels[i] === 0);
   const cifakeFake = cifakeJudgements.filter((_, i) => cifake.labels[i] === 1);
   const correct = cifakeReal.filter((j) => !j.isFake).length + cifakeFake.filter((j) => j.isFake).length;
-  const cifakeRow = { ...separation(cifakeReal, cifakeFake, threshold), accuracy: round(correct / cifakeJudgements.length) };
+  const baseline = cifake.images.map(colourlessness);
+  const cifakeRow = {
+    ...separation(cifakeReal, cifakeFake, threshold),
+    accuracy: round(correct / cifakeJudgements.length),
+    baselineAuroc: round(auroc(baseline.filter((_, i) => cifake.labels[i] === 0), baseline.filter((_, i) => cifake.labels[i] === 1))),
+  };
   options.log(`cifake validation: ${cifakeJudgements.length}`);
 
   // Real photographs (photos/val: never trained on, never used for thresholds) under every condition.
