@@ -4,9 +4,10 @@ The TypeScript twin is src/detector/crops.ts; both must pick the same windows (t
 parity fixtures check it). Integer arithmetic throughout so numpy and JavaScript agree exactly:
 
 - candidates: windows on a 64-px grid (plus the last window flush with the right / bottom edge);
-- detail of a window: sum over its inner pixels of |4*Y(p) - Y(up) - Y(down) - Y(left) - Y(right)| with the
-  integer luma Y = 299 R + 587 G + 114 B (a Laplacian: generator traces live in fine detail, and flat sky or
-  blown-out areas carry none);
+- detail of a window: sum of |4*Y(p) - Y(up) - Y(down) - Y(left) - Y(right)| over its inner pixels p whose row
+  and column are both odd (a quarter of them, so a 12-megapixel photo is ranked in tens of milliseconds in the
+  browser), with the integer luma Y = 299 R + 587 G + 114 B (a Laplacian: generator traces live in fine detail,
+  and flat sky or blown-out areas carry none);
 - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by more
   than a quarter of its area, until MAX_CROPS are picked.
 Pictures whose short side is at most CROP px have no native crops (the whole-image view covers them).
@@ -29,11 +30,13 @@ def window_starts(length):
 
 
 def detail_map(image_hwc):
-    """|Laplacian| of the integer luma, zero on the one-pixel border (int64, H x W)."""
+    """|Laplacian| of the integer luma at odd rows and columns, zero elsewhere and on the border (int64, H x W)."""
     rgb = image_hwc.astype(np.int64)
     luma = 299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2]
     detail = np.zeros(luma.shape, np.int64)
     detail[1:-1, 1:-1] = np.abs(4 * luma[1:-1, 1:-1] - luma[:-2, 1:-1] - luma[2:, 1:-1] - luma[1:-1, :-2] - luma[1:-1, 2:])
+    detail[0::2, :] = 0
+    detail[:, 0::2] = 0
     return detail
 
 

@@ -4,9 +4,10 @@
  * windows, so everything here is integer arithmetic:
  *
  * - candidates: windows on a `stride` grid, plus the last window flush with the right / bottom edge;
- * - detail of a window: sum over it of |4 Y(p) - Y(up) - Y(down) - Y(left) - Y(right)|, with the integer luma
- *   Y = 299 R + 587 G + 114 B and zero on the picture's one-pixel border (generator traces live in fine
- *   detail; flat sky or blown-out areas carry none);
+ * - detail of a window: sum of |4 Y(p) - Y(up) - Y(down) - Y(left) - Y(right)| over its pixels p whose row and
+ *   column are both odd (a quarter of them: a 12-megapixel photo is ranked in tens of milliseconds), with the
+ *   integer luma Y = 299 R + 587 G + 114 B and nothing on the picture's one-pixel border (generator traces live
+ *   in fine detail; flat sky or blown-out areas carry none);
  * - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by
  *   more than `maxOverlap` pixels, until `maxCrops` are picked.
  * Pictures whose short side is at most `size` have no crops: the whole-image view covers them.
@@ -32,9 +33,13 @@ export function windowStarts(length: number, spec: Pick<CropSpec, 'size' | 'stri
   return starts;
 }
 
-function lumaRow(data: RgbaImage['data'], width: number, y: number, target: Int32Array): void {
-  let p = y * width * 4;
-  for (let x = 0; x < width; x++, p += 4) target[x] = 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
+/** Integer luma of row y at columns first, first + step, ... */
+function lumaRow(data: RgbaImage['data'], width: number, y: number, target: Int32Array, first: number, step: number): void {
+  const row = y * width * 4;
+  for (let x = first; x < width; x += step) {
+    const p = row + x * 4;
+    target[x] = 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
+  }
 }
 
 /** The windows the trace view judges, in pick order (at most spec.maxCrops; none for small pictures). */
@@ -44,23 +49,27 @@ export function selectCrops(image: RgbaImage, spec: CropSpec): CropRegion[] {
   const rowStarts = windowStarts(height, spec);
   const columnStarts = windowStarts(width, spec);
   const columns = columnStarts.length;
-  // rowSums[y * columns + c]: detail of row y inside candidate column c; then summed over each row window.
+  // rowSums[y * columns + c]: detail of row y inside candidate column c (odd rows only); then summed per window.
+  // prefix[x]: detail of the row's odd columns left of x.
   const rowSums = new Float64Array(height * columns);
   const prefix = new Float64Array(width + 1);
-  let above = new Int32Array(width);
-  let current = new Int32Array(width);
-  let below = new Int32Array(width);
-  lumaRow(data, width, 0, current);
-  lumaRow(data, width, 1, below);
-  for (let y = 1; y < height - 1; y++) {
-    [above, current, below] = [current, below, above];
-    lumaRow(data, width, y + 1, below);
-    prefix[1] = 0;
-    for (let x = 1; x < width - 1; x++) {
+  const above = new Int32Array(width);
+  const current = new Int32Array(width);
+  const below = new Int32Array(width);
+  for (let y = 1; y < height - 1; y += 2) {
+    // The Laplacian at odd columns needs the row itself in full and its neighbours at odd columns.
+    lumaRow(data, width, y - 1, above, 1, 2);
+    lumaRow(data, width, y, current, 0, 1);
+    lumaRow(data, width, y + 1, below, 1, 2);
+    let total = 0;
+    let x = 1;
+    for (; x < width - 1; x += 2) {
+      prefix[x] = total;
       const laplacian = 4 * current[x]! - above[x]! - below[x]! - current[x - 1]! - current[x + 1]!;
-      prefix[x + 1] = prefix[x]! + (laplacian < 0 ? -laplacian : laplacian);
+      total += laplacian < 0 ? -laplacian : laplacian;
+      prefix[x + 1] = total;
     }
-    prefix[width] = prefix[width - 1]!;
+    for (; x <= width; x++) prefix[x] = total;
     for (let c = 0; c < columns; c++) {
       const left = columnStarts[c]!;
       rowSums[y * columns + c] = prefix[left + spec.size]! - prefix[left]!;

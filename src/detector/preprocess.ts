@@ -70,21 +70,33 @@ export function imageToTensor(
   const columns = areaWeights(side, size);
   const rows = areaWeights(side, size);
 
-  // Horizontal pass over every crop row: side x size x 3, alpha composited first (premultiplied average).
+  // Horizontal pass over every crop row: side x size x 3, alpha composited first (premultiplied average). Most
+  // pictures are opaque: they take the loop without the compositing arithmetic (same sums, a third of the work).
   const horizontal = new Float64Array(side * size * 3);
+  const opaque = isOpaque(data, width, left, top, side);
   for (let y = 0; y < side; y++) {
     const rowStart = ((top + y) * width + left) * 4;
     for (let x = 0; x < size; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
-      for (let k = columns.offset[x]!; k < columns.offset[x + 1]!; k++) {
-        const p = rowStart + columns.index[k]! * 4;
-        const w = columns.weight[k]!;
-        const alpha = data[p + 3]! / 255;
-        r += w * (data[p]! * alpha + backR * (1 - alpha));
-        g += w * (data[p + 1]! * alpha + backG * (1 - alpha));
-        b += w * (data[p + 2]! * alpha + backB * (1 - alpha));
+      if (opaque) {
+        for (let k = columns.offset[x]!; k < columns.offset[x + 1]!; k++) {
+          const p = rowStart + columns.index[k]! * 4;
+          const w = columns.weight[k]!;
+          r += w * data[p]!;
+          g += w * data[p + 1]!;
+          b += w * data[p + 2]!;
+        }
+      } else {
+        for (let k = columns.offset[x]!; k < columns.offset[x + 1]!; k++) {
+          const p = rowStart + columns.index[k]! * 4;
+          const w = columns.weight[k]!;
+          const alpha = data[p + 3]! / 255;
+          r += w * (data[p]! * alpha + backR * (1 - alpha));
+          g += w * (data[p + 1]! * alpha + backG * (1 - alpha));
+          b += w * (data[p + 2]! * alpha + backB * (1 - alpha));
+        }
       }
       const o = (y * size + x) * 3;
       horizontal[o] = r;
@@ -113,6 +125,15 @@ export function imageToTensor(
     }
   }
   return target;
+}
+
+/** Whether every pixel of the square region is fully opaque (then compositing changes nothing). */
+function isOpaque(data: RgbaImage['data'], width: number, left: number, top: number, side: number): boolean {
+  for (let y = top; y < top + side; y++) {
+    const end = ((y * width) + left + side) * 4;
+    for (let p = (y * width + left) * 4 + 3; p < end; p += 4) if (data[p] !== 255) return false;
+  }
+  return true;
 }
 
 /** Expands packed RGB or grayscale bytes (as in ../shared/data) to RGBA. */
