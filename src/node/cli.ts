@@ -31,14 +31,15 @@ ${[...IMAGE_EXTENSIONS].join(' ')} files.
 
 Options:
   --json              print one JSON array: { file, score, isFake, scores: { svdd, autoencoder }, evidence,
-                      crops: [{ left, top, size, score }] } per image, { file, error } for a file that could not
-                      be read. evidence: "traces" (native-resolution crops carried the score) or "image" (the
+                      crops: [{ left, top, size, score }], provenance } per image, { file, error } for a file that
+                      could not be read. evidence: "traces" (native-resolution crops carried the score) or "image" (the
                       whole picture); crops: the 128 px windows judged (none for pictures up to 128 px)
   --csv               print CSV: ${'file,score,svdd,autoencoder,verdict,evidence,threshold,modelVersion,error'}
-                      (with --provenance also provenance,c2pa,metadataAi,sourceType,generator,camera)
-  --provenance        also read each file's metadata: C2PA Content Credentials (validated offline), IPTC digital
-                      source type, generator parameters, camera EXIF. Adds "provenance" to each --json entry, its
-                      columns to --csv, a line per file to the table. Evidence beside the score, never part of it
+                      then provenance,c2pa,metadataAi,sourceType,generator,camera
+  --no-provenance     do not read each file's metadata. By default the CLI reads it as the page does: C2PA
+                      Content Credentials (validated offline), IPTC digital source type, generator parameters,
+                      camera EXIF: "provenance" in each --json entry, its columns in --csv, a line per file in
+                      the table. Evidence beside the score, never part of it
   --threshold T       flag images whose ensemble score is >= T (0..1); default: the manifest's default
   --preset NAME       use a preset threshold: ${PRESET_NAMES.join(' | ')}
   --backend B         node (onnxruntime-node, default) | wasm (onnxruntime-web)
@@ -67,7 +68,7 @@ export interface CliOptions {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: false, quiet: false, help: false };
+  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: true, quiet: false, help: false };
   const args = [...argv];
   if (args[0] === '-h' || args[0] === '--help' || args.length === 0) return { ...options, help: true };
   const command = args.shift();
@@ -108,7 +109,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       if (!Number.isInteger(size) || size < 1) throw new UsageError('--batch must be a positive integer');
       options.batchSize = size;
     } else if (arg === '--provenance') {
-      options.provenance = true;
+      options.provenance = true; // the default; kept so that older command lines still work
+    } else if (arg === '--no-provenance') {
+      options.provenance = false;
     } else if (arg === '-q' || arg === '--quiet') {
       options.quiet = true;
     } else if (arg === '-h' || arg === '--help') {

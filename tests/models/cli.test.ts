@@ -60,7 +60,8 @@ describe('deepfake-detector score', () => {
         expect(entry.error).not.toContain('\n');
         continue;
       }
-      expect(Object.keys(entry).sort()).toEqual(['file', 'isFake', 'score', 'scores']);
+      // The seed's shape, plus the fields added since (which evidence fired, the crops judged, metadata).
+      expect(Object.keys(entry).sort()).toEqual(['crops', 'evidence', 'file', 'isFake', 'provenance', 'score', 'scores']);
       expect(Object.keys(entry.scores as object).sort()).toEqual(['autoencoder', 'svdd']);
       expect(entry.score).toBeGreaterThanOrEqual(0);
       expect(entry.score).toBeLessThanOrEqual(1);

@@ -43,14 +43,16 @@ describe('CLI --provenance', () => {
     console.info(entries.map((entry) => `${path.basename(entry.file).padEnd(58)} ${entry.provenance!.summary}`).join('\n'));
   });
 
-  it('writes the metadata columns to CSV, and leaves --json as it was without the flag', async () => {
-    const csv = parseCsv((await runCli(ROOT, 'score', path.join(provenanceDir(), 'c2pa_tampered__XCA.jpg'), path.join(provenanceDir(), 'sdparams__SD.png'), '--csv', '--provenance', '-q')).stdout);
+  it('writes the metadata columns to CSV by default, and leaves them out with --no-provenance', async () => {
+    const csv = parseCsv((await runCli(ROOT, 'score', path.join(provenanceDir(), 'c2pa_tampered__XCA.jpg'), path.join(provenanceDir(), 'sdparams__SD.png'), '--csv', '-q')).stdout);
     expect(csv.map((row) => [row.c2pa, row.metadataAi, row.generator])).toEqual([
       ['invalid', '', ''],
       ['', 'created', 'Stable Diffusion (AUTOMATIC1111-style parameters)'],
     ]);
     expect(csv[0]!.provenance).toMatch(/^Content Credentials do not match this file \(tampered\)/);
-    const plain = JSON.parse((await runCli(ROOT, 'score', path.join(provenanceDir(), 'sdparams__SD.png'), '--json', '-q')).stdout) as Entry[];
+    const plain = JSON.parse((await runCli(ROOT, 'score', path.join(provenanceDir(), 'sdparams__SD.png'), '--json', '--no-provenance', '-q')).stdout) as Entry[];
     expect(Object.keys(plain[0]!).sort()).toEqual(['crops', 'evidence', 'file', 'isFake', 'score', 'scores']);
+    const byDefault = JSON.parse((await runCli(ROOT, 'score', path.join(provenanceDir(), 'sdparams__SD.png'), '--json', '-q')).stdout) as Entry[];
+    expect(byDefault[0]!.provenance?.generator?.tool).toMatch(/Stable Diffusion/);
   }, 120_000);
 });
