@@ -7,7 +7,7 @@
  * returns for the table is a few numbers per image.
  */
 import type { EnsembleDeepfakeDetector, Prediction } from '../detector';
-import { rejudge } from '../detector';
+import { describeStatistics, rejudge } from '../detector';
 import type { ResultRow } from '../detector/export';
 import { toCsv, toJsonRecord } from '../detector/export';
 import type { Card } from './cards';
@@ -184,8 +184,10 @@ export class BatchResults {
           if (outcome.ok) {
             entry.prediction = withoutExplanation(outcome.prediction);
             if (entry.card?.element.isConnected) {
+              entry.card.unusual = describeStatistics(outcome.prediction.explanation?.statistics ?? []);
               showPrediction(entry.card, entry.prediction);
-              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size }));
+              // The card's body has the evidence line already.
+              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size, evidenceLine: false }));
             }
             messages.push(`${entry.name}: ${verdictText(entry.prediction)}, score ${entry.prediction.score.toFixed(2)}`);
           } else {

@@ -11,6 +11,8 @@ export interface Card {
   element: HTMLLIElement;
   name: string;
   prediction: Prediction | null;
+  /** Deep SVDD's image statistics that are off, in words (from the explanation), for the evidence line. */
+  unusual: string[];
   /** Set while the thumbnail is being drawn; false once the card is gone. */
   alive: boolean;
 }
@@ -62,7 +64,7 @@ export function createCard(file: File, name = file.name || 'pasted image'): Card
   const canvas = element('canvas');
   canvas.setAttribute('aria-hidden', 'true');
   figure.append(canvas);
-  const card: Card = { element: item, name, prediction: null, alive: true };
+  const card: Card = { element: item, name, prediction: null, unusual: [], alive: true };
   drawThumbnail(file, canvas).catch(() => {
     if (card.alive) figure.classList.add('thumb-missing');
   });
@@ -161,7 +163,7 @@ export function showPrediction(card: Card, prediction: Prediction): void {
     'card-note',
     prediction.agreement ? 'Both models agree.' : 'The two models disagree at this threshold: treat with care.',
   );
-  body.replaceChildren(title, verdict, meter, details, evidenceElement(prediction), note);
+  body.replaceChildren(title, verdict, meter, details, evidenceElement(prediction, card.unusual), note);
   // Beside the verdict, never part of it: what the file's metadata says about where it came from.
   if (prediction.provenance) {
     item.dataset.provenance = JSON.stringify(prediction.provenance);

@@ -36,6 +36,8 @@ export interface ExplanationContext {
   file?: Blob;
   /** The models' crop size (manifest `input.crops.size`); undefined for models that judge the whole picture only. */
   cropSize?: number;
+  /** false: leave out the evidence line (a card shows it in its body). Default true. */
+  evidenceLine?: boolean;
 }
 
 /**
@@ -107,7 +109,9 @@ export function createExplanationView(prediction: Prediction, name: string, cont
   const unusual = describeStatistics(explanation.statistics ?? []);
   const evidence = evidenceElement(prediction, unusual);
   evidence.classList.add('explain-evidence');
-  evidence.append(element('span', 'evidence-caveat', ' A score is a reason to look closer, not proof.'));
+  evidence.append(
+    element('span', 'evidence-caveat', prediction.isFake ? '. A score is a reason to look closer, not proof.' : '. A low score proves nothing either.'),
+  );
 
   const stack = document.createElement('div');
   stack.className = 'explain-stack';
@@ -144,6 +148,7 @@ export function createExplanationView(prediction: Prediction, name: string, cont
   const images = document.createElement('div');
   images.className = 'explain-images';
   images.append(stack, reconstruction);
-  figure.append(evidence, cropsView(prediction, name, context), images, toggle, caption);
+  if (context.evidenceLine !== false) figure.append(evidence);
+  figure.append(cropsView(prediction, name, context), images, toggle, caption);
   return figure;
 }

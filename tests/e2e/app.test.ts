@@ -6,23 +6,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVIDENCE_WORDS, cropsByScore } from '../../src/detector/evidence';
 import type { ModelManifest } from '../../src/detector/manifest';
 import { parseManifest } from '../../src/detector/manifest';
 import type { Judgement } from '../../src/detector/scoring';
 import { createNodeDetector } from '../../src/node/node-detector';
 import type { CardResult, StaticServer } from './harness';
-import { DIST, FIXTURES, checkFiles, countWorkerMessages, launchChromium, openApp, readCards, serveDist, workerMessages } from './harness';
+import { DIST, FIXTURES, ROOT, checkFiles, countWorkerMessages, launchChromium, openApp, readCards, serveDist, workerMessages } from './harness';
 
 const REAL = 'cifar10_test_0.png';
 const FAKE = 'mnist_test_0.png';
 const OTHERS = ['cifar10_test_1.png', 'exif_rotated.jpg'];
 const BAD = 'not-an-image.png';
 const TOLERANCE = 1e-3;
+/** A photograph larger than the 128 px crops: 481x321, BSDS500 validation (../shared/data, as the batch e2e reads it). */
+const LARGE = path.join(ROOT, '../shared/data/photos/val/bsds_100007.jpg');
 
 let server: StaticServer;
 let browser: Browser;
 let manifest: ModelManifest;
 const nodeScores = new Map<string, Judgement>();
+let nodeLarge: Judgement;
 /** Scores from the WASM run, for the WebGPU comparison. */
 const wasmCards = new Map<string, CardResult>();
 
@@ -30,6 +34,7 @@ beforeAll(async () => {
   manifest = parseManifest(JSON.parse(readFileSync(path.join(DIST, 'models/manifest.json'), 'utf8')));
   const node = await createNodeDetector({ backend: 'node' });
   for (const file of [REAL, FAKE, ...OTHERS]) nodeScores.set(file, await node.scoreFile(path.join(FIXTURES, file)));
+  nodeLarge = await node.scoreFile(LARGE);
   await node.dispose();
   server = await serveDist();
   browser = await launchChromium();
@@ -162,6 +167,106 @@ describe('the app on WASM, one browser profile', () => {
     expect(await workerMessages(page)).toBe(before);
   });
 
+  it('says which evidence fired on each card, and outlines a large photo\'s judged crops with their scores, highest first (issue 10)', async () => {
+    const name = path.basename(LARGE);
+    const large = byName(await checkFiles(page, [LARGE])).get(name)!;
+    expectSameScores(large, nodeLarge);
+    const card = page.locator('#results .card', { has: page.locator('.card-title', { hasText: name }) });
+    const spec = manifest.input.crops;
+    // The thumbnail under the rectangles is drawn after the card; wait for it.
+    await card.locator('.explain-crops').waitFor();
+    if (nodeLarge.crops.length > 0) await page.waitForFunction((n) => [...document.querySelectorAll<HTMLCanvasElement>('.crops-thumbnail')].some((c) => c.width > 0 && c.closest('.card')?.querySelector('.card-title')?.textContent === n), name);
+    const shown = await card.evaluate((item) => {
+      const picture = item.querySelector<HTMLElement>('.crops-picture');
+      const frame = picture?.getBoundingClientRect();
+      const thumbnail = picture?.querySelector('canvas');
+      let painted = 0;
+      if (thumbnail && thumbnail.width > 0) {
+        const { data } = thumbnail.getContext('2d')!.getImageData(0, 0, thumbnail.width, thumbnail.height);
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+      }
+      return {
+        evidence: (item as HTMLElement).dataset.evidence,
+        crops: Number((item as HTMLElement).dataset.crops),
+        line: item.querySelector('.card-body .evidence')?.textContent ?? '',
+        fired: item.querySelector<HTMLElement>('.card-body .evidence')?.dataset.fired,
+        none: item.querySelector('.crops-none')?.textContent ?? null,
+        label: picture?.getAttribute('aria-label') ?? null,
+        describedBy: picture ? document.getElementById(picture.getAttribute('aria-describedby') ?? '')?.tagName : null,
+        picture: frame ? { width: frame.width, height: frame.height } : null,
+        painted,
+        boxes: [...item.querySelectorAll<HTMLElement>('.crop-box')].map((box) => {
+          const rect = box.getBoundingClientRect();
+          return { rank: Number(box.dataset.rank), score: Number(box.dataset.score), text: box.textContent, left: rect.left - frame!.left, top: rect.top - frame!.top, width: rect.width, height: rect.height };
+        }),
+        list: [...item.querySelectorAll<HTMLElement>('.crop-list li')].map((li) => ({ text: li.textContent ?? '', score: Number(li.dataset.score) })),
+      };
+    });
+    expect(shown.evidence).toBe(nodeLarge.evidence);
+    expect(shown.crops).toBe(nodeLarge.crops.length);
+    // The evidence line: what fired when flagged, both views' scores (quieter) when not.
+    expect(shown.fired).toBe(String(large.verdict === 'fake'));
+    if (large.verdict === 'fake') expect(shown.line.startsWith(`Why flagged: ${EVIDENCE_WORDS[nodeLarge.evidence]}`), shown.line).toBe(true);
+    else if (nodeLarge.views.traceEnsemble !== null) expect(shown.line).toMatch(/^Below the threshold in both views: whole picture \d\.\d{3}, fine-detail crops \d\.\d{3}$/);
+    else expect(shown.line).toMatch(/^Below the threshold \(whole picture \d\.\d{3}\)$/);
+
+    if (!spec) {
+      // One-view models: no crops, and the explanation says so.
+      expect(shown.boxes).toEqual([]);
+      expect(shown.none).toBe('These models judge the picture as a whole only (no crops).');
+    } else {
+      expect(shown.crops).toBeGreaterThan(0);
+      expect(shown.crops).toBeLessThanOrEqual(spec.maxCrops);
+      expect(shown.boxes).toHaveLength(shown.crops);
+      expect(shown.list).toHaveLength(shown.crops);
+      expect(shown.label).toMatch(new RegExp(`^${name.replace('.', '\\.')} \\(481x321 px\\) with the ${shown.crops} judged crops outlined`));
+      expect(shown.describedBy).toBe('OL');
+      expect(shown.painted).toBeGreaterThan(0);
+      // Highest first, each the Node path's crop at the same place with the same score; rectangles scaled to the thumbnail.
+      const ranked = cropsByScore(nodeLarge.crops);
+      const scale = shown.picture!.width / 481;
+      expect(shown.picture!.height).toBeCloseTo(321 * scale, 0);
+      for (const [i, item] of shown.list.entries()) {
+        if (i > 0) expect(item.score).toBeLessThanOrEqual(shown.list[i - 1]!.score);
+        const [, rank, x, y] = /^(\d+)\. score \d\.\d{3}: 128x128 px at x (\d+), y (\d+)$/.exec(item.text)!;
+        expect(Number(rank)).toBe(i + 1);
+        const expected = nodeLarge.crops.find((crop) => crop.left === Number(x) && crop.top === Number(y))!;
+        expect(expected, item.text).toBeDefined();
+        expect(Math.abs(item.score - expected.score)).toBeLessThan(TOLERANCE);
+        expect(Math.abs(item.score - ranked[i]!.score)).toBeLessThan(TOLERANCE);
+        const box = shown.boxes.find((b) => b.rank === i + 1)!;
+        expect(box.text).toBe(`${i + 1} · ${item.score.toFixed(2)}`);
+        expect(Math.abs(box.left - expected.left * scale)).toBeLessThan(1.5);
+        expect(Math.abs(box.top - expected.top * scale)).toBeLessThan(1.5);
+        expect(Math.abs(box.width - 128 * scale)).toBeLessThan(1.5);
+        expect(Math.abs(box.height - 128 * scale)).toBeLessThan(1.5);
+      }
+      await card.screenshot({ path: path.join(ROOT, 'test-results/card-crops-desktop.png') });
+    }
+
+    // Small pictures say they were judged as a whole; the flagged digit names the whole picture and its statistics.
+    const small = page.locator('#results .card', { has: page.locator('.card-title', { hasText: REAL }) });
+    expect(await small.locator('.crops-none').textContent()).toMatch(spec ? /^Small picture: judged as a whole/ : /^These models judge the picture as a whole only/);
+    const digit = page.locator('#results .card', { has: page.locator('.card-title', { hasText: FAKE }) });
+    expect(await digit.getAttribute('data-evidence')).toBe('image');
+    if ((await digit.getAttribute('data-verdict')) === 'fake') {
+      const words = await digit.locator('.card-body .evidence').textContent();
+      expect(words).toMatch(/^Why flagged: The picture as a whole is unlike a photograph/);
+      if (manifest.models.svdd.statisticsOutput) expect(words).toMatch(/: .*σ\)/);
+    }
+
+    // The table's Why? says the same, with the same crops.
+    const index = await page.locator(`#results-table tbody tr`, { has: page.locator('td.file-name', { hasText: name }) }).locator('button[data-explain]').getAttribute('data-explain');
+    await page.locator(`#results-table button[data-explain="${index}"]`).click();
+    await page.waitForSelector('#explain-panel:not([hidden]) .explain-crops', { timeout: 60_000 });
+    const why = page.locator('#explain-panel');
+    expect(await why.locator('.explain-evidence').getAttribute('data-evidence')).toBe(nodeLarge.evidence);
+    expect(await why.locator('.explain-evidence').textContent()).toMatch(/(not proof|proves nothing either)\.$/);
+    expect(await why.locator('.crop-list li').count()).toBe(nodeLarge.crops.length);
+    expect(await why.locator('.crop-box').count()).toBe(nodeLarge.crops.length);
+    await page.locator('#explain-close').click();
+  });
+
   it('takes files from drag and drop and from paste, and announces results to screen readers', async () => {
     await page.locator('#clear-results').click();
     expect(await page.locator('#results .card').count()).toBe(0);
@@ -258,7 +363,8 @@ describe('phone width', () => {
       const page = await context.newPage();
       await openApp(page, server.origin, '?ep=wasm&cache=off');
       expect(await page.locator('#cache-status').textContent()).toContain('off');
-      await checkFiles(page, [REAL, FAKE]);
+      // The large photo's card has its crops outlined: the phone layout must hold that too.
+      await checkFiles(page, [REAL, FAKE, LARGE]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       const focusable: string[] = [];
       for (let i = 0; i < 8; i++) {
