@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WidgetDebug } from '../../src/embed/main';
 import type { ResultMessage, WidgetMessage } from '../../src/embed/protocol';
+import { EVIDENCE_SHORT, EVIDENCE_WORDS } from '../../src/detector/evidence';
 import type { ModelManifest } from '../../src/detector/manifest';
 import { parseManifest } from '../../src/detector/manifest';
 import type { Judgement } from '../../src/detector/scoring';
@@ -25,6 +26,8 @@ import { PROVENANCE_EXPECTATIONS, provenanceDir, provenanceMismatches } from '..
 const REAL = 'cifar10_test_0.png';
 const FAKE = 'mnist_test_0.png';
 const TOLERANCE = 1e-3;
+/** A photograph larger than the 128 px crops: 481x321, BSDS500 validation (../shared/data). */
+const LARGE = path.join(ROOT, '../shared/data/photos/val/bsds_100007.jpg');
 
 interface PageServer {
   origin: string;
@@ -81,11 +84,13 @@ let stranger: PageServer;
 let browser: Browser;
 let manifest: ModelManifest;
 const nodeScores = new Map<string, Judgement>();
+let nodeLarge: Judgement;
 
 beforeAll(async () => {
   manifest = parseManifest(JSON.parse(readFileSync(path.join(DIST, 'models/manifest.json'), 'utf8')));
   const node = await createNodeDetector({ backend: 'node' });
   for (const file of [REAL, FAKE]) nodeScores.set(file, await node.scoreFile(path.join(FIXTURES, file)));
+  nodeLarge = await node.scoreFile(LARGE);
   await node.dispose();
   app = await serveDist();
   host = await servePages({ '/host.html': hostHtml });
@@ -222,6 +227,52 @@ describe('the widget framed by a page on another origin', () => {
     }, app.origin);
     const error = await waitForMessage<WidgetMessage & { type: 'error' }>(page, "m.type === 'error' && m.id === 'bad'");
     expect(error.code).toBe('bad-image');
+  });
+
+  it('says which evidence carried the score: in every result message, and in words under the verdict (issue 10)', async () => {
+    const frame = widgetFrame(page);
+    const bytes = [...readFileSync(LARGE)];
+    await page.evaluate(
+      ({ bytes, widgetOrigin }) => {
+        const buffer = new Uint8Array(bytes).buffer;
+        const widget = (document.getElementById('widget') as HTMLIFrameElement).contentWindow!;
+        // At threshold 0 every picture is flagged: the line says what fired.
+        widget.postMessage({ type: 'setThreshold', threshold: 0 }, widgetOrigin);
+        widget.postMessage({ type: 'analyze', image: buffer, fileName: 'photo.jpg', id: 'large' }, widgetOrigin, [buffer]);
+      },
+      { bytes, widgetOrigin: app.origin },
+    );
+    const result = await waitForMessage<ResultMessage>(page, "m.id === 'large' && (m.type === 'result' || m.type === 'error')");
+    expect(result.type).toBe('result');
+    expect(result.evidence).toBe(nodeLarge.evidence);
+    expect(Math.abs(result.score - nodeLarge.score)).toBeLessThan(TOLERANCE);
+    // Flagged at threshold 0, so the line names what fired; its title is the full sentence.
+    expect(result).toMatchObject({ isFake: true, threshold: 0 });
+    const line = frame.locator('#evidence');
+    expect(await line.getAttribute('data-evidence')).toBe(result.evidence);
+    expect(await line.getAttribute('data-fired')).toBe('true');
+    expect(await line.locator('[aria-hidden="true"]').textContent()).toBe(EVIDENCE_SHORT[result.evidence]);
+    expect(await line.getAttribute('title')).toBe(EVIDENCE_WORDS[result.evidence]);
+    expect(await line.locator('.sr-only').textContent()).toBe(EVIDENCE_WORDS[result.evidence]);
+
+    // Not flagged: a quieter line with both views' scores (the whole picture only, for models with one view).
+    await page.evaluate((widgetOrigin) => {
+      (document.getElementById('widget') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'setThreshold', threshold: 1 }, widgetOrigin);
+    }, app.origin);
+    const quiet = await waitForMessage<ResultMessage>(page, "m.type === 'result' && m.rejudged && m.threshold === 1");
+    expect(quiet).toMatchObject({ id: 'large', isFake: false, evidence: nodeLarge.evidence });
+    expect(await line.getAttribute('data-fired')).toBe('false');
+    expect(await line.locator('[aria-hidden="true"]').textContent()).toMatch(nodeLarge.views.traceEnsemble === null ? /^Judged as a whole$/ : /^Whole \d\.\d{3} · crops \d\.\d{3}$/);
+    expect(nodeLarge.crops.length > 0).toBe(manifest.input.crops !== undefined);
+
+    // Every result carries it; the 32x32 pictures (when this runs after the tests above) were judged as a whole.
+    const results = (await messages(page)).filter((message): message is ResultMessage => message.type === 'result');
+    for (const message of results) expect(['traces', 'image']).toContain(message.evidence);
+    for (const message of results.filter((m) => m.id === '1' || m.id === 'blob')) expect(message.evidence).toBe('image');
+    await page.evaluate((widgetOrigin) => {
+      (document.getElementById('widget') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'setThreshold', threshold: 0 }, widgetOrigin);
+    }, app.origin);
+    await waitForMessage<ResultMessage>(page, "m.type === 'result' && m.rejudged && m.threshold === 0 && m.id === 'large'");
   });
 
   it('fits a 320x240 frame without scrolling, and grows with it', async () => {
