@@ -131,6 +131,7 @@ describe('batch, evaluation and explanations on WASM', () => {
         expect(row.verdict).toBe('error');
         expect(row.score).toBe('');
         expect(row.error).not.toBe('');
+        expect(row.evidence).toBe('');
         expect(Object.keys(record).sort()).toEqual(['error', 'file', 'modelVersion', 'threshold']);
         continue;
       }
@@ -141,7 +142,11 @@ describe('batch, evaluation and explanations on WASM', () => {
       expect(Math.abs(Number(row.autoencoder) - judgement.scores.autoencoder)).toBeLessThan(TOLERANCE);
       expect(row.verdict).toBe(Number(row.score) >= threshold ? 'fake' : 'real');
       expect(row.error).toBe('');
-      expect(Object.keys(record).sort()).toEqual(['file', 'isFake', 'modelVersion', 'provenance', 'score', 'scores', 'threshold']);
+      expect(Object.keys(record).sort()).toEqual(['crops', 'evidence', 'file', 'isFake', 'modelVersion', 'provenance', 'score', 'scores', 'threshold']);
+      // 32x32 pictures: judged as a whole, no crops; the view that carried the score as the Node path says.
+      expect(row.evidence).toBe(judgement.evidence);
+      expect(record.evidence).toBe(judgement.evidence);
+      expect(record.crops).toEqual([]);
       // These test images carry no metadata: the export says so in words, and the metadata columns are empty.
       expect(row.provenance).toMatch(/^No provenance metadata/);
       expect([row.c2pa, row.metadataAi, row.generator, row.camera]).toEqual(['', '', '', '']);
