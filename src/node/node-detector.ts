@@ -3,6 +3,7 @@ import { inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { judge } from '../detector/scoring';
+import { fillBatches } from '../detector/batches';
 import type { PictureRows, RawBatchScores } from '../detector/views';
 import { ViewBatchBuilder, pictureRaw } from '../detector/views';
 import { decodeImage } from './decode';
@@ -45,11 +46,12 @@ export async function createNodeDetector(options: { modelsDir?: string; backend?
     async scoreImages(images, batchSize = 64) {
       const judgements: Judgement[] = [];
       const builder = new ViewBatchBuilder(manifest, batchSize);
-      for (let start = 0; start < images.length; start += batchSize) {
-        builder.reset();
-        const rows = images.slice(start, start + batchSize).map((image) => builder.add(image));
-        const raw = await models.run(builder.batch);
-        for (const row of rows) judgements.push(judgeRows(raw, row, detector.threshold));
+      for await (const { slots, batch } of fillBatches(images, builder, async (image) => ({ rows: builder.add(image), value: null }))) {
+        const raw = await models.run(batch!);
+        for (const slot of slots) {
+          if (!slot.ok) throw slot.error;
+          judgements.push(judgeRows(raw, slot.rows, detector.threshold));
+        }
       }
       return judgements;
     },
@@ -60,25 +62,12 @@ export async function createNodeDetector(options: { modelsDir?: string; backend?
     async scoreFiles(files, { batchSize = 32, onProgress } = {}) {
       const outcomes: FileOutcome[] = [];
       const builder = new ViewBatchBuilder(manifest, batchSize);
-      for (let start = 0; start < files.length; start += batchSize) {
-        const chunk = files.slice(start, start + batchSize);
-        builder.reset();
-        // Each file's batch rows, or its error.
-        const slots: Array<PictureRows | string> = [];
-        for (const file of chunk) {
-          try {
-            slots.push(builder.add(await decodeImage(file)));
-          } catch (error) {
-            slots.push(oneLine(error));
-          }
-        }
-        const raw = builder.count > 0 ? await models.run(builder.batch) : null;
-        chunk.forEach((file, i) => {
+      // Each file is decoded straight into the batch, one at a time.
+      for await (const { inputs, slots, batch } of fillBatches(files, builder, async (file) => ({ rows: builder.add(await decodeImage(file)), value: null }))) {
+        const raw = batch ? await models.run(batch) : null;
+        inputs.forEach((file, i) => {
           const slot = slots[i]!;
-          const outcome: FileOutcome =
-            typeof slot !== 'string'
-              ? { file, ok: true, judgement: judgeRows(raw!, slot, detector.threshold) }
-              : { file, ok: false, error: slot };
+          const outcome: FileOutcome = slot.ok ? { file, ok: true, judgement: judgeRows(raw!, slot.rows, detector.threshold) } : { file, ok: false, error: oneLine(slot.error) };
           outcomes.push(outcome);
           onProgress?.(outcomes.length, files.length, outcome);
         });

@@ -94,11 +94,11 @@ describe('EnsembleDeepfakeDetector in a page', () => {
 
   it('stamps each prediction with the provider and inference time of its own ORT batch, across a WebGPU loss', async () => {
     // The dev server builds with fault hooks: the WebGPU device is destroyed after the first ORT batch (16 images),
-    // so one predictBatch call of 20 runs 16 on WebGPU (SwiftShader here) and 4 on WASM.
+    // so one predictBatch call of 17 runs 16 on WebGPU (SwiftShader here: slow, hence the time limit) and 1 on WASM.
     const stamps = await page.evaluate(async () => {
       const options = { baseUrl: '/models/', executionProvider: 'webgpu', cache: false, simulate: 'webgpu-device-lost' } as const;
       const detector = await window.detectorLibrary.EnsembleDeepfakeDetector.fromPretrained(options);
-      const images = Array.from({ length: 20 }, (_, i) => {
+      const images = Array.from({ length: 17 }, (_, i) => {
         const data = new Uint8ClampedArray(40 * 40 * 4);
         for (let p = 0; p < 40 * 40; p++) data.set([(p * 3 + i * 7) % 256, (p % 40) * 6, (p / 40) * 6 + i, 255], p * 4);
         return new ImageData(data, 40, 40);
@@ -111,14 +111,14 @@ describe('EnsembleDeepfakeDetector in a page', () => {
     const first = stamps.slice(0, 16);
     const rest = stamps.slice(16);
     expect(first.map((stamp) => stamp!.provider)).toEqual(Array(16).fill('webgpu'));
-    expect(rest.map((stamp) => stamp!.provider)).toEqual(Array(4).fill('wasm'));
+    expect(rest.map((stamp) => stamp!.provider)).toEqual(['wasm']);
     expect(first.map((stamp) => stamp!.batch)).toEqual(Array(16).fill(16));
-    expect(rest.map((stamp) => stamp!.batch)).toEqual(Array(4).fill(4));
+    expect(rest.map((stamp) => stamp!.batch)).toEqual([1]);
     // One time per ORT batch: the same within a batch, another for the next one.
     expect(new Set(first.map((stamp) => stamp!.ms)).size).toBe(1);
     expect(new Set(rest.map((stamp) => stamp!.ms)).size).toBe(1);
     expect(first[0]!.ms).not.toBe(rest[0]!.ms);
-  });
+  }, 600_000);
 
   it('sets thresholds and presets from the manifest, re-judges without inference, and disposes', async () => {
     const result = await page.evaluate(async (base64) => {

@@ -84,7 +84,8 @@ describe('preflight decisions', () => {
   });
 });
 
-describe('npm test preflight as a process (stubbed apt-get, env overrides)', () => {
+// Each test spawns tsx: seconds on a busy machine.
+describe('npm test preflight as a process (stubbed apt-get, env overrides)', { timeout: 60_000 }, () => {
   let dir: string;
   const isRoot = process.getuid?.() === 0;
 

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { inputSize } from '../manifest';
 import type { ModelManifest } from '../manifest';
 import { ModelStore, openBrowserStorage } from '../model-store';
-import type { PictureRows } from '../views';
+import { fillBatches } from '../batches';
 import { ViewBatchBuilder, pictureRaw } from '../views';
 import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
@@ -60,42 +60,33 @@ const api: DetectorWorkerApi = {
     const size = inputSize(manifest);
     const items: WorkerScoreItem[] = [];
     const builder = new ViewBatchBuilder(manifest, MAX_BATCH);
-    for (let start = 0; start < inputs.length; start += MAX_BATCH) {
-      const chunk = inputs.slice(start, start + MAX_BATCH);
-      builder.reset();
-      const slots: Array<{ item: WorkerScoreItem & { ok: true }; rows: PictureRows } | { item: WorkerScoreItem }> = [];
-      for (const input of chunk) {
-        try {
-          const decodeStarted = performance.now();
-          // Metadata is read from the same file, on its own thread, while this one decodes; it never throws.
-          const provenance = provenanceReader.read(input);
-          const image = await decodeInput(input);
-          const preprocessStarted = performance.now();
-          const rows = builder.add(image);
-          const item = {
-            ok: true as const,
-            raw: { svdd: Number.NaN, autoencoder: Number.NaN },
-            traceRaw: null,
-            crops: [],
-            width: image.width,
-            height: image.height,
-            decodeMs: preprocessStarted - decodeStarted,
-            preprocessMs: performance.now() - preprocessStarted,
-            // Set per ORT batch below.
-            executionProvider: runtime.executionProvider,
-            inferenceMs: Number.NaN,
-            batchSize: 0,
-            provenance: await provenance,
-          };
-          slots.push({ item, rows });
-        } catch (error) {
-          // One bad file fails alone; the rest of the batch goes on.
-          slots.push({ item: { ok: false, error: message(error) } });
-        }
-      }
-      if (builder.count > 0) {
+    const prepare = async (input: WorkerImageInput) => {
+      const decodeStarted = performance.now();
+      // Metadata is read from the same file, on its own thread, while this one decodes; it never throws.
+      const provenance = provenanceReader.read(input);
+      const image = await decodeInput(input);
+      const preprocessStarted = performance.now();
+      const rows = builder.add(image);
+      const item: WorkerScoreItem & { ok: true } = {
+        ok: true,
+        raw: { svdd: Number.NaN, autoencoder: Number.NaN },
+        traceRaw: null,
+        crops: [],
+        width: image.width,
+        height: image.height,
+        decodeMs: preprocessStarted - decodeStarted,
+        preprocessMs: performance.now() - preprocessStarted,
+        // Set per ORT batch below.
+        executionProvider: runtime.executionProvider,
+        inferenceMs: Number.NaN,
+        batchSize: 0,
+        provenance: await provenance,
+      };
+      return { rows, value: item };
+    };
+    for await (const { slots, batch } of fillBatches(inputs, builder, prepare)) {
+      if (batch) {
         const started = performance.now();
-        const batch = builder.batch;
         const raw = await runtime.run(batch, { explain: options.explain ?? false });
         // Per ORT batch, not per call: after a WebGPU loss mid-call, earlier batches did run on WebGPU.
         const ran = { executionProvider: runtime.executionProvider, inferenceMs: performance.now() - started, batchSize: batch.count };
@@ -105,17 +96,18 @@ const api: DetectorWorkerApi = {
         }
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {
-          if (!('rows' in slot)) continue;
-          Object.assign(slot.item, pictureRaw(raw, slot.rows, size), ran);
+          if (!slot.ok) continue;
+          Object.assign(slot.value, pictureRaw(raw, slot.rows, size), ran);
           const row = slot.rows.row;
           if (raw.reconstruction && raw.errorMap) {
-            slot.item.explanation = explanationFromOutputs(batch.whole, size, raw.reconstruction, raw.errorMap, mapSize, row);
+            slot.value.explanation = explanationFromOutputs(batch.whole, size, raw.reconstruction, raw.errorMap, mapSize, row);
             const names = manifest.models.svdd.statisticNames;
-            if (raw.statisticZ && names) slot.item.explanation.statistics = statisticsOfRow(raw.statisticZ, names, row);
+            if (raw.statisticZ && names) slot.value.explanation.statistics = statisticsOfRow(raw.statisticZ, names, row);
           }
         }
       }
-      items.push(...slots.map((slot) => slot.item));
+      // One bad file fails alone; the rest of the batch goes on.
+      items.push(...slots.map((slot): WorkerScoreItem => (slot.ok ? slot.value : { ok: false, error: message(slot.error) })));
     }
     return {
       items,
