@@ -13,11 +13,13 @@ import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, FileChooser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticServer } from './harness';
-import { FIXTURES, checkFiles, launchChromium, openApp, serveDist } from './harness';
+import { FIXTURES, ROOT, checkFiles, launchChromium, openApp, serveDist } from './harness';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const REAL = ['cifar10_test_0.png', 'cifar10_test_1.png'];
 const FAKE = ['mnist_test_0.png'];
+/** A photograph larger than the 128 px crops (BSDS500 validation, ../shared/data): its card and explanation outline the judged crops. */
+const LARGE = path.join(ROOT, '../shared/data/photos/val/bsds_100007.jpg');
 const THEMES = ['light', 'dark'] as const;
 
 let server: StaticServer;
@@ -73,7 +75,7 @@ describe.each(THEMES)('axe-core audit, %s theme: no serious or critical violatio
   });
 
   it('the page with results (cards, table, a file it cannot read)', async () => {
-    await checkFiles(page, [...REAL, ...FAKE, 'not-an-image.png']);
+    await checkFiles(page, [...REAL, ...FAKE, LARGE, 'not-an-image.png']);
     await page.waitForSelector('#results-table tbody button[data-explain]');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
     expect(await seriousViolations(page, `page with results, ${theme}`)).toEqual([]);
@@ -88,8 +90,10 @@ describe.each(THEMES)('axe-core audit, %s theme: no serious or critical violatio
   });
 
   it('an explanation open ("Why?" on a table row)', async () => {
-    await page.locator('#results-table tbody button[data-explain]').first().click();
+    // The large photo's: its judged crops are outlined (two-view models) or it says it was judged as a whole.
+    await page.locator('#results-table tbody tr', { has: page.locator('td.file-name', { hasText: path.basename(LARGE) }) }).locator('button[data-explain]').click();
     await page.waitForSelector('#explain-panel:not([hidden]) canvas.explain-heatmap', { timeout: 60_000 });
+    await page.waitForSelector('#explain-panel .explain-crops');
     expect(await seriousViolations(page, `explanation open, ${theme}`)).toEqual([]);
   });
 
