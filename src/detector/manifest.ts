@@ -56,8 +56,12 @@ export interface Calibration {
   scale: number;
   fittedOn?: string;
   /** The same curve for the trace view's score (geometric mean over a picture's crops). */
-  trace?: Omit<Calibration, 'trace'>;
+  trace?: CalibrationCurve;
+  /** For pictures with crops: the curve applied to the larger of the two calibrated views. */
+  combined?: CalibrationCurve;
 }
+
+export type CalibrationCurve = Omit<Calibration, 'trace' | 'combined'>;
 
 export interface Preset {
   threshold: number;
@@ -163,9 +167,11 @@ export function parseManifest(json: unknown): ModelManifest {
     if (input.crops !== undefined) {
       text(model.cropsInputName, `models.${key}.cropsInputName`);
       text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
-      const trace = record(cal.trace, `calibration.${key}.trace`);
-      finite(trace.center, `calibration.${key}.trace.center`);
-      if (finite(trace.scale, `calibration.${key}.trace.scale`) <= 0) fail(`calibration.${key}.trace.scale`, 'positive');
+      for (const curve of ['trace', 'combined'] as const) {
+        const fitted = record(cal[curve], `calibration.${key}.${curve}`);
+        finite(fitted.center, `calibration.${key}.${curve}.center`);
+        if (finite(fitted.scale, `calibration.${key}.${curve}.scale`) <= 0) fail(`calibration.${key}.${curve}.scale`, 'positive');
+      }
     }
     const weight = finite(weights[key], `ensemble.weights.${key}`);
     if (weight < 0) fail(`ensemble.weights.${key}`, 'non-negative');

@@ -3,10 +3,11 @@
  *
  * Each model looks at a picture twice: the whole image (area-averaged; what a picture is like as a whole) and,
  * for pictures larger than the crop size, native-resolution crops (the generator's traces in fine detail). A
- * model's score is the larger of its two calibrated view scores; the ensemble is the weighted mean of the
- * models' scores. training/train.py (ensemble_of) computes the same for the thresholds.
+ * model's score is the larger of its two calibrated view scores, calibrated once more (`combined`, fitted on
+ * validation photos) so that photos and thumbnails reach a given score equally often; the ensemble is the
+ * weighted mean of the models' scores. training/train.py (model_scores, ensemble_of) computes the same.
  */
-import type { Calibration, ModelKey, ModelManifest, PresetName } from './manifest';
+import type { CalibrationCurve, ModelKey, ModelManifest, PresetName } from './manifest';
 import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
@@ -23,7 +24,7 @@ export function aggregateCrops(values: ArrayLike<number>): number {
 }
 
 /** Logistic curve on log(raw), fitted by training (validation 90th percentile -> 0.5, 99th -> 0.9). */
-export function calibrate(raw: number, calibration: Omit<Calibration, 'trace'>): number {
+export function calibrate(raw: number, calibration: CalibrationCurve): number {
   if (Number.isNaN(raw)) return Number.NaN;
   const logScore = Math.log(Math.max(raw, 1e-12));
   return 1 / (1 + Math.exp(-(logScore - calibration.center) / calibration.scale));
@@ -93,8 +94,13 @@ export function judge(
 ): Judgement {
   const whole = calibrateAll(raw, manifest);
   const trace = calibrateTraces(traceRaw, manifest);
+  const combine = (key: ModelKey, wholeScore: number, traceScore: number) => {
+    const larger = Math.max(wholeScore, traceScore);
+    const combined = manifest.calibration[key].combined;
+    return combined ? calibrate(larger, combined) : larger;
+  };
   const scores = trace
-    ? { svdd: Math.max(whole.svdd, trace.svdd), autoencoder: Math.max(whole.autoencoder, trace.autoencoder) }
+    ? { svdd: combine('svdd', whole.svdd, trace.svdd), autoencoder: combine('autoencoder', whole.autoencoder, trace.autoencoder) }
     : whole;
   const score = ensembleScore(scores, manifest.ensemble.weights);
   const wholeEnsemble = ensembleScore(whole, manifest.ensemble.weights);
