@@ -57,11 +57,9 @@ export interface Calibration {
   fittedOn?: string;
   /** The same curve for the trace view's score (geometric mean over a picture's crops). */
   trace?: CalibrationCurve;
-  /** For pictures with crops: the curve applied to the larger of the two calibrated views. */
-  combined?: CalibrationCurve;
 }
 
-export type CalibrationCurve = Omit<Calibration, 'trace' | 'combined'>;
+export type CalibrationCurve = Omit<Calibration, 'trace'>;
 
 export interface Preset {
   threshold: number;
@@ -167,7 +165,7 @@ export function parseManifest(json: unknown): ModelManifest {
     if (input.crops !== undefined) {
       text(model.cropsInputName, `models.${key}.cropsInputName`);
       text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
-      for (const curve of ['trace', 'combined'] as const) {
+      for (const curve of ['trace'] as const) {
         const fitted = record(cal[curve], `calibration.${key}.${curve}`);
         finite(fitted.center, `calibration.${key}.${curve}.center`);
         if (finite(fitted.scale, `calibration.${key}.${curve}.scale`) <= 0) fail(`calibration.${key}.${curve}.scale`, 'positive');

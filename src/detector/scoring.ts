@@ -3,16 +3,16 @@
  *
  * Each model looks at a picture twice: the whole image (area-averaged; what a picture is like as a whole) and,
  * for pictures larger than the crop size, native-resolution crops (the generator's traces in fine detail). A
- * model's score is the larger of its two calibrated view scores, calibrated once more (`combined`, fitted on
- * validation photos) so that photos and thumbnails reach a given score equally often; the ensemble is the
- * weighted mean of the models' scores. training/train.py (model_scores, ensemble_of) computes the same.
+ * model's score is its calibrated trace-view score for pictures with crops and its whole-image score otherwise
+ * (on validation the whole-image view of large photographs only added noise: training/train.py model_scores);
+ * the ensemble is the weighted mean of the models' scores. train.py computes the same for the thresholds.
  */
 import type { CalibrationCurve, ModelKey, ModelManifest, PresetName } from './manifest';
 import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
 
-/** Which view carried the ensemble score: the native crops ('traces') or the whole image ('image'). */
+/** Which view gave the ensemble score: the native crops ('traces') or the whole image ('image'). */
 export type Evidence = 'traces' | 'image';
 
 /** A picture's trace-view score per model: the geometric mean of its crops' raw scores. */
@@ -70,7 +70,7 @@ export interface Judgement {
   score: number;
   isFake: boolean;
   threshold: number;
-  /** Each model's calibrated score: the larger of its two views. */
+  /** Each model's calibrated score: its trace view for pictures with crops, its whole-image view otherwise. */
   scores: ModelScores;
   /** Raw whole-image scores (the graphs' `score` outputs). */
   rawScores: ModelScores;
@@ -94,14 +94,7 @@ export function judge(
 ): Judgement {
   const whole = calibrateAll(raw, manifest);
   const trace = calibrateTraces(traceRaw, manifest);
-  const combine = (key: ModelKey, wholeScore: number, traceScore: number) => {
-    const larger = Math.max(wholeScore, traceScore);
-    const combined = manifest.calibration[key].combined;
-    return combined ? calibrate(larger, combined) : larger;
-  };
-  const scores = trace
-    ? { svdd: combine('svdd', whole.svdd, trace.svdd), autoencoder: combine('autoencoder', whole.autoencoder, trace.autoencoder) }
-    : whole;
+  const scores = trace ?? whole;
   const score = ensembleScore(scores, manifest.ensemble.weights);
   const wholeEnsemble = ensembleScore(whole, manifest.ensemble.weights);
   const traceEnsemble = trace ? ensembleScore(trace, manifest.ensemble.weights) : null;
@@ -113,7 +106,7 @@ export function judge(
     rawScores: raw,
     traceRawScores: trace ? traceRaw : null,
     views: { whole, trace, wholeEnsemble, traceEnsemble },
-    evidence: traceEnsemble !== null && traceEnsemble > wholeEnsemble ? 'traces' : 'image',
+    evidence: trace ? 'traces' : 'image',
     crops: trace
       ? crops.map(({ left, top, size, raw: cropRaw }) => ({
           left,
