@@ -2,9 +2,10 @@
  * Which view of a picture carried its score, in words, and the judged crops in the order a person reads them.
  * Pure and DOM-free: the page's cards and explanation, the widget and the CLI say the same thing.
  *
- * A judgement's `evidence` names the view whose ensemble is higher: 'traces' (the native-resolution crops, where
- * generator upsampling and decoder fingerprints live) or 'image' (the whole picture, area-averaged: pictures
- * unlike a photograph). Either is a reason to look closer, never proof.
+ * A judgement's `evidence` names the view that gave its score: 'traces' (the native-resolution crops of a picture
+ * larger than the crop size, where generator upsampling and decoder fingerprints live) or 'image' (the whole
+ * picture, area-averaged, for pictures up to the crop size: unlike a photograph, or a generated thumbnail).
+ * Either is a reason to look closer, never proof.
  */
 import type { Evidence, JudgedCrop, Judgement } from './scoring';
 
@@ -31,8 +32,9 @@ const fixed = (value: number) => value.toFixed(3);
 
 /**
  * The evidence line of a judgement. Flagged: what fired, with the whole-image statistics that are off when they
- * are known (`unusual`, from describeStatistics) for the 'image' case. Not flagged: both views' scores, quietly;
- * the ensemble is at least each view's, so "neither view reaches the threshold" is exact.
+ * are known (`unusual`, from describeStatistics) for the 'image' case. Not flagged: quietly, the view the score
+ * rests on and that view's ensemble, which is below the threshold whatever rule combines the views (the score is
+ * at least that view's ensemble and is below the threshold).
  */
 export function evidenceLine(
   judgement: Pick<Judgement, 'isFake' | 'evidence' | 'views'>,
@@ -44,16 +46,10 @@ export function evidenceLine(
     if (evidence === 'image' && unusual.length > 0 && !short) text += `: ${unusual.slice(0, 2).join('; ')}`;
     return { evidence, fired: true, text };
   }
-  if (views.traceEnsemble === null) {
-    return { evidence, fired: false, text: short ? 'Judged as a whole' : `Below the threshold (whole picture ${fixed(views.wholeEnsemble)})` };
+  if (evidence === 'traces' && views.traceEnsemble !== null) {
+    return { evidence, fired: false, text: short ? 'Judged on fine-detail crops' : `Below the threshold on fine-detail crops (${fixed(views.traceEnsemble)})` };
   }
-  return {
-    evidence,
-    fired: false,
-    text: short
-      ? `Whole ${fixed(views.wholeEnsemble)} · crops ${fixed(views.traceEnsemble)}`
-      : `Below the threshold in both views: whole picture ${fixed(views.wholeEnsemble)}, fine-detail crops ${fixed(views.traceEnsemble)}`,
-  };
+  return { evidence, fired: false, text: short ? 'Judged as a whole' : `Below the threshold as a whole (${fixed(views.wholeEnsemble)})` };
 }
 
 /**

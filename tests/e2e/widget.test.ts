@@ -255,14 +255,14 @@ describe('the widget framed by a page on another origin', () => {
     expect(await line.getAttribute('title')).toBe(EVIDENCE_WORDS[result.evidence]);
     expect(await line.locator('.sr-only').textContent()).toBe(EVIDENCE_WORDS[result.evidence]);
 
-    // Not flagged: a quieter line with both views' scores (the whole picture only, for models with one view).
+    // Not flagged: a quieter line saying which view the score rests on.
     await page.evaluate((widgetOrigin) => {
       (document.getElementById('widget') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'setThreshold', threshold: 1 }, widgetOrigin);
     }, app.origin);
     const quiet = await waitForMessage<ResultMessage>(page, "m.type === 'result' && m.rejudged && m.threshold === 1");
     expect(quiet).toMatchObject({ id: 'large', isFake: false, evidence: nodeLarge.evidence });
     expect(await line.getAttribute('data-fired')).toBe('false');
-    expect(await line.locator('[aria-hidden="true"]').textContent()).toMatch(nodeLarge.views.traceEnsemble === null ? /^Judged as a whole$/ : /^Whole \d\.\d{3} · crops \d\.\d{3}$/);
+    expect(await line.locator('[aria-hidden="true"]').textContent()).toBe(nodeLarge.evidence === 'traces' ? 'Judged on fine-detail crops' : 'Judged as a whole');
     expect(nodeLarge.crops.length > 0).toBe(manifest.input.crops !== undefined);
 
     // Every result carries it; the 32x32 pictures (when this runs after the tests above) were judged as a whole.

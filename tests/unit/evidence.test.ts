@@ -16,46 +16,44 @@ const manifest: Pick<ModelManifest, 'calibration' | 'ensemble'> = {
 const raw = (logScore: number) => ({ svdd: Math.exp(logScore), autoencoder: Math.exp(logScore) });
 const crop = (left: number, top: number, logScore: number) => ({ left, top, size: 128, raw: raw(logScore) });
 
+/** What evidenceLine reads of a judgement: the verdict, the view named, both views' ensembles. */
+const judged = (isFake: boolean, evidence: 'traces' | 'image', wholeEnsemble: number, traceEnsemble: number | null) =>
+  ({ isFake, evidence, views: { whole: { svdd: 0, autoencoder: 0 }, trace: null, wholeEnsemble, traceEnsemble } }) as const;
+
 describe('evidenceLine', () => {
   it('names the traces when the crops carried a flagged score', () => {
-    const judgement = judge(raw(-2), manifest, 0.5, raw(3), [crop(0, 0, 3), crop(200, 100, 3)]);
-    expect(judgement.evidence).toBe('traces');
-    expect(judgement.isFake).toBe(true);
-    expect(evidenceLine(judgement)).toEqual({ evidence: 'traces', fired: true, text: 'Generator traces in fine detail (native-resolution crops)' });
-    expect(evidenceLine(judgement, { short: true }).text).toBe(EVIDENCE_SHORT.traces);
+    expect(evidenceLine(judged(true, 'traces', 0.1, 0.93))).toEqual({ evidence: 'traces', fired: true, text: 'Generator traces in fine detail (native-resolution crops)' });
+    expect(evidenceLine(judged(true, 'traces', 0.1, 0.93), { short: true }).text).toBe(EVIDENCE_SHORT.traces);
     // The whole-image statistics belong to the 'image' case only.
-    expect(evidenceLine(judgement, { unusual: ['much less colour than photos have (−8.2 σ)'] }).text).toBe(EVIDENCE_WORDS.traces);
+    expect(evidenceLine(judged(true, 'traces', 0.1, 0.93), { unusual: ['much less colour than photos have (−8.2 σ)'] }).text).toBe(EVIDENCE_WORDS.traces);
   });
 
   it('names the whole picture, with at most two unusual statistics, when it carried a flagged score', () => {
-    const judgement = judge(raw(4), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
-    expect(judgement.evidence).toBe('image');
     const unusual = ['much less colour than photos have (−8.2 σ)', 'large areas of pure black (+5.0 σ)', 'unusually flat contrast (−3.1 σ)'];
-    expect(evidenceLine(judgement, { unusual }).text).toBe(
+    expect(evidenceLine(judged(true, 'image', 0.98, null), { unusual }).text).toBe(
       'The picture as a whole is unlike a photograph: much less colour than photos have (−8.2 σ); large areas of pure black (+5.0 σ)',
     );
-    expect(evidenceLine(judgement).text).toBe(EVIDENCE_WORDS.image);
-    expect(evidenceLine(judgement, { unusual, short: true }).text).toBe('Unlike a photograph as a whole');
+    expect(evidenceLine(judged(true, 'image', 0.98, 0.2)).text).toBe(EVIDENCE_WORDS.image);
+    expect(evidenceLine(judged(true, 'image', 0.98, null), { unusual, short: true }).text).toBe('Unlike a photograph as a whole');
   });
 
-  it('is a quieter line with both views\' scores when nothing is flagged, and follows a new threshold', () => {
-    const judgement = judge(raw(-3), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
-    expect(judgement.isFake).toBe(false);
-    const line = evidenceLine(judgement);
-    expect(line.fired).toBe(false);
-    expect(line.text).toBe(`Below the threshold in both views: whole picture ${judgement.views.wholeEnsemble.toFixed(3)}, fine-detail crops ${judgement.views.traceEnsemble!.toFixed(3)}`);
-    expect(line.text).toMatch(/whole picture 0\.047, fine-detail crops 0\.269$/);
-    expect(evidenceLine(judgement, { short: true }).text).toBe('Whole 0.047 · crops 0.269');
-    // The same scores at a lower threshold: now flagged, by the crops.
-    expect(evidenceLine(rejudge(judgement, 0.2))).toMatchObject({ fired: true, evidence: 'traces' });
+  it('is a quieter line with the score of the view it rests on when nothing is flagged', () => {
+    const traces = evidenceLine(judged(false, 'traces', 0.0474, 0.2689));
+    expect(traces).toEqual({ evidence: 'traces', fired: false, text: 'Below the threshold on fine-detail crops (0.269)' });
+    expect(evidenceLine(judged(false, 'traces', 0.0474, 0.2689), { short: true }).text).toBe('Judged on fine-detail crops');
+    expect(evidenceLine(judged(false, 'image', 0.0474, 0.01)).text).toBe('Below the threshold as a whole (0.047)');
   });
 
   it('says a picture without crops was judged as a whole', () => {
-    const judgement = judge(raw(-3), manifest, 0.5);
-    expect(judgement.crops).toEqual([]);
-    expect(judgement.evidence).toBe('image');
-    expect(evidenceLine(judgement).text).toBe(`Below the threshold (whole picture ${judgement.views.wholeEnsemble.toFixed(3)})`);
-    expect(evidenceLine(judgement, { short: true }).text).toBe('Judged as a whole');
+    expect(evidenceLine(judged(false, 'image', 0.175, null)).text).toBe('Below the threshold as a whole (0.175)');
+    expect(evidenceLine(judged(false, 'image', 0.175, null), { short: true }).text).toBe('Judged as a whole');
+  });
+
+  it('follows the verdict of a re-judged prediction (same scores, new threshold)', () => {
+    const judgement = judge(raw(-3), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
+    expect(evidenceLine(judgement).fired).toBe(false);
+    expect(evidenceLine(rejudge(judgement, 0)).fired).toBe(true);
+    expect(evidenceLine(rejudge(judgement, 0)).evidence).toBe(judgement.evidence);
   });
 });
 
