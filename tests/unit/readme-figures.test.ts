@@ -89,6 +89,33 @@ const CLAIMS: Record<string, Claim> = {
   'AUROC against digits and clothing': { artifact: REPORT, text: (report) => `at AUROC ${fixed(report.auroc.mnist_test, 4)}` },
   'CIFAR-10 false alarms': { artifact: REPORT, text: (report) => `flag ${percent(report.falseAlarm.cifar10_test, 2)} of CIFAR-10 test photos and ${percent(report.falseAlarm.photos_val)} of a set of photographs` },
   'generated images at chance': { artifact: REPORT, text: (report) => `AUROC is ${fixed(report.auroc.fake_cifar_like, 2)}, chance` },
+  'generated: held-out SD 1.5 grids row': {
+    artifact: REPORT,
+    text: (report) => {
+      const rows = report.generated.sd15HeldOutGrids;
+      const cells = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'].map((c) => fixed(rows[c].auroc, 3));
+      return `| grids held out | ${cells.join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
+    },
+  },
+  'generated: unseen generators row': {
+    artifact: REPORT,
+    text: (report) => {
+      const rows = report.generated.unseenGenerators.pooled;
+      const cells = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'].map((c) => fixed(rows[c].auroc, 3));
+      return `| generators held out | ${cells.join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
+    },
+  },
+  'generated: CIFAKE validation': {
+    artifact: REPORT,
+    text: (report) => `| ${fixed(report.generated.cifakeValidation.auroc, 3)} | | | | ${percent(report.generated.cifakeValidation.generatedFlagged, 0)} (accuracy ${percent(report.generated.cifakeValidation.accuracy)})`,
+  },
+  'real photos flagged by encoding': {
+    artifact: REPORT,
+    text: (report) => {
+      const flagged = report.generated.realPhotosFlagged;
+      return `PNG ${percent(flagged.png)}, WebP q80 ${percent(flagged['webp q80'])}, JPEG q95 ${percent(flagged['jpeg q95'])}, JPEG q75 ${percent(flagged['jpeg q75'])}, resized 0.5x ${percent(flagged['resize 0.5x'])}, hidden protocol ${percent(flagged['hidden protocol (centre <=512, jpeg q92)'])}`;
+    },
+  },
   'Models table, ensemble row': {
     artifact: REPORT,
     text: (report) => {
