@@ -348,7 +348,8 @@ describe('a browser without a WebGPU adapter', () => {
       expect(await engine.getAttribute('title')).toMatch(/adapter|WebGPU/);
       const cards = byName(await checkFiles(page, [REAL]));
       expect(cards.get(REAL)!.executionProvider).toBe('wasm');
-      expect(cards.get(REAL)!.score).toBe(wasmCards.get(REAL)!.score);
+      // Scored alone here and in a batch there: ORT may sum in another order (the CLI test allows the same 1e-6).
+      expect(Math.abs(cards.get(REAL)!.score - wasmCards.get(REAL)!.score)).toBeLessThan(1e-6);
     } finally {
       await plain.close();
     }
