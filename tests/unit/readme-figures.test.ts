@@ -15,6 +15,7 @@ const BENCH = 'bench/results/2026-11-25.json'; // npm run bench
 const LOAD = 'bench/results/2026-11-27.load.json'; // tests/e2e/load.test.ts
 const BATCH = 'bench/results/2026-11-27.batch.json'; // tests/e2e/batch.test.ts (the 1,000-image batch)
 const REPORT = 'public/models/report.json'; // npm run models:eval
+const BENCH_TWO_VIEW = 'bench/results/2026-11-27.json'; // npm run bench -- --quick --no-webgpu, the two-view models
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- artifacts are JSON read for their numbers
 type Json = any;
@@ -84,6 +85,17 @@ const CLAIMS: Record<string, Claim> = {
   'big batch': {
     artifact: BATCH,
     text: (batch) => `${fixed(batch.imagesPerSecond, 0)} images/s and +${fixed(batch.pageHeapMB.atEnd - batch.pageHeapMB.at200, 1)} MB of page heap from image 200 to ${thousands(batch.images)} on WASM here, \`${BATCH}\``,
+  },
+  '12-megapixel JPEG end to end': {
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => {
+      const large = bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+      return `${fixed(large.megapixels, 1)}-megapixel JPEG end to end in the page's code, WASM 2 threads: ${fixed(large.totalMs.medianMs, 2)} ms (decode ${fixed(large.decodeMs.medianMs, 2)} ms, views: crop selection and tensors ${fixed(large.viewsMs.medianMs, 2)} ms, both models ${fixed(large.modelsMs.medianMs, 2)} ms)`;
+    },
+  },
+  'two-view photo per image': {
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => `${fixed(bench.browser.find((row: Json) => row.threads === 2).perBatch[32].total.medianMs, 2)} ms per image for both models at batch 32`,
   },
   // npm run models:eval. New models bring a new report.json: update the README's Models section with it.
   'AUROC against digits and clothing': { artifact: REPORT, text: (report) => `at AUROC ${fixed(report.auroc.mnist_test, 4)}` },
