@@ -102,7 +102,7 @@ export function verdictText(prediction: Prediction): string {
 }
 
 /**
- * Which view carried the score, in words: what fired under a "Likely fake" verdict, both views' scores as a quieter
+ * Which view carried the score, in words: what fired under a "Likely fake" verdict, the judging view's score as a quieter
  * line under "Likely real". Redrawn with the card, so a new threshold changes it too.
  */
 export function evidenceElement(prediction: Prediction, unusual: readonly string[] = []): HTMLParagraphElement {

@@ -204,7 +204,7 @@ describe('the app on WASM, one browser profile', () => {
     });
     expect(shown.evidence).toBe(nodeLarge.evidence);
     expect(shown.crops).toBe(nodeLarge.crops.length);
-    // The evidence line: what fired when flagged, both views' scores (quieter) when not.
+    // The evidence line: what fired when flagged, the judging view's score (quieter) when not.
     expect(shown.fired).toBe(String(large.verdict === 'fake'));
     if (large.verdict === 'fake') expect(shown.line.startsWith(`Why flagged: ${EVIDENCE_WORDS[nodeLarge.evidence]}`), shown.line).toBe(true);
     else expect(shown.line).toMatch(nodeLarge.evidence === 'traces' ? /^Below the threshold on fine-detail crops \(\d\.\d{3}\)$/ : /^Below the threshold as a whole \(\d\.\d{3}\)$/);
