@@ -110,24 +110,31 @@ class SvddScorer(nn.Module):
         return embedding_distance / self.embedding_scale + prior / self.prior_scale, statistic_z
 
 
+def autoencoder_layers(widths, latent_channels, output_activation=None):
+    """(encoder, decoder) of both autoencoders: stride-2 convolutions down to a 1x1-convolution code, and back up
+    to 3 channels (then `output_activation`, if any)."""
+    enc, channels = [], 3
+    for width in widths:
+        enc += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
+        channels = width
+    enc += [nn.Conv2d(channels, latent_channels, 1)]
+    dec, channels = [nn.Conv2d(latent_channels, widths[-1], 1), nn.LeakyReLU(0.1)], widths[-1]
+    for width in list(widths[:-1])[::-1] + [16]:
+        # Nearest upsampling + 3x3 convolution: the same shape as a stride-2 transposed convolution, 4x faster to
+        # train on a CPU and free of its checkerboard pattern.
+        dec += [nn.Upsample(scale_factor=2.0, mode='nearest'), nn.Conv2d(channels, width, 3, padding=1),
+                nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
+        channels = width
+    dec += [nn.Conv2d(channels, 3, 3, padding=1)]
+    if output_activation is not None:
+        dec.append(output_activation)
+    return nn.Sequential(*enc), nn.Sequential(*dec)
+
+
 class ConvAutoencoder(nn.Module):
     def __init__(self, widths=(32, 64, 128), latent_channels=16):
         super().__init__()
-        enc, channels = [], 3
-        for width in widths:
-            enc += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
-            channels = width
-        enc += [nn.Conv2d(channels, latent_channels, 1)]
-        self.encoder = nn.Sequential(*enc)
-        dec, channels = [nn.Conv2d(latent_channels, widths[-1], 1), nn.LeakyReLU(0.1)], widths[-1]
-        for width in list(widths[:-1])[::-1] + [16]:
-            # Nearest upsampling + 3x3 convolution: the same shape as a stride-2 transposed convolution, 4x
-            # faster to train on a CPU and free of its checkerboard pattern.
-            dec += [nn.Upsample(scale_factor=2.0, mode='nearest'), nn.Conv2d(channels, width, 3, padding=1),
-                    nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
-            channels = width
-        dec += [nn.Conv2d(channels, 3, 3, padding=1), nn.Sigmoid()]
-        self.decoder = nn.Sequential(*dec)
+        self.encoder, self.decoder = autoencoder_layers(widths, latent_channels, nn.Sigmoid())
 
     def forward(self, images_32):
         return self.decoder(self.encoder(normalise(images_32)))
@@ -177,21 +184,7 @@ class TraceAutoencoder(nn.Module):
 
     def __init__(self, widths=(32, 64, 64), latent_channels=16):
         super().__init__()
-        enc, channels = [], 3
-        for width in widths:
-            enc += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
-            channels = width
-        enc += [nn.Conv2d(channels, latent_channels, 1)]
-        self.encoder = nn.Sequential(*enc)
-        dec, channels = [nn.Conv2d(latent_channels, widths[-1], 1), nn.LeakyReLU(0.1)], widths[-1]
-        for width in list(widths[:-1])[::-1] + [16]:
-            # Nearest upsampling + 3x3 convolution: the same shape as a stride-2 transposed convolution, 4x
-            # faster to train on a CPU and free of its checkerboard pattern.
-            dec += [nn.Upsample(scale_factor=2.0, mode='nearest'), nn.Conv2d(channels, width, 3, padding=1),
-                    nn.BatchNorm2d(width), nn.LeakyReLU(0.1)]
-            channels = width
-        dec += [nn.Conv2d(channels, 3, 3, padding=1)]
-        self.decoder = nn.Sequential(*dec)
+        self.encoder, self.decoder = autoencoder_layers(widths, latent_channels)
 
     def relative_error(self, crops_128):
         residual = neighbour_residual(crops_128)
