@@ -9,18 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProvenanceNode } from '../../src/detector/provenance/node';
 import { provenanceDir, sharedProvenanceFiles } from '../fixtures/provenance';
-
-/** Mulberry32: small, seeded, good enough to pick offsets. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../src/node/datasets';
 
 /** Where metadata lives: mostly the head of the file (JPEG APPn, PNG chunks before IDAT); sometimes anywhere. */
 function offset(next: () => number, length: number): number {
