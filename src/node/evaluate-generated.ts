@@ -18,8 +18,7 @@ import { MODEL_KEYS } from '../detector/manifest';
 import { auroc, shareAtOrAbove } from '../detector/metrics';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
-import { cropImage, loadCifakeValidation, loadGenerators, loadPhotos, loadSdTiles } from './datasets';
-import type { NodeDetector } from './node-detector';
+import { cropImage, loadCifakeValidation, loadGenerators, loadSdTiles } from './datasets';
 
 type Transform = (image: RgbaImage) => Promise<RgbaImage>;
 
@@ -67,32 +66,35 @@ function separation(real: Judgement[], fake: Judgement[], threshold: number) {
   };
 }
 
-/** The trivial baseline of the report (1 - mean chroma), here over the decoded picture's own pixels. */
-function colourlessness(image: RgbaImage): number {
-  let chroma = 0;
-  for (let p = 0; p < image.data.length; p += 4) {
-    const r = image.data[p]!;
-    const g = image.data[p + 1]!;
-    const b = image.data[p + 2]!;
-    chroma += Math.max(r, g, b) - Math.min(r, g, b);
-  }
-  return 1 - chroma / 255 / (image.data.length / 4);
+/** Judgements of some pictures, and the report's colourlessness baseline for each (evaluate.ts scores both). */
+export interface ScoredImages {
+  judgements: Judgement[];
+  baseline: Float64Array;
 }
 
-export async function evaluateGenerated(detector: NodeDetector, manifest: ModelManifest, options: { limit?: number; log: (m: string) => void }) {
+export async function evaluateGenerated(
+  manifest: ModelManifest,
+  options: {
+    limit?: number;
+    log: (m: string) => void;
+    /** The report's scorer: the models and the baseline, as for every other set. */
+    score: (images: RgbaImage[]) => Promise<ScoredImages>;
+    /** photos/val, decoded once by the caller. */
+    photos: RgbaImage[];
+  },
+) {
   const threshold = manifest.thresholds.default;
   const training = (manifest.training ?? {}) as { sd15Grids?: { test?: string[] }; unseenGenerators?: string[] };
   const limit = options.limit;
-  const score = (images: RgbaImage[]) => detector.scoreImages(images, 16);
+  const score = async (images: RgbaImage[]) => (await options.score(images)).judgements;
   const under = async (images: RgbaImage[], condition: string) => score(await Promise.all(images.map((image) => CONDITIONS[condition]!(image))));
 
   // CIFAKE validation split (held out of training, used for design decisions; not the CIFAKE test split).
   const cifake = await loadCifakeValidation({ limit });
-  const cifakeJudgements = await score(cifake.images);
+  const { judgements: cifakeJudgements, baseline } = await options.score(cifake.images);
   const cifakeReal = cifakeJudgements.filter((_, i) => cifake.labels[i] === 0);
   const cifakeFake = cifakeJudgements.filter((_, i) => cifake.labels[i] === 1);
   const correct = cifakeReal.filter((j) => !j.isFake).length + cifakeFake.filter((j) => j.isFake).length;
-  const baseline = cifake.images.map(colourlessness);
   const cifakeRow = {
     ...separation(cifakeReal, cifakeFake, threshold),
     accuracy: round(correct / cifakeJudgements.length),
@@ -101,7 +103,7 @@ export async function evaluateGenerated(detector: NodeDetector, manifest: ModelM
   options.log(`cifake validation: ${cifakeJudgements.length}`);
 
   // Real photographs (photos/val: never trained on, never used for thresholds) under every condition.
-  const photos = (await loadPhotos('val')).slice(0, limit).map((p) => p.image);
+  const photos = options.photos;
   const realBy: Record<string, Judgement[]> = {};
   for (const condition of REAL_CONDITIONS) realBy[condition] = await under(photos, condition);
   realBy['as is'] = realBy.png!; // decoded pixels, scored as they are

@@ -12,7 +12,6 @@ import type { ModelKey, ModelManifest, PresetName } from '../detector/manifest';
 import { MODEL_KEYS, PRESET_NAMES, inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
 import { imageToTensor } from '../detector/preprocess';
-import type { Judgement } from '../detector/scoring';
 import type { LabelledScore } from '../detector/metrics';
 import { agreementRate, auroc, operatingPoint, shareAtOrAbove } from '../detector/metrics';
 import { cropImage, loadImageSet, loadPhotos, sampleIndices, seededRandom } from './datasets';
@@ -20,6 +19,7 @@ import { createNodeDetector } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR } from './ort-node';
 import { measureLatency } from './latency';
+import type { ScoredImages } from './evaluate-generated';
 import { evaluateGenerated } from './evaluate-generated';
 
 const SEED = 20260101;
@@ -34,10 +34,7 @@ const SCORERS: Scorer[] = ['ensemble', ...MODEL_KEYS, 'baseline'];
  */
 const REFERENCE = { accuracy: 0.775, precision: 0.722, recall: 0.8875, f1: 0.795, agreement: 0.53 };
 
-interface Scored {
-  judgements: Judgement[];
-  baseline: Float64Array;
-}
+type Scored = ScoredImages;
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -177,7 +174,7 @@ async function main(): Promise<void> {
     return { seedProtocol: seedProtocol(scorer, threshold), auroc: aurocs(scorer), fakeByGenerator: byGenerator(scorer), falseAlarm: falseAlarm(scorer, threshold) };
   }
 
-  const generated = await evaluateGenerated(detector, manifest, { limit, log });
+  const generated = await evaluateGenerated(manifest, { limit, log, score, photos: photos.map((p) => p.image) });
   const ensemble = summary('ensemble');
   const ensemblePhotoScores = scoreOf(photosScored, 'ensemble');
   const falseAlarmByPhotoScale = Object.fromEntries([...new Set(photoScales)].map((scale) => [
