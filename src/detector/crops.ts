@@ -13,9 +13,10 @@
  * Pictures whose short side is at most `size` have no crops: the whole-image view covers them.
  *
  * Window sums are accumulated per row for the candidate columns only, so memory stays O(height x columns)
- * and a 12-megapixel photo needs no integral image.
+ * and a 12-megapixel photo needs no full integral image.
  */
 import type { CropSpec } from './manifest';
+import { rgbaWords } from './pixel-words';
 import type { RgbaImage } from './preprocess';
 
 export interface CropRegion {
@@ -33,53 +34,70 @@ export function windowStarts(length: number, spec: Pick<CropSpec, 'size' | 'stri
   return starts;
 }
 
-/** Integer luma of row y at columns first, first + step, ... */
-function lumaRow(data: RgbaImage['data'], width: number, y: number, target: Int32Array, first: number, step: number): void {
-  const row = y * width * 4;
-  for (let x = first; x < width; x += step) {
-    const p = row + x * 4;
-    target[x] = 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
-  }
+/** Integer luma of one pixel word. */
+function luma(word: number): number {
+  return 299 * (word & 255) + 587 * ((word >>> 8) & 255) + 114 * ((word >>> 16) & 255);
 }
 
 /** The windows the trace view judges, in pick order (at most spec.maxCrops; none for small pictures). */
 export function selectCrops(image: RgbaImage, spec: CropSpec): CropRegion[] {
-  const { width, height, data } = image;
+  const { width, height } = image;
   if (Math.min(width, height) <= spec.size) return [];
   const rowStarts = windowStarts(height, spec);
   const columnStarts = windowStarts(width, spec);
   const columns = columnStarts.length;
-  // rowSums[y * columns + c]: detail of row y inside candidate column c (odd rows only); then summed per window.
-  // prefix[x]: detail of the row's odd columns left of x.
-  const rowSums = new Float64Array(height * columns);
-  const prefix = new Float64Array(width + 1);
+  const words = rgbaWords(image);
+  // One pass down the odd rows; each luma is computed once: the row's own pixels as the sweep reaches them, and
+  // the next (even) row's odd columns, kept in `above` for the odd row after it. Every sum is of integers well
+  // under 2^53, so the order of additions cannot change a value.
+  // A row's running detail is only needed where a candidate window starts or ends (`marks`, ascending): the
+  // sweep stops there and records it in `markTotal`. cumulative[y * columns + c]: detail of rows above y inside
+  // candidate column c, so a window's detail is one subtraction.
+  const marks = [...new Set(columnStarts.flatMap((left) => [left, left + spec.size]))].sort((a, b) => a - b);
+  const startMark = columnStarts.map((left) => marks.indexOf(left));
+  const endMark = columnStarts.map((left) => marks.indexOf(left + spec.size));
+  const markTotal = new Float64Array(marks.length);
+  const cumulative = new Float64Array((height + 1) * columns);
   const above = new Int32Array(width);
-  const current = new Int32Array(width);
-  const below = new Int32Array(width);
+  for (let x = 1; x < width - 1; x += 2) above[x] = luma(words[x]!);
+  let filled = 0;
   for (let y = 1; y < height - 1; y += 2) {
-    // The Laplacian at odd columns needs the row itself in full and its neighbours at odd columns.
-    lumaRow(data, width, y - 1, above, 1, 2);
-    lumaRow(data, width, y, current, 0, 1);
-    lumaRow(data, width, y + 1, below, 1, 2);
+    const row = y * width;
+    const below = row + width;
     let total = 0;
+    let leftLuma = luma(words[row]!);
     let x = 1;
-    for (; x < width - 1; x += 2) {
-      prefix[x] = total;
-      const laplacian = 4 * current[x]! - above[x]! - below[x]! - current[x - 1]! - current[x + 1]!;
-      total += laplacian < 0 ? -laplacian : laplacian;
-      prefix[x + 1] = total;
+    for (let m = 0; m < marks.length; m++) {
+      // At most spec.stride columns between marks: the segment's sum stays a small integer.
+      const stop = Math.min(marks[m]!, width - 1);
+      let segment = 0;
+      for (; x < stop; x += 2) {
+        const rightLuma = luma(words[row + x + 1]!);
+        const belowLuma = luma(words[below + x]!);
+        const laplacian = 4 * luma(words[row + x]!) - above[x]! - belowLuma - leftLuma - rightLuma;
+        above[x] = belowLuma;
+        // |laplacian| without a branch: its sign is a coin toss on textured pictures, so a branch mispredicts.
+        const sign = laplacian >> 31;
+        segment += (laplacian ^ sign) - sign;
+        leftLuma = rightLuma;
+      }
+      total += segment;
+      markTotal[m] = total;
     }
-    for (; x <= width; x++) prefix[x] = total;
+    // Rows y - 1 (even, no detail) and y carry the sums down.
     for (let c = 0; c < columns; c++) {
-      const left = columnStarts[c]!;
-      rowSums[y * columns + c] = prefix[left + spec.size]! - prefix[left]!;
+      const before = cumulative[(y - 1) * columns + c]!;
+      cumulative[y * columns + c] = before;
+      cumulative[(y + 1) * columns + c] = before + markTotal[endMark[c]!]! - markTotal[startMark[c]!]!;
     }
+    filled = y + 1;
   }
+  // Rows below the last odd row carry no detail.
+  for (let y = filled + 1; y <= height; y++) cumulative.copyWithin(y * columns, (y - 1) * columns, y * columns);
   const candidates: CropRegion[] = [];
   for (const top of rowStarts) {
     for (let c = 0; c < columns; c++) {
-      let detail = 0;
-      for (let y = top; y < top + spec.size; y++) detail += rowSums[y * columns + c]!;
+      const detail = cumulative[(top + spec.size) * columns + c]! - cumulative[top * columns + c]!;
       candidates.push({ left: columnStarts[c]!, top, detail });
     }
   }

@@ -1,0 +1,160 @@
+/**
+ * The whole-image view and the crop ranking read pixels as 32-bit words and fuse passes (pixel-words.ts,
+ * preprocess.ts, crops.ts); the models were trained on the plain definitions. These tests hold the fast code
+ * to bit-for-bit equality with the definitions written the straightforward way, byte by byte, on random
+ * pictures of awkward sizes, with and without transparency.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CropSpec } from '../../src/detector/manifest';
+import { selectCrops, windowStarts } from '../../src/detector/crops';
+import type { RgbaImage } from '../../src/detector/preprocess';
+import { areaWeights, centreSquare, imageToTensor } from '../../src/detector/preprocess';
+import { shippedManifest } from './helpers';
+
+const input = shippedManifest().input;
+const SPEC: CropSpec = input.crops!;
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Random pixels; with `alpha`, about a third of them partly or fully transparent. */
+function randomPicture(width: number, height: number, seed: number, alpha: boolean): RgbaImage {
+  const random = seeded(seed);
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let p = 0; p < data.length; p += 4) {
+    data[p] = random() * 256;
+    data[p + 1] = random() * 256;
+    data[p + 2] = random() * 256;
+    data[p + 3] = alpha && random() < 0.3 ? random() * 256 : 255;
+  }
+  return { width, height, data };
+}
+
+/** The whole-image view by its definition: composite every pixel, full horizontal pass, then vertical. */
+function referenceTensor(image: RgbaImage): Float32Array {
+  const { width, data } = image;
+  const size = input.shape[2];
+  const [backR, backG, backB] = input.alphaBackground;
+  const { left, top, side } = centreSquare(image.width, image.height);
+  const weights = areaWeights(side, size);
+  const horizontal = new Float64Array(side * size * 3);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < size; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = weights.offset[x]!; k < weights.offset[x + 1]!; k++) {
+        const p = ((top + y) * width + left + weights.index[k]!) * 4;
+        const alpha = data[p + 3]! / 255;
+        r += weights.weight[k]! * (data[p]! * alpha + backR * (1 - alpha));
+        g += weights.weight[k]! * (data[p + 1]! * alpha + backG * (1 - alpha));
+        b += weights.weight[k]! * (data[p + 2]! * alpha + backB * (1 - alpha));
+      }
+      horizontal.set([r, g, b], (y * size + x) * 3);
+    }
+  }
+  const tensor = new Float32Array(3 * size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let channel = 0; channel < 3; channel++) {
+        let sum = 0;
+        for (let k = weights.offset[y]!; k < weights.offset[y + 1]!; k++) {
+          sum += weights.weight[k]! * horizontal[(weights.index[k]! * size + x) * 3 + channel]!;
+        }
+        tensor[channel * size * size + y * size + x] = sum / 255;
+      }
+    }
+  }
+  return tensor;
+}
+
+/** Crop ranking by its definition: the detail of every pixel, then every window's sum, then the greedy pick. */
+function referenceCrops(image: RgbaImage) {
+  const { width, height, data } = image;
+  if (Math.min(width, height) <= SPEC.size) return [];
+  const luma = (x: number, y: number) => {
+    const p = (y * width + x) * 4;
+    return 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
+  };
+  const detail = new Float64Array(width * height);
+  for (let y = 1; y < height - 1; y += 2) {
+    for (let x = 1; x < width - 1; x += 2) {
+      detail[y * width + x] = Math.abs(4 * luma(x, y) - luma(x, y - 1) - luma(x, y + 1) - luma(x - 1, y) - luma(x + 1, y));
+    }
+  }
+  const candidates = [];
+  for (const top of windowStarts(height, SPEC)) {
+    for (const left of windowStarts(width, SPEC)) {
+      let sum = 0;
+      for (let y = top; y < top + SPEC.size; y++) for (let x = left; x < left + SPEC.size; x++) sum += detail[y * width + x]!;
+      candidates.push({ left, top, detail: sum });
+    }
+  }
+  candidates.sort((a, b) => b.detail - a.detail || a.top - b.top || a.left - b.left);
+  const picked: typeof candidates = [];
+  for (const c of candidates) {
+    const clear = picked.every((p) => Math.max(0, SPEC.size - Math.abs(c.top - p.top)) * Math.max(0, SPEC.size - Math.abs(c.left - p.left)) <= SPEC.maxOverlap);
+    if (clear && picked.length < SPEC.maxCrops) picked.push(c);
+  }
+  return picked;
+}
+
+/** Index of the first float whose bits differ (-1 when all are identical). */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return 0;
+  return x.findIndex((bits, i) => bits !== y[i]);
+}
+
+describe('fast whole-image view and crop ranking', () => {
+  it.each([
+    [129, 129, 1, false],
+    [129, 129, 2, true],
+    [301, 187, 3, true],
+    [187, 301, 4, false],
+    [1000, 777, 5, false],
+    [513, 1025, 6, true],
+    [130, 700, 7, false],
+    [45, 33, 8, true],
+    [3, 2, 9, false],
+  ])('equals the definition bit for bit on %i x %i (seed %i, alpha %s)', (width, height, seed, alpha) => {
+    const image = randomPicture(width, height, seed, alpha);
+    expect(firstDifference(imageToTensor(image, input), referenceTensor(image))).toBe(-1);
+    const picked = selectCrops(image, SPEC);
+    expect(picked).toEqual(referenceCrops(image));
+    if (Math.min(width, height) > SPEC.size) expect(picked.length).toBeGreaterThan(0);
+  });
+
+  it('equals the definition on a 12-megapixel photo-sized picture (4096 x 3072, a few transparent pixels)', () => {
+    const image = randomPicture(4096, 3072, 10, false);
+    for (const [x, y] of [[600, 0], [2000, 1500], [3583, 3071]] as const) image.data[(y * 4096 + x) * 4 + 3] = 0;
+    expect(firstDifference(imageToTensor(image, input), referenceTensor(image))).toBe(-1);
+    expect(selectCrops(image, SPEC)).toEqual(referenceCrops(image));
+  });
+
+  it('reads pixels that do not start on a 4-byte boundary (a view into a pooled Node Buffer)', () => {
+    const aligned = randomPicture(257, 131, 11, true);
+    const bytes = new Uint8Array(aligned.data.length + 1);
+    bytes.set(aligned.data, 1);
+    const shifted: RgbaImage = { width: 257, height: 131, data: bytes.subarray(1) };
+    expect(firstDifference(imageToTensor(shifted, input), referenceTensor(aligned))).toBe(-1);
+    expect(selectCrops(shifted, SPEC)).toEqual(referenceCrops(aligned));
+  });
+
+  it('gives each output pixel consecutive source pixels (the row sweep relies on it)', () => {
+    for (const [from, to] of [[3072, 128], [4000, 128], [129, 128], [45, 128], [3, 2], [1000, 128]] as const) {
+      const { index, offset } = areaWeights(from, to);
+      const gaps: number[] = [];
+      for (let out = 0; out < to; out++) {
+        for (let k = offset[out]! + 1; k < offset[out + 1]!; k++) if (index[k] !== index[k - 1]! + 1) gaps.push(out);
+      }
+      expect(gaps, `${from} -> ${to}`).toEqual([]);
+    }
+  });
+});
