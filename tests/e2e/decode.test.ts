@@ -1,0 +1,137 @@
+/**
+ * Decoding in Chromium (src/detector/worker/decode.ts): JPEGs are read back through a VideoFrame instead of a
+ * canvas when that is known to give the same bytes. This holds it to exactly the canvas path's pixels, byte for
+ * byte, on the JPEG kinds that differ inside the decoder (chroma subsampling, progressive, an embedded Display P3
+ * profile, CMYK, grayscale, a 12-megapixel photo) and on every EXIF orientation, which must fall back to the
+ * canvas. A PNG with alpha keeps the canvas path.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import type { ViteDevServer } from 'vite';
+import { createServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, launchChromium } from './harness';
+
+type Decode = typeof import('../../src/detector/worker/decode');
+declare global {
+  interface Window {
+    decode: Decode;
+  }
+}
+
+let server: ViteDevServer;
+let browser: Browser;
+let page: Page;
+const files = new Map<string, { bytes: Buffer; type: string }>();
+
+/** A textured picture (gradients and seeded noise), so the decoders' rounding shows in many pixels. */
+function textured(width: number, height: number): Sharp {
+  const pixels = Buffer.alloc(width * height * 3);
+  let state = 12345;
+  for (let i = 0; i < pixels.length; i++) {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    const x = Math.floor(i / 3) % width;
+    const y = Math.floor(i / 3 / width);
+    pixels[i] = Math.max(0, Math.min(255, ((x * 255) / width + (y * 128) / height + (i % 3) * 40) % 256 + ((state >>> 24) % 48) - 24));
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } });
+}
+
+beforeAll(async () => {
+  const base = textured(1200, 900);
+  const jpeg = async (name: string, image: Sharp) => files.set(name, { bytes: await image.toBuffer(), type: 'image/jpeg' });
+  await jpeg('baseline-420.jpg', base.clone().jpeg({ quality: 90 }));
+  await jpeg('yuv444.jpg', base.clone().jpeg({ quality: 90, chromaSubsampling: '4:4:4' }));
+  await jpeg('progressive.jpg', base.clone().jpeg({ quality: 85, progressive: true }));
+  await jpeg('display-p3.jpg', base.clone().withIccProfile('p3').jpeg({ quality: 90 }));
+  await jpeg('cmyk.jpg', base.clone().toColourspace('cmyk').jpeg({ quality: 90 }));
+  await jpeg('grayscale.jpg', base.clone().toColourspace('b-w').jpeg({ quality: 90 }));
+  await jpeg('12-megapixel.jpg', base.clone().resize(4096, 3072, { kernel: 'lanczos3' }).jpeg({ quality: 90 }));
+  for (const orientation of [2, 3, 4, 5, 6, 7, 8]) await jpeg(`orientation-${orientation}.jpg`, base.clone().withMetadata({ orientation }).jpeg({ quality: 85 }));
+  files.set('exif_rotated.jpg', { bytes: readFileSync(path.join(FIXTURES, 'exif_rotated.jpg')), type: 'image/jpeg' });
+  const alpha = Buffer.alloc(300 * 200 * 4);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = (i * 37) % 256;
+  files.set('alpha.png', { bytes: await sharp(alpha, { raw: { width: 300, height: 200, channels: 4 } }).png().toBuffer(), type: 'image/png' });
+
+  server = await createServer({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+  await server.listen();
+  const address = server.httpServer!.address() as { port: number };
+  browser = await launchChromium({ webgpu: false });
+  page = await browser.newPage();
+  await page.route('**/decode-fixtures/*', (route) => {
+    const file = files.get(decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!));
+    return file ? route.fulfill({ body: file.bytes, contentType: file.type }) : route.fulfill({ status: 404 });
+  });
+  await page.goto(`http://127.0.0.1:${address.port}/tests/e2e/pages/decode.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Compared {
+  width: number;
+  height: number;
+  /** Whether the VideoFrame read-back applied (false: it declined and the canvas is used). */
+  frame: boolean;
+  /** Bytes where the VideoFrame read-back differs from the canvas (0 when it declined). */
+  frameDiffers: number;
+  /** Bytes where decodeInput's result differs from the canvas. */
+  decodedDiffers: number;
+}
+
+function compare(name: string): Promise<Compared> {
+  return page.evaluate(async (name) => {
+    const blob = await (await fetch(`/decode-fixtures/${name}`)).blob();
+    const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      if (a.length !== b.length) return Math.max(a.length, b.length);
+      let count = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) count++;
+      return count;
+    };
+    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+    const canvas = window.decode.bitmapPixels(bitmap);
+    const frame = await window.decode.framePixels(bitmap);
+    bitmap.close();
+    const decoded = await window.decode.decodeInput({ kind: 'blob', blob });
+    return {
+      width: decoded.width,
+      height: decoded.height,
+      frame: frame !== null,
+      frameDiffers: frame ? differing(frame.data, canvas.data) : 0,
+      decodedDiffers: decoded.width === canvas.width ? differing(decoded.data, canvas.data) : -1,
+    };
+  }, name);
+}
+
+describe('decoding in the browser', () => {
+  it.each(['baseline-420.jpg', 'yuv444.jpg', 'progressive.jpg', 'display-p3.jpg', 'cmyk.jpg', 'grayscale.jpg', '12-megapixel.jpg'])(
+    'reads an upright JPEG through a VideoFrame, byte for byte what the canvas gives (%s)',
+    async (name) => {
+      const result = await compare(name);
+      expect(result.frame).toBe(true);
+      expect(result.frameDiffers).toBe(0);
+      expect(result.decodedDiffers).toBe(0);
+      expect([result.width, result.height]).toEqual(name === '12-megapixel.jpg' ? [4096, 3072] : [1200, 900]);
+    },
+  );
+
+  it.each([2, 3, 4, 5, 6, 7, 8])('keeps the canvas for a JPEG with EXIF orientation %i (the frame would be unrotated)', async (orientation) => {
+    const result = await compare(`orientation-${orientation}.jpg`);
+    expect(result.frame).toBe(false);
+    expect(result.decodedDiffers).toBe(0);
+    expect([result.width, result.height]).toEqual(orientation >= 5 ? [900, 1200] : [1200, 900]);
+  });
+
+  it('keeps the canvas for the rotated fixture and for a PNG with alpha', async () => {
+    const rotated = await compare('exif_rotated.jpg');
+    expect(rotated).toMatchObject({ width: 160, height: 96, frame: false, decodedDiffers: 0 });
+    const alpha = await compare('alpha.png');
+    expect(alpha).toMatchObject({ width: 300, height: 200, decodedDiffers: 0 });
+  });
+});
