@@ -16,8 +16,8 @@
  * and a 12-megapixel photo needs no full integral image.
  */
 import type { CropSpec } from './manifest';
-import { rgbaWords } from './pixel-words';
-import type { RgbaImage } from './preprocess';
+import { pixelWords } from './pixel-words';
+import type { PixelImage } from './preprocess';
 
 export interface CropRegion {
   left: number;
@@ -34,19 +34,24 @@ export function windowStarts(length: number, spec: Pick<CropSpec, 'size' | 'stri
   return starts;
 }
 
-/** Integer luma of one pixel word. */
-function luma(word: number): number {
-  return 299 * (word & 255) + 587 * ((word >>> 8) & 255) + 114 * ((word >>> 16) & 255);
+/**
+ * Integer luma of one pixel word: green is always its second byte; `first` and `third` weigh its first and third
+ * bytes (299 and 114 for RGBA, 114 and 299 for BGRX).
+ */
+function luma(word: number, first: number, third: number): number {
+  return first * (word & 255) + 587 * ((word >>> 8) & 255) + third * ((word >>> 16) & 255);
 }
 
 /** The windows the trace view judges, in pick order (at most spec.maxCrops; none for small pictures). */
-export function selectCrops(image: RgbaImage, spec: CropSpec): CropRegion[] {
+export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
   const { width, height } = image;
   if (Math.min(width, height) <= spec.size) return [];
   const rowStarts = windowStarts(height, spec);
   const columnStarts = windowStarts(width, spec);
   const columns = columnStarts.length;
-  const words = rgbaWords(image);
+  const { words, red } = pixelWords(image);
+  const first = red === 0 ? 299 : 114;
+  const third = red === 0 ? 114 : 299;
   // One pass down the odd rows; each luma is computed once: the row's own pixels as the sweep reaches them, and
   // the next (even) row's odd columns, kept in `above` for the odd row after it. Every sum is of integers well
   // under 2^53, so the order of additions cannot change a value.
@@ -59,22 +64,22 @@ export function selectCrops(image: RgbaImage, spec: CropSpec): CropRegion[] {
   const markTotal = new Float64Array(marks.length);
   const cumulative = new Float64Array((height + 1) * columns);
   const above = new Int32Array(width);
-  for (let x = 1; x < width - 1; x += 2) above[x] = luma(words[x]!);
+  for (let x = 1; x < width - 1; x += 2) above[x] = luma(words[x]!, first, third);
   let filled = 0;
   for (let y = 1; y < height - 1; y += 2) {
     const row = y * width;
     const below = row + width;
     let total = 0;
-    let leftLuma = luma(words[row]!);
+    let leftLuma = luma(words[row]!, first, third);
     let x = 1;
     for (let m = 0; m < marks.length; m++) {
       // At most spec.stride columns between marks: the segment's sum stays a small integer.
       const stop = Math.min(marks[m]!, width - 1);
       let segment = 0;
       for (; x < stop; x += 2) {
-        const rightLuma = luma(words[row + x + 1]!);
-        const belowLuma = luma(words[below + x]!);
-        const laplacian = 4 * luma(words[row + x]!) - above[x]! - belowLuma - leftLuma - rightLuma;
+        const rightLuma = luma(words[row + x + 1]!, first, third);
+        const belowLuma = luma(words[below + x]!, first, third);
+        const laplacian = 4 * luma(words[row + x]!, first, third) - above[x]! - belowLuma - leftLuma - rightLuma;
         above[x] = belowLuma;
         // |laplacian| without a branch: its sign is a coin toss on textured pictures, so a branch mispredicts.
         const sign = laplacian >> 31;
@@ -122,7 +127,7 @@ export function selectCrops(image: RgbaImage, spec: CropSpec): CropRegion[] {
  * `target` at `targetOffset`: the picture's own pixels, nothing resampled.
  */
 export function cropToTensor(
-  image: RgbaImage,
+  image: PixelImage,
   region: Pick<CropRegion, 'left' | 'top'>,
   size: number,
   background: readonly [number, number, number],
@@ -135,14 +140,18 @@ export function cropToTensor(
   }
   const plane = size * size;
   const [backR, backG, backB] = background;
+  // BGRX: red is the third byte, and there is no alpha (1 is exactly what alpha 255 gives).
+  const bgrx = image.layout === 'bgrx';
+  const red = bgrx ? 2 : 0;
+  const blue = bgrx ? 0 : 2;
   for (let y = 0; y < size; y++) {
     let p = ((region.top + y) * width + region.left) * 4;
     for (let x = 0; x < size; x++, p += 4) {
-      const alpha = data[p + 3]! / 255;
+      const alpha = bgrx ? 1 : data[p + 3]! / 255;
       const o = targetOffset + y * size + x;
-      target[o] = (data[p]! * alpha + backR * (1 - alpha)) / 255;
+      target[o] = (data[p + red]! * alpha + backR * (1 - alpha)) / 255;
       target[o + plane] = (data[p + 1]! * alpha + backG * (1 - alpha)) / 255;
-      target[o + 2 * plane] = (data[p + 2]! * alpha + backB * (1 - alpha)) / 255;
+      target[o + 2 * plane] = (data[p + blue]! * alpha + backB * (1 - alpha)) / 255;
     }
   }
   return target;

@@ -7,7 +7,7 @@ import type { CropRegion } from './crops';
 import { cropToTensor, selectCrops } from './crops';
 import type { InputSpec, ModelManifest } from './manifest';
 import { inputSize } from './manifest';
-import type { RgbaImage } from './preprocess';
+import type { PixelImage } from './preprocess';
 import { imageToTensor } from './preprocess';
 import type { ModelScores } from './scoring';
 import { aggregateCrops } from './scoring';
@@ -84,7 +84,7 @@ export class ViewBatchBuilder {
   }
 
   /** Writes the picture's whole-image view and its native crops; throws (and adds nothing) on bad pixels. */
-  add(image: RgbaImage): PictureRows {
+  add(image: PixelImage): PictureRows {
     if (this.full) throw new RangeError(`the batch holds ${this.capacity} pictures`);
     imageToTensor(image, this.#input, this.#whole, this.#count * this.#perView);
     const spec = this.#input.crops;

@@ -1,7 +1,7 @@
 /**
  * Decoding in Chromium (src/detector/worker/decode.ts): JPEGs are read back through a VideoFrame instead of a
- * canvas when that is known to give the same bytes. This holds it to exactly the canvas path's pixels, byte for
- * byte, on the JPEG kinds that differ inside the decoder (chroma subsampling, progressive, an embedded Display P3
+ * canvas when that is known to give the same pixels (as BGRX when the frame is sRGB). This holds it to exactly
+ * the canvas path's pixels, byte for byte, on the JPEG kinds that differ inside the decoder (chroma subsampling, progressive, an embedded Display P3
  * profile, CMYK, grayscale, a 12-megapixel photo) and on every EXIF orientation, which must fall back to the
  * canvas. A PNG with alpha keeps the canvas path.
  */
@@ -77,6 +77,8 @@ afterAll(async () => {
 interface Compared {
   width: number;
   height: number;
+  /** decodeInput's byte order: 'bgrx' when the frame was copied as it is. */
+  layout: string;
   /** Whether the VideoFrame read-back applied (false: it declined and the canvas is used). */
   frame: boolean;
   /** Bytes where the VideoFrame read-back differs from the canvas (0 when it declined). */
@@ -88,10 +90,18 @@ interface Compared {
 function compare(name: string): Promise<Compared> {
   return page.evaluate(async (name) => {
     const blob = await (await fetch(`/decode-fixtures/${name}`)).blob();
-    const differing = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-      if (a.length !== b.length) return Math.max(a.length, b.length);
+    // Bytes of `image` that differ from the canvas's RGBA `reference` (BGRX read as RGB with alpha 255).
+    const differing = (image: { data: ArrayLike<number>; layout?: string }, reference: ArrayLike<number>) => {
+      const { data } = image;
+      if (data.length !== reference.length) return Math.max(data.length, reference.length);
+      const bgrx = image.layout === 'bgrx';
       let count = 0;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) count++;
+      for (let p = 0; p < data.length; p += 4) {
+        if (data[p + (bgrx ? 2 : 0)] !== reference[p]) count++;
+        if (data[p + 1] !== reference[p + 1]) count++;
+        if (data[p + (bgrx ? 0 : 2)] !== reference[p + 2]) count++;
+        if ((bgrx ? 255 : data[p + 3]) !== reference[p + 3]) count++;
+      }
       return count;
     };
     const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
@@ -102,9 +112,10 @@ function compare(name: string): Promise<Compared> {
     return {
       width: decoded.width,
       height: decoded.height,
+      layout: decoded.layout ?? 'rgba',
       frame: frame !== null,
-      frameDiffers: frame ? differing(frame.data, canvas.data) : 0,
-      decodedDiffers: decoded.width === canvas.width ? differing(decoded.data, canvas.data) : -1,
+      frameDiffers: frame ? differing(frame, canvas.data) : 0,
+      decodedDiffers: decoded.width === canvas.width ? differing(decoded, canvas.data) : -1,
     };
   }, name);
 }
@@ -118,12 +129,15 @@ describe('decoding in the browser', () => {
       expect(result.frameDiffers).toBe(0);
       expect(result.decodedDiffers).toBe(0);
       expect([result.width, result.height]).toEqual(name === '12-megapixel.jpg' ? [4096, 3072] : [1200, 900]);
+      // Without a colour profile the frame is sRGB BGRX and is copied as it is; the Display P3 one is converted.
+      expect(result.layout).toBe(name === 'display-p3.jpg' ? 'rgba' : 'bgrx');
     },
   );
 
   it.each([2, 3, 4, 5, 6, 7, 8])('keeps the canvas for a JPEG with EXIF orientation %i (the frame would be unrotated)', async (orientation) => {
     const result = await compare(`orientation-${orientation}.jpg`);
     expect(result.frame).toBe(false);
+    expect(result.layout).toBe('rgba');
     expect(result.decodedDiffers).toBe(0);
     expect([result.width, result.height]).toEqual(orientation >= 5 ? [900, 1200] : [1200, 900]);
   });

@@ -2,12 +2,12 @@
  * The whole-image view and the crop ranking read pixels as 32-bit words and fuse passes (pixel-words.ts,
  * preprocess.ts, crops.ts); the models were trained on the plain definitions. These tests hold the fast code
  * to bit-for-bit equality with the definitions written the straightforward way, byte by byte, on random
- * pictures of awkward sizes, with and without transparency.
+ * pictures of awkward sizes, with and without transparency, and the BGRX byte order to the RGBA one.
  */
 import { describe, expect, it } from 'vitest';
 import type { CropSpec } from '../../src/detector/manifest';
-import { selectCrops, windowStarts } from '../../src/detector/crops';
-import type { RgbaImage } from '../../src/detector/preprocess';
+import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
+import type { BgrxImage, RgbaImage } from '../../src/detector/preprocess';
 import { areaWeights, centreSquare, imageToTensor } from '../../src/detector/preprocess';
 import { shippedManifest } from './helpers';
 
@@ -145,6 +145,33 @@ describe('fast whole-image view and crop ranking', () => {
     const shifted: RgbaImage = { width: 257, height: 131, data: bytes.subarray(1) };
     expect(firstDifference(imageToTensor(shifted, input), referenceTensor(aligned))).toBe(-1);
     expect(selectCrops(shifted, SPEC)).toEqual(referenceCrops(aligned));
+  });
+
+  it.each([
+    [129, 129, 12],
+    [1000, 777, 13],
+    [4096, 3072, 14],
+  ])('reads a BGRX copy (as a VideoFrame gives a JPEG) exactly as the opaque RGBA picture (%i x %i)', (width, height, seed) => {
+    const rgba = randomPicture(width, height, seed, false);
+    const random = seeded(seed + 100);
+    const data = new Uint8Array(rgba.data.length);
+    for (let p = 0; p < data.length; p += 4) {
+      data[p] = rgba.data[p + 2]!;
+      data[p + 1] = rgba.data[p + 1]!;
+      data[p + 2] = rgba.data[p]!;
+      data[p + 3] = random() * 256; // the unused byte: whatever is there must not count as alpha
+    }
+    const bgrx: BgrxImage = { width, height, data, layout: 'bgrx' };
+    expect(firstDifference(imageToTensor(bgrx, input), imageToTensor(rgba, input))).toBe(-1);
+    const picked = selectCrops(bgrx, SPEC);
+    expect(picked).toEqual(selectCrops(rgba, SPEC));
+    expect(picked.length).toBeGreaterThan(0);
+    const size = SPEC.size;
+    for (const region of picked) {
+      const fromBgrx = cropToTensor(bgrx, region, size, input.alphaBackground, new Float32Array(3 * size * size));
+      const fromRgba = cropToTensor(rgba, region, size, input.alphaBackground, new Float32Array(3 * size * size));
+      expect(firstDifference(fromBgrx, fromRgba)).toBe(-1);
+    }
   });
 
   it('gives each output pixel consecutive source pixels (the row sweep relies on it)', () => {

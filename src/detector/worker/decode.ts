@@ -1,9 +1,9 @@
 /**
- * Worker-side decoding: any input -> RGBA pixels at the image's native size, EXIF orientation applied.
- * The canvas (or, for JPEG, a VideoFrame) only copies pixels; every resample happens in preprocess.ts, as in
- * Node.
+ * Worker-side decoding: any input -> pixels at the image's native size, EXIF orientation applied (RGBA, or
+ * BGRX for a JPEG read through a VideoFrame). The canvas or the VideoFrame only copies pixels; every resample
+ * happens in preprocess.ts, as in Node.
  */
-import type { RgbaImage } from '../preprocess';
+import type { PixelImage, RgbaImage } from '../preprocess';
 import type { WorkerImageInput } from '../protocol';
 import { MAX_PIXELS, SNIFF_BYTES, refuseBeforeDecoding, sniffImageFormat, tooLargeMessage } from '../image-format';
 
@@ -66,15 +66,22 @@ function copyToConverts(frame: VideoFrame): boolean {
   return read.has('format') && read.has('colorSpace');
 }
 
+/** Whether the frame's pixels are already sRGB (as the bitmap of a JPEG without a colour profile is). */
+function isSrgb(frame: VideoFrame): boolean {
+  const { primaries, transfer, matrix } = frame.colorSpace;
+  return primaries === 'bt709' && transfer === 'iec61966-2-1' && matrix === 'rgb';
+}
+
 /**
- * The pixels of an opaque picture (a JPEG) in one copy: the bitmap wrapped in a VideoFrame and converted to
- * sRGB RGBA by copyTo, instead of a canvas draw and a getImageData (two passes over 48 MB for a 12-megapixel
- * photo, about 20 ms less in Chromium). The same bytes as bitmapPixels for such pictures
- * (tests/e2e/decode.test.ts); null where that is not known to hold: no VideoFrame, a copyTo that cannot
- * convert, or a frame that carries the EXIF orientation as rotation / flip instead of in its pixels.
- * Not for pictures with alpha: the canvas premultiplies, so their bytes would differ.
+ * The pixels of an opaque picture (a JPEG) in one copy, from the bitmap wrapped in a VideoFrame, instead of a
+ * canvas draw and a getImageData (two passes over 48 MB for a 12-megapixel photo):
+ * - an sRGB frame in BGRX (Chromium's usual one for a JPEG) is copied as it is, a BgrxImage for the views;
+ * - any other frame is converted to sRGB RGBA by copyTo.
+ * The same pixels as bitmapPixels for such pictures (tests/e2e/decode.test.ts); null where that is not known to
+ * hold: no VideoFrame, a copyTo that cannot convert, or a frame that carries the EXIF orientation as rotation /
+ * flip instead of in its pixels. Not for pictures with alpha: the canvas premultiplies, so their bytes differ.
  */
-export async function framePixels(bitmap: ImageBitmap): Promise<RgbaImage | null> {
+export async function framePixels(bitmap: ImageBitmap): Promise<PixelImage | null> {
   if (typeof VideoFrame === 'undefined') return null;
   const { width, height } = checkedSize(bitmap);
   let frame: VideoFrame;
@@ -87,9 +94,15 @@ export async function framePixels(bitmap: ImageBitmap): Promise<RgbaImage | null
     // rotation / flip are newer than TypeScript's DOM types; a browser without them gives undefined: not upright.
     const { rotation, flip } = frame as VideoFrame & { rotation?: number; flip?: boolean };
     const upright = rotation === 0 && flip === false && frame.codedWidth === width && frame.codedHeight === height;
-    if (!upright || !copyToConverts(frame)) return null;
+    if (!upright) return null;
     const data = new Uint8ClampedArray(width * height * 4);
-    await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+    const layout = [{ offset: 0, stride: width * 4 }];
+    if (frame.format === 'BGRX' && isSrgb(frame)) {
+      await frame.copyTo(data, { layout });
+      return { width, height, data, layout: 'bgrx' };
+    }
+    if (!copyToConverts(frame)) return null;
+    await frame.copyTo(data, { layout, format: 'RGBA', colorSpace: 'srgb' });
     return { width, height, data };
   } catch {
     return null;
@@ -98,7 +111,7 @@ export async function framePixels(bitmap: ImageBitmap): Promise<RgbaImage | null
   }
 }
 
-export async function decodeInput(input: WorkerImageInput): Promise<RgbaImage> {
+export async function decodeInput(input: WorkerImageInput): Promise<PixelImage> {
   switch (input.kind) {
     case 'pixels':
       if (input.width * input.height > MAX_PIXELS) throw tooLarge(input.width, input.height);
