@@ -63,10 +63,12 @@ class SvddEncoder(nn.Module):
     def __init__(self, embedding_size=64, widths=(32, 64, 128)):
         super().__init__()
         layers, channels = [], 3
-        for width in widths:
-            layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False),
-                       nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1), nn.MaxPool2d(2)]
-            channels = width
+        for width in widths:  # two convolutions per scale: one per scale missed CIFAKE (validation AUROC 0.956 vs 0.977)
+            for _ in range(2):
+                layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False),
+                           nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1)]
+                channels = width
+            layers.append(nn.MaxPool2d(2))
         self.features = nn.Sequential(*layers)
         self.embed = nn.Linear(channels * 4 * 4, embedding_size, bias=False)
 

@@ -32,6 +32,7 @@ import data
 import gan
 import native
 import networks
+import simulators
 import taef2
 
 PRESET_FALSE_ALARM = {'sensitive': 0.03, 'balanced': 0.01, 'conservative': 0.003}
@@ -66,35 +67,55 @@ def load_cifake(limit=None):
     return pixels, labels[:count].copy()
 
 
-def jpeg_32(images_float, rng):
-    """Photo crops averaged to 32 px are JPEG-encoded as CIFAKE's pictures were, so both classes of the
-    whole-image view are JPEG (a lossless-versus-JPEG shortcut would call every lossless fake real)."""
-    return data.jpeg_roundtrip(np.clip(np.round(images_float), 0, 255).astype(np.uint8), (60, 101), rng).astype(np.float32)
+def jpeg_some(images, rng, share=0.5):
+    """Lossless 32-px pictures (uint8 or float 0..255) with a random `share` JPEG-encoded at q60-100, the rest kept
+    lossless. Applied alike to the lossless real sources and to our own lossless fakes: CIFAKE is JPEG on both
+    sides, and a network that only ever saw JPEG called every lossless picture suspicious (a third of lossless
+    CIFAR-10 above the 99th percentile of validation reals), or with lossless reals only, every lossless fake real."""
+    out = np.clip(np.round(np.asarray(images, np.float32)), 0, 255).astype(np.uint8)
+    picked = rng.random(len(out)) < share
+    out[picked] = data.jpeg_roundtrip(out[picked], (60, 101), rng)
+    return out.astype(np.float32)
+
+
+def without_copies(images, others, max_mean_difference=12.0):
+    """`images` minus those with a near copy in `others` (mean absolute difference under 12 of 255; JPEG copies
+    differ by 2-10, distinct pictures by 15 or more). CIFAKE's real side is CIFAR-10's train split, as is
+    cifar10_train: this keeps our lossless copies of CIFAKE's validation reals out of training."""
+    mine, theirs = to_tensor(images), to_tensor(others)
+    with torch.no_grad():
+        nearest = torch.cat([torch.cdist(F.avg_pool2d(mine[i:i + 2048], 4).flatten(1), F.avg_pool2d(theirs, 4).flatten(1)).argmin(1)
+                             for i in range(0, len(mine), 2048)])
+        difference = (mine - theirs[nearest]).abs().flatten(1).mean(1) * 255
+    return images[(difference >= max_mean_difference).numpy()]
 
 
 def build_whole_view(args, rng, train_photos, val_photos):
-    """Whole-image view at 32x32: (normal train, generated train, validation parts by name)."""
+    """Whole-image view at 32x32: (normal train, generated train, validation parts by name, lossless natural
+    pictures for the simulators)."""
     pixels, labels = load_cifake(args.limit and 3 * args.limit)
     n_val = min(CIFAKE_VALIDATION, len(pixels) // 5)
     train_px, train_lb, val_px, val_lb = pixels[:-n_val], labels[:-n_val], pixels[-n_val:], labels[-n_val:]
+    cifar10, _ = data.load_set('cifar10_train', args.limit)
     cifar100, _ = data.load_set('cifar100_train_subset', args.limit)
+    lossless = np.concatenate([without_copies(cifar10, val_px[val_lb == 0]), cifar100])
     photo_crop_count = max(200, len(train_px) // 10)
     normal = np.concatenate([
         train_px[train_lb == 0].astype(np.float32),
-        jpeg_32(data.photo_crops(train_photos, photo_crop_count, rng), rng),
-        jpeg_32(np.stack([data.area_resize(data.centre_square(p), 32) for p in train_photos]), rng),
-        data.jpeg_roundtrip(cifar100, (60, 101), rng).astype(np.float32),
+        jpeg_some(data.photo_crops(train_photos, photo_crop_count, rng), rng),
+        jpeg_some(np.stack([data.area_resize(data.centre_square(p), 32) for p in train_photos]), rng),
+        jpeg_some(lossless, rng),
     ])
     generated = train_px[train_lb == 1].astype(np.float32)
     val_parts = {
         'cifake_real': val_px[val_lb == 0].astype(np.float32),
         'cifake_fake': val_px[val_lb == 1].astype(np.float32),
-        'photo_crops': jpeg_32(data.photo_crops(val_photos, max(100, n_val // 5), rng), rng),
+        'photo_crops': jpeg_some(data.photo_crops(val_photos, max(100, n_val // 5), rng), rng),
         'photos_whole': np.stack([data.area_resize(data.centre_square(p), 32) for p in val_photos]).astype(np.float32),
     }
-    log(f'whole-image view: {len(normal)} natural + {len(generated)} generated for training; validation '
-        + ', '.join(f'{k} {len(v)}' for k, v in val_parts.items()))
-    return to_tensor(normal), to_tensor(generated), {k: to_tensor(v) for k, v in val_parts.items()}
+    log(f'whole-image view: {len(normal)} natural ({len(lossless)} lossless CIFAR) + {len(generated)} generated '
+        'for training; validation ' + ', '.join(f'{k} {len(v)}' for k, v in val_parts.items()))
+    return to_tensor(normal), to_tensor(generated), {k: to_tensor(v) for k, v in val_parts.items()}, lossless
 
 
 def round_trips(model, photos, rng, side=144):
@@ -304,6 +325,31 @@ def fit_log_logistic(raw_scores, fitted_on):
             'fittedOn': fitted_on}
 
 
+def align_whole_view(calibration, small_raw, photos_raw, weights, rate):
+    """Moves both whole-image curves by one log offset so that the default preset's false-alarm rate holds for
+    small pictures as for photographs: the whole-image ensemble's (1 - rate) quantile on validation CIFAKE real
+    then equals the trace-view ensemble's on the validation photos. Without it the larger of the two quantiles
+    set the threshold and small real pictures were flagged 5x less often than the preset says (0.18% at 1%), at
+    the cost of generated ones caught. Returns the offset (log units)."""
+    target = np.quantile(ensemble_of(photos_raw, calibration, weights), 1 - rate)
+    centres = {key: calibration[key]['center'] for key in weights}
+
+    def small_quantile(offset):
+        for key in weights:
+            calibration[key]['center'] = centres[key] + offset
+        return np.quantile(ensemble_of(small_raw, calibration, weights), 1 - rate)
+
+    low, high = -10.0, 10.0  # the quantile falls as the centres rise
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if small_quantile(middle) > target else (low, middle)
+    offset = (low + high) / 2
+    small_quantile(offset)
+    for key in weights:
+        calibration[key]['fittedOn'] += f'; centre moved by {offset:+.4f} so the {1 - rate:.0%} quantile of the whole-image ensemble on validation CIFAKE real meets the photos\' trace-view one'
+    return offset
+
+
 def apply_calibration(raw_scores, calibration):
     logs = np.log(np.maximum(raw_scores, 1e-12))
     return 1.0 / (1.0 + np.exp(-(logs - calibration['center']) / calibration['scale']))
@@ -449,7 +495,7 @@ def conditioned(pictures):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 4)), help='whole-image view epochs')
+    parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
     parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1500)))
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
@@ -464,6 +510,10 @@ def main():
                         help='skip training: re-calibrate and re-export from a checkpoint written by --checkpoint')
     parser.add_argument('--retrain-trace-autoencoder', type=int, default=0, metavar='STEPS',
                         help='with --from-checkpoint: train the trace autoencoder anew for STEPS steps, keep the rest')
+    parser.add_argument('--retrain-whole', action='store_true',
+                        help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
+    parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 300)),
+                        help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     args = parser.parse_args()
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
     if checkpoint is not None:  # the same data splits as the run that trained these weights
@@ -479,16 +529,32 @@ def main():
         train_photo_paths, val_photo_paths = train_photo_paths[:12], val_photo_paths[:6]
     train_photos = [data.load_photo(p) for p in train_photo_paths]
     val_photos = [data.load_photo(p) for p in val_photo_paths]
-    normal, generated, whole_val = build_whole_view(args, rng, train_photos, val_photos)
+    normal, generated, whole_val, lossless = build_whole_view(args, rng, train_photos, val_photos)
     real_pool, fake_pool, trace_val, grids = build_trace_view(args, rng, train_photos, val_photos)
     stats = networks.image_statistics(normal)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
+
+    def train_whole_views():
+        """Our simulated fakes, then the whole-image Deep SVDD and autoencoder: (encoder, centre, autoencoder, facts)."""
+        started_whole = time.time()
+        with_fakes = generated
+        if args.simulator_steps > 0:
+            shuffled = to_tensor(lossless[rng.permutation(len(lossless))])
+            fakes = simulators.simulated_fakes(shuffled, args.simulator_steps, generator, log)
+            with_fakes = torch.cat([generated, to_tensor(jpeg_some(fakes.permute(0, 2, 3, 1).numpy() * 255, rng))])
+        encoder, centre = train_whole_svdd(normal, with_fakes, args, generator)
+        autoencoder = train_whole_autoencoder(normal, with_fakes, args, generator)
+        return encoder, centre, autoencoder, {'epochs': args.epochs, 'simulatorSteps': args.simulator_steps,
+                                              'simulatedFakes': len(with_fakes) - len(generated),
+                                              'seconds': round(time.time() - started_whole)}
 
     if checkpoint is not None:
         encoder, autoencoder = networks.SvddEncoder(), networks.ConvAutoencoder()
         trace_encoder, trace_autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
         for module, key in ((encoder, 'encoder'), (autoencoder, 'autoencoder'), (trace_encoder, 'traceEncoder'),
                             (trace_autoencoder, 'traceAutoencoder')):
+            if args.retrain_whole and key in ('encoder', 'autoencoder'):
+                continue  # trained anew below (its architecture may have changed since)
             module.load_state_dict(checkpoint['weights'][key])
             module.eval()
         centre, trace_centre = checkpoint['weights']['centre'], checkpoint['weights']['traceCentre']
@@ -504,17 +570,25 @@ def main():
             checkpoint['training'] = training_facts
             torch.save(checkpoint, args.checkpoint)
             log(f'trace autoencoder retrained; checkpoint {args.checkpoint}')
+        if args.retrain_whole:
+            encoder, centre, autoencoder, whole_facts = train_whole_views()
+            training_facts = {**training_facts, 'wholeViewsRetrained': whole_facts,
+                              'wholeViewImages': len(normal) + len(generated) + whole_facts['simulatedFakes']}
+            checkpoint['weights'].update(encoder=encoder.state_dict(), autoencoder=autoencoder.state_dict(), centre=centre)
+            checkpoint['training'] = training_facts
+            torch.save(checkpoint, args.checkpoint)
+            log(f'whole-image views retrained; checkpoint {args.checkpoint}')
     else:
         dcgan_samples = None
         if args.gan_steps > 0:  # held out: never a training anomaly, only measured below
             dcgan_samples = gan.train_gan(normal, args.gan_steps, generator, samples_per_snapshot=250, snapshots=2, log=log)
-        encoder, centre = train_whole_svdd(normal, generated, args, generator)
-        autoencoder = train_whole_autoencoder(normal, generated, args, generator)
+        encoder, centre, autoencoder, whole_facts = train_whole_views()
         trace_encoder, trace_centre, trace_autoencoder = train_trace(real_pool, fake_pool, args, generator)
         training_facts = {
             'epochs': args.epochs, 'traceSteps': args.trace_steps, 'seed': args.seed, 'eta': args.eta,
             'aeEta': args.ae_eta, 'ganSteps': args.gan_steps, 'limit': args.limit,
-            'seconds': round(time.time() - started), 'wholeViewImages': len(normal) + len(generated),
+            'seconds': round(time.time() - started), 'wholeViewImages': len(normal) + len(generated) + whole_facts['simulatedFakes'],
+            'simulatorSteps': args.simulator_steps, 'wholeViewSeconds': whole_facts['seconds'],
             'traceCrops': {'real': len(real_pool), 'generated': len(fake_pool)},
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS), 'torch': torch.__version__,
@@ -557,11 +631,12 @@ def main():
         calibration[key] = fit_log_logistic(whole_raw[key], 'whole-image view: validation CIFAKE real, photo crops, whole photos')
         calibration[key]['trace'] = fit_log_logistic(photos_raw['trace'][key], 'trace view: validation photos as PNG, JPEG q95/q75, WebP q80')
     weights = {'svdd': 0.5, 'autoencoder': 0.5}
+    small_raw = {'whole': {k: v[:len(whole_val['cifake_real'])] for k, v in whole_raw.items()},
+                 'trace': {k: np.full(len(whole_val['cifake_real']), np.nan) for k in weights}}
+    alignment = align_whole_view(calibration, small_raw, photos_raw, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET])
 
     # Presets: the false-alarm rate holds for small pictures (CIFAKE real at 32 px) and for photographs alike,
     # so each threshold is the larger of the two populations' quantiles.
-    small_raw = {'whole': {k: v[:len(whole_val['cifake_real'])] for k, v in whole_raw.items()},
-                 'trace': {k: np.full(len(whole_val['cifake_real']), np.nan) for k in weights}}
     ensemble_small = ensemble_of(small_raw, calibration, weights)
     ensemble_photos = ensemble_of(photos_raw, calibration, weights)
     presets = {name: {'threshold': round(float(max(np.quantile(ensemble_small, 1 - rate), np.quantile(ensemble_photos, 1 - rate))), 4),
@@ -624,6 +699,7 @@ def main():
                                    f'{len(ensemble_photos)} photos (48 held-out photographs x PNG, JPEG q95/q75, WebP q80); '
                                    'each threshold is the larger of the two quantiles'},
         'training': {**training_facts, 'reexportedFromCheckpoint': bool(args.from_checkpoint), 'scoreScales': scales,
+                     'wholeViewCalibrationOffset': round(alignment, 4),
                      'statistics': list(networks.STAT_NAMES), 'validation': validation},
         'metrics': None,
     }

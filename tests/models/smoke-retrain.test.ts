@@ -3,7 +3,7 @@
  * images, one epoch, a few trace steps, written to temporary folders only (never training/last_run.pt, the
  * checkpoint the shipped models come from). Then the exported two-view ONNX loads and scores in
  * onnxruntime-node, and a re-export from the checkpoint records the checkpoint's training facts, not the
- * re-export's own defaults.
+ * re-export's own defaults; retraining only the whole-image views keeps the trace views and records its facts.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -23,9 +23,12 @@ describe('training pipeline smoke run', () => {
     const out = path.join(work, 'models');
     const checkpoint = path.join(work, 'smoke.pt');
     const common = ['--limit', '300', '--out', out, '--checkpoint', checkpoint];
-    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--epochs', '1', '--trace-steps', '4', '--gan-steps', '6', '--seed', '5'], { stdio: 'inherit' });
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--epochs', '1', '--trace-steps', '4', '--gan-steps', '6', '--simulator-steps', '3', '--seed', '5'], { stdio: 'inherit' });
     const trained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(trained.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, seed: 5, reexportedFromCheckpoint: false });
+    expect(trained.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, simulatorSteps: 3, seed: 5, reexportedFromCheckpoint: false });
+    // The simulated fakes joined the whole-image view's generated side.
+    expect(trained.training.wholeViewImages).toBeGreaterThan(0);
+    expect(Number.isFinite(trained.training.wholeViewCalibrationOffset)).toBe(true);
 
     const models = await loadNodeModels({ modelsDir: out });
     try {
@@ -49,6 +52,12 @@ describe('training pipeline smoke run', () => {
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--epochs', '9', '--seed', '6'], { stdio: 'inherit' });
     const reexported = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(reexported.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, seed: 5, reexportedFromCheckpoint: true });
+
+    // Retraining only the whole-image views keeps the trace views' facts and records its own.
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-whole', '--epochs', '1', '--simulator-steps', '2'], { stdio: 'inherit' });
+    const retrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(retrained.training).toMatchObject({ traceSteps: 4, seed: 5, wholeViewsRetrained: { epochs: 1, simulatorSteps: 2 } });
+    expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
   }, 900_000);
 });
