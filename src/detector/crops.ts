@@ -34,13 +34,10 @@ export function windowStarts(length: number, spec: Pick<CropSpec, 'size' | 'stri
   return starts;
 }
 
-/**
- * Integer luma of one pixel word: green is always its second byte; `first` and `third` weigh its first and third
- * bytes (299 and 114 for RGBA, 114 and 299 for BGRX).
- */
-function luma(word: number, first: number, third: number): number {
-  return first * (word & 255) + 587 * ((word >>> 8) & 255) + third * ((word >>> 16) & 255);
-}
+/** The first and third bytes of every pixel word, as two 16-bit lanes (green, the second byte, goes alone). */
+const OUTER = 0xff00ff;
+/** 1020 in each lane: 4 x centre + 1020 - 4 neighbours stays in [0, 2040], so no lane ever borrows. */
+const LANE_BIAS = (1020 << 16) | 1020;
 
 /** The windows the trace view judges, in pick order (at most spec.maxCrops; none for small pictures). */
 export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
@@ -50,11 +47,14 @@ export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
   const columnStarts = windowStarts(width, spec);
   const columns = columnStarts.length;
   const { words, red } = pixelWords(image);
+  // Luma weights of the first and third bytes (red and blue for RGBA, blue and red for BGRX).
   const first = red === 0 ? 299 : 114;
   const third = red === 0 ? 114 : 299;
-  // One pass down the odd rows; each luma is computed once: the row's own pixels as the sweep reaches them, and
-  // the next (even) row's odd columns, kept in `above` for the odd row after it. Every sum is of integers well
-  // under 2^53, so the order of additions cannot change a value.
+  // One pass down the odd rows. The Laplacian is linear, so the luma's Laplacian is exactly the luma-weighted
+  // sum of the channels' Laplacians: they are taken on the raw words, the outer two channels at once as 16-bit
+  // lanes. Each pixel word is read once per use: the row's own as the sweep reaches them, and the next (even)
+  // row's odd columns, kept in `aboveOuter` / `aboveGreen` for the odd row after it. Every sum is of integers
+  // well under 2^53, so the order of additions cannot change a value.
   // A row's running detail is only needed where a candidate window starts or ends (`marks`, ascending): the
   // sweep stops there and records it in `markTotal`. cumulative[y * columns + c]: detail of rows above y inside
   // candidate column c, so a window's detail is one subtraction.
@@ -63,28 +63,42 @@ export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
   const endMark = columnStarts.map((left) => marks.indexOf(left + spec.size));
   const markTotal = new Float64Array(marks.length);
   const cumulative = new Float64Array((height + 1) * columns);
-  const above = new Int32Array(width);
-  for (let x = 1; x < width - 1; x += 2) above[x] = luma(words[x]!, first, third);
+  const aboveOuter = new Int32Array(width);
+  const aboveGreen = new Int32Array(width);
+  for (let x = 1; x < width - 1; x += 2) {
+    aboveOuter[x] = words[x]! & OUTER;
+    aboveGreen[x] = (words[x]! >>> 8) & 255;
+  }
   let filled = 0;
   for (let y = 1; y < height - 1; y += 2) {
     const row = y * width;
     const below = row + width;
     let total = 0;
-    let leftLuma = luma(words[row]!, first, third);
+    let leftOuter = words[row]! & OUTER;
+    let leftGreen = (words[row]! >>> 8) & 255;
     let x = 1;
     for (let m = 0; m < marks.length; m++) {
       // At most spec.stride columns between marks: the segment's sum stays a small integer.
       const stop = Math.min(marks[m]!, width - 1);
       let segment = 0;
       for (; x < stop; x += 2) {
-        const rightLuma = luma(words[row + x + 1]!, first, third);
-        const belowLuma = luma(words[below + x]!, first, third);
-        const laplacian = 4 * luma(words[row + x]!, first, third) - above[x]! - belowLuma - leftLuma - rightLuma;
-        above[x] = belowLuma;
+        const centre = words[row + x]!;
+        const right = words[row + x + 1]!;
+        const down = words[below + x]!;
+        const rightOuter = right & OUTER;
+        const rightGreen = (right >>> 8) & 255;
+        const downOuter = down & OUTER;
+        const downGreen = (down >>> 8) & 255;
+        const outer = 4 * (centre & OUTER) + LANE_BIAS - aboveOuter[x]! - downOuter - leftOuter - rightOuter;
+        const green = 4 * ((centre >>> 8) & 255) - aboveGreen[x]! - downGreen - leftGreen - rightGreen;
+        const laplacian = first * ((outer & 0xffff) - 1020) + 587 * green + third * ((outer >>> 16) - 1020);
+        aboveOuter[x] = downOuter;
+        aboveGreen[x] = downGreen;
+        leftOuter = rightOuter;
+        leftGreen = rightGreen;
         // |laplacian| without a branch: its sign is a coin toss on textured pictures, so a branch mispredicts.
         const sign = laplacian >> 31;
         segment += (laplacian ^ sign) - sign;
-        leftLuma = rightLuma;
       }
       total += segment;
       markTotal[m] = total;
