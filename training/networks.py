@@ -93,7 +93,7 @@ class StatisticsPrior(nn.Module):
 
 class SvddScorer(nn.Module):
     """Exported graph: image -> squared distance from the hypersphere centre of the learned embedding, plus
-    the statistics' deviation, each divided by its median on validation natural images (so each weighs 1)."""
+    the statistics' deviation, each divided by its median on validation natural images (train.py weighs the prior by PRIOR_WEIGHT)."""
 
     def __init__(self, encoder, centre, prior, embedding_scale, prior_scale):
         super().__init__()
@@ -144,7 +144,7 @@ class ConvAutoencoder(nn.Module):
 
 class AutoencoderScorer(nn.Module):
     """Exported graph: image -> (score, reconstruction at 32x32, per-pixel squared error map). The score is
-    the mean reconstruction error plus the statistics' deviation, each divided by its validation median."""
+    the mean reconstruction error plus the statistics' deviation, each divided by its validation median (the prior weighed by train.PRIOR_WEIGHT)."""
 
     def __init__(self, autoencoder, prior, error_scale, prior_scale):
         super().__init__()
