@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CropSpec } from '../../src/detector/manifest';
 import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
+import { seededRandom } from '../../src/node/datasets';
+import { referenceCrops } from './crop-reference';
 import type { RgbaImage } from '../../src/detector/preprocess';
 
 const SPEC: CropSpec = { name: 'crops', size: 128, stride: 64, maxCrops: 5, maxOverlap: 4096, selection: 'laplacian-detail', aggregate: 'geometric-mean' };
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /** A picture with smooth gradients and a few noisy patches (so windows differ in detail). */
 function picture(width: number, height: number, seed: number): RgbaImage {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const data = new Uint8Array(width * height * 4);
   const patches = Array.from({ length: 4 }, () => ({
     x: Math.floor(random() * width), y: Math.floor(random() * height), size: 20 + Math.floor(random() * 80), amplitude: 20 + Math.floor(random() * 100),
@@ -34,35 +28,6 @@ function picture(width: number, height: number, seed: number): RgbaImage {
     }
   }
   return { width, height, data };
-}
-
-/** The definition, written the slow way: per-window sums of |Laplacian| of the integer luma at odd rows and columns. */
-function referenceCrops(image: RgbaImage, spec: CropSpec) {
-  const { width, height, data } = image;
-  if (Math.min(width, height) <= spec.size) return [];
-  const luma = (x: number, y: number) => {
-    const p = (y * width + x) * 4;
-    return 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
-  };
-  const detailAt = (x: number, y: number) =>
-    x < 1 || y < 1 || x >= width - 1 || y >= height - 1 || x % 2 === 0 || y % 2 === 0
-      ? 0
-      : Math.abs(4 * luma(x, y) - luma(x, y - 1) - luma(x, y + 1) - luma(x - 1, y) - luma(x + 1, y));
-  const candidates = [];
-  for (const top of windowStarts(height, spec)) {
-    for (const left of windowStarts(width, spec)) {
-      let detail = 0;
-      for (let y = top; y < top + spec.size; y++) for (let x = left; x < left + spec.size; x++) detail += detailAt(x, y);
-      candidates.push({ left, top, detail });
-    }
-  }
-  candidates.sort((a, b) => b.detail - a.detail || a.top - b.top || a.left - b.left);
-  const picked: typeof candidates = [];
-  for (const c of candidates) {
-    const ok = picked.every((p) => Math.max(0, spec.size - Math.abs(c.top - p.top)) * Math.max(0, spec.size - Math.abs(c.left - p.left)) <= spec.maxOverlap);
-    if (ok && picked.length < spec.maxCrops) picked.push(c);
-  }
-  return picked;
 }
 
 describe('native crop selection', () => {
@@ -100,7 +65,7 @@ describe('native crop selection', () => {
     const width = 640;
     const height = 256;
     const data = new Uint8Array(width * height * 4).fill(200);
-    const random = seeded(9);
+    const random = seededRandom(9);
     for (let y = 0; y < height; y++) {
       for (let x = 448; x < width; x++) data[(y * width + x) * 4] = Math.floor(random() * 256);
     }
