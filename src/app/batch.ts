@@ -8,6 +8,7 @@
  */
 import type { EnsembleDeepfakeDetector, Prediction } from '../detector';
 import { describeStatistics, rejudge } from '../detector';
+import { evidenceLine } from '../detector/evidence';
 import type { ResultRow } from '../detector/export';
 import { toCsv, toJsonRecord } from '../detector/export';
 import type { Card } from './cards';
@@ -370,6 +371,11 @@ export class BatchResults {
           cell(fixed(p.scores.svdd), 'number');
           cell(fixed(p.scores.autoencoder), 'number');
           cell(verdictText(p), p.isFake ? 'verdict-fake' : 'verdict-real');
+          // Which evidence fired (or which view the score rests on) and what the file's metadata says, as on a card.
+          row.dataset.evidence = p.evidence;
+          cell(evidenceLine(p, { short: true }).text, 'evidence');
+          const metadata = cell(p.provenance?.summary ?? '', 'provenance-summary');
+          metadata.title = p.provenance?.summary ?? '';
           const button = document.createElement('button');
           button.type = 'button';
           button.className = 'secondary small';
@@ -381,7 +387,7 @@ export class BatchResults {
         } else {
           row.dataset.verdict = 'error';
           const td = cell(`Could not check: ${entry.error}`, 'card-error');
-          td.colSpan = 4;
+          td.colSpan = 6;
         }
         row.append(action);
         return row;

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/detector/export';
+import { EVIDENCE_SHORT } from '../../src/detector/evidence';
 import type { ModelManifest } from '../../src/detector/manifest';
 import { parseManifest } from '../../src/detector/manifest';
 import { auroc } from '../../src/detector/metrics';
@@ -110,6 +111,16 @@ describe('batch, evaluation and explanations on WASM', () => {
     expect(await page.locator('#card-note').isVisible()).toBe(true);
     expect(await page.locator('#results-table tbody tr').count()).toBe(100);
     expect(await page.locator('#table-page').textContent()).toContain('of 200');
+    // Each scored row says which evidence fired (flagged) or which view it was judged on, and what the metadata says.
+    const tableRows = await page.$$eval('#results-table tbody tr[data-score]', (rows) =>
+      rows.map((row) => ({ verdict: (row as HTMLElement).dataset.verdict, evidence: (row as HTMLElement).dataset.evidence, cells: [...row.querySelectorAll('td')].map((td) => td.textContent) })));
+    expect(tableRows.length).toBeGreaterThan(50);
+    expect(tableRows.some((row) => row.verdict === 'fake') && tableRows.some((row) => row.verdict === 'real')).toBe(true);
+    for (const row of tableRows) {
+      expect(row.evidence).toBe('image'); // 32x32 pictures: judged as a whole
+      expect(row.cells[6]).toBe(row.verdict === 'fake' ? EVIDENCE_SHORT.image : 'Judged as a whole');
+      expect(row.cells[7]).toMatch(/^No provenance metadata/);
+    }
 
     const threshold = manifest.thresholds.default;
     const byName = (file: string) => nodeScores.get(batchFiles.find((f) => path.basename(f) === file)!)!;
