@@ -91,16 +91,25 @@ class StatisticsPrior(nn.Module):
         return (self.z_scores(images_32) ** 2).sum(1)
 
 
-class SvddScorer(nn.Module):
-    """Exported graph: image -> squared distance from the hypersphere centre of the learned embedding, plus
-    the statistics' deviation, each divided by its median on validation natural images (train.py weighs the prior by PRIOR_WEIGHT)."""
+def prior_excess(deviation, knee, scale):
+    """The statistics' deviation beyond `knee` (its 99th percentile on validation small real pictures), over
+    `scale`: zero for 99% of natural pictures, so the prior adds no noise to the learned score there, and large
+    for pictures whose statistics are beyond any natural picture's (colourless, flat, clipped)."""
+    return torch.relu(deviation - knee) / scale
 
-    def __init__(self, encoder, centre, prior, embedding_scale, prior_scale):
+
+class SvddScorer(nn.Module):
+    """Exported graph: image -> squared distance from the hypersphere centre of the learned embedding divided by
+    its median on validation natural images, plus the statistics' deviation beyond its knee (prior_excess; train.py
+    sets knee and scale)."""
+
+    def __init__(self, encoder, centre, prior, embedding_scale, prior_knee, prior_scale):
         super().__init__()
         self.encoder = encoder
         self.prior = prior
         self.register_buffer('centre', centre)
         self.embedding_scale = float(embedding_scale)
+        self.prior_knee = float(prior_knee)
         self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
@@ -108,8 +117,8 @@ class SvddScorer(nn.Module):
         images_32 = to_working_scale(images_128)
         embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
         statistic_z = self.prior.z_scores(images_32)
-        prior = (statistic_z ** 2).sum(1)
-        return embedding_distance / self.embedding_scale + prior / self.prior_scale, statistic_z
+        prior = prior_excess((statistic_z ** 2).sum(1), self.prior_knee, self.prior_scale)
+        return embedding_distance / self.embedding_scale + prior, statistic_z
 
 
 def autoencoder_layers(widths, latent_channels, output_activation=None):
@@ -144,20 +153,22 @@ class ConvAutoencoder(nn.Module):
 
 class AutoencoderScorer(nn.Module):
     """Exported graph: image -> (score, reconstruction at 32x32, per-pixel squared error map). The score is
-    the mean reconstruction error plus the statistics' deviation, each divided by its validation median (the prior weighed by train.PRIOR_WEIGHT)."""
+    the mean reconstruction error divided by its validation median, plus the statistics' deviation beyond its knee
+    (prior_excess)."""
 
-    def __init__(self, autoencoder, prior, error_scale, prior_scale):
+    def __init__(self, autoencoder, prior, error_scale, prior_knee, prior_scale):
         super().__init__()
         self.autoencoder = autoencoder
         self.prior = prior
         self.error_scale = float(error_scale)
+        self.prior_knee = float(prior_knee)
         self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
         images_32 = to_working_scale(images_128)
         reconstruction = self.autoencoder(images_32)
         error_map = ((reconstruction - images_32) ** 2).mean(1)
-        score = error_map.flatten(1).mean(1) / self.error_scale + self.prior(images_32) / self.prior_scale
+        score = error_map.flatten(1).mean(1) / self.error_scale + prior_excess(self.prior(images_32), self.prior_knee, self.prior_scale)
         return score, reconstruction, error_map
 
 

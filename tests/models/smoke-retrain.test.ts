@@ -29,6 +29,9 @@ describe('training pipeline smoke run', () => {
     // The simulated fakes joined the whole-image view's generated side.
     expect(trained.training.wholeViewImages).toBeGreaterThan(0);
     expect(Number.isFinite(trained.training.wholeViewCalibrationOffset)).toBe(true);
+    // The image-statistics prior counts beyond its knee, a quantile of its deviation on small real pictures.
+    expect(trained.training).toMatchObject({ priorKneeQuantile: 0.99 });
+    expect(trained.training.scoreScales.statisticsKnee).toBeGreaterThan(trained.training.scoreScales.statistics);
 
     const models = await loadNodeModels({ modelsDir: out });
     try {
@@ -56,7 +59,7 @@ describe('training pipeline smoke run', () => {
     // Retraining only the whole-image views keeps the trace views' facts and records its own.
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-whole', '--epochs', '1', '--simulator-steps', '2'], { stdio: 'inherit' });
     const retrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(retrained.training).toMatchObject({ traceSteps: 4, seed: 5, wholeViewsRetrained: { epochs: 1, simulatorSteps: 2 } });
+    expect(retrained.training).toMatchObject({ traceSteps: 4, seed: 5, wholeViewsRetrained: { epochs: 1, simulatorSteps: 2, svddObjective: 'hypersphere classifier' } });
     expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
   }, 900_000);
