@@ -16,7 +16,6 @@ import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserBenchResult } from './browser/bench-page';
-import { loadImageSet } from '../src/node/datasets';
 import { decodeImage } from '../src/node/decode';
 import type { LatencyFigures } from '../src/node/latency';
 import { measureLatency } from '../src/node/latency';
@@ -122,8 +121,9 @@ async function browserLatency(): Promise<BrowserBenchResult[]> {
   return results;
 }
 
+/** The same graphs on the picture the browser rows score (bench/.dist/photo.png: whole view and its crops). */
 async function nativeLatency(): Promise<LatencyFigures[]> {
-  const image = (await loadImageSet('cifar10_test', { limit: 1 })).images[0]!;
+  const image = await decodeImage(path.join(BENCH_DIST, 'photo.png'));
   const results: LatencyFigures[] = [];
   for (const threads of [1, 2]) {
     for (const batch of BATCHES) {

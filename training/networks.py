@@ -77,12 +77,17 @@ class SvddEncoder(nn.Module):
 
 
 class StatisticsPrior(nn.Module):
-    """One-class deviation of the image statistics from natural images: sum of squared z-scores."""
+    """One-class deviation of the image statistics from natural images: sum of squared z-scores. `excess` is what
+    the whole-image scores add: the deviation beyond `knee` (train.py sets it to its 99th percentile on validation
+    small real pictures), over `scale`. It is zero for 99% of natural pictures, so the prior adds no noise to the
+    learned score there, and large for pictures whose statistics are beyond any natural picture's (colourless,
+    flat, clipped)."""
 
-    def __init__(self, stat_mean, stat_std):
+    def __init__(self, stat_mean, stat_std, knee=0.0, scale=1.0):
         super().__init__()
         self.register_buffer('stat_mean', stat_mean)
         self.register_buffer('stat_std', stat_std)
+        self.knee, self.scale = float(knee), float(scale)
 
     def z_scores(self, images_32):
         return (image_statistics(images_32) - self.stat_mean) / self.stat_std
@@ -90,35 +95,29 @@ class StatisticsPrior(nn.Module):
     def forward(self, images_32):
         return (self.z_scores(images_32) ** 2).sum(1)
 
-
-def prior_excess(deviation, knee, scale):
-    """The statistics' deviation beyond `knee` (its 99th percentile on validation small real pictures), over
-    `scale`: zero for 99% of natural pictures, so the prior adds no noise to the learned score there, and large
-    for pictures whose statistics are beyond any natural picture's (colourless, flat, clipped)."""
-    return torch.relu(deviation - knee) / scale
+    def excess(self, statistic_z):
+        return torch.relu((statistic_z ** 2).sum(1) - self.knee) / self.scale
 
 
 class SvddScorer(nn.Module):
     """Exported graph: image -> squared distance from the hypersphere centre of the learned embedding divided by
-    its median on validation natural images, plus the statistics' deviation beyond its knee (prior_excess; train.py
-    sets knee and scale)."""
+    its median on validation natural images, plus the statistics' excess (StatisticsPrior.excess)."""
 
-    def __init__(self, encoder, centre, prior, embedding_scale, prior_knee, prior_scale):
+    def __init__(self, encoder, centre, prior, embedding_scale):
         super().__init__()
         self.encoder = encoder
         self.prior = prior
         self.register_buffer('centre', centre)
         self.embedding_scale = float(embedding_scale)
-        self.prior_knee = float(prior_knee)
-        self.prior_scale = float(prior_scale)
+
+    def embedding_distance(self, images_32):
+        return ((self.encoder(images_32) - self.centre) ** 2).sum(1)
 
     def forward(self, images_128):
         """(score [N], statistic_z [N, len(STAT_NAMES)]): the z-scores say which statistic is off, for explanations."""
         images_32 = to_working_scale(images_128)
-        embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
         statistic_z = self.prior.z_scores(images_32)
-        prior = prior_excess((statistic_z ** 2).sum(1), self.prior_knee, self.prior_scale)
-        return embedding_distance / self.embedding_scale + prior, statistic_z
+        return self.embedding_distance(images_32) / self.embedding_scale + self.prior.excess(statistic_z), statistic_z
 
 
 def autoencoder_layers(widths, latent_channels, output_activation=None):
@@ -153,22 +152,20 @@ class ConvAutoencoder(nn.Module):
 
 class AutoencoderScorer(nn.Module):
     """Exported graph: image -> (score, reconstruction at 32x32, per-pixel squared error map). The score is
-    the mean reconstruction error divided by its validation median, plus the statistics' deviation beyond its knee
-    (prior_excess)."""
+    the mean reconstruction error divided by its validation median, plus the statistics' excess
+    (StatisticsPrior.excess)."""
 
-    def __init__(self, autoencoder, prior, error_scale, prior_knee, prior_scale):
+    def __init__(self, autoencoder, prior, error_scale):
         super().__init__()
         self.autoencoder = autoencoder
         self.prior = prior
         self.error_scale = float(error_scale)
-        self.prior_knee = float(prior_knee)
-        self.prior_scale = float(prior_scale)
 
     def forward(self, images_128):
         images_32 = to_working_scale(images_128)
         reconstruction = self.autoencoder(images_32)
         error_map = ((reconstruction - images_32) ** 2).mean(1)
-        score = error_map.flatten(1).mean(1) / self.error_scale + prior_excess(self.prior(images_32), self.prior_knee, self.prior_scale)
+        score = error_map.flatten(1).mean(1) / self.error_scale + self.prior.excess(self.prior.z_scores(images_32))
         return score, reconstruction, error_map
 
 

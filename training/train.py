@@ -38,7 +38,7 @@ import taef2
 PRESET_FALSE_ALARM = {'sensitive': 0.03, 'balanced': 0.01, 'conservative': 0.003}
 DEFAULT_PRESET = 'balanced'
 # The image-statistics prior beside each learned score counts only beyond its knee, the 99th percentile of its
-# deviation on validation small real pictures (networks.prior_excess), divided by its median on validation real
+# deviation on validation small real pictures (networks.StatisticsPrior.excess), divided by its median on validation real
 # pictures over PRIOR_WEIGHT. Added in full (the earlier design), its noise on ordinary pictures cost CIFAKE: validation
 # AUROC 0.979 without it, 0.975 at weight 1/2, 0.965 at 1 (earlier whole-image weights); beyond the knee it costs
 # nothing there (0.982 at any weight with the shipped ones). The weight was chosen with the seed protocol in view
@@ -522,7 +522,7 @@ def conditioned(pictures):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
-    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1500)))
+    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1400)))
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
     parser.add_argument('--ae-eta', type=float, default=1.0)
@@ -538,7 +538,7 @@ def main():
                         help='with --from-checkpoint: train the trace autoencoder anew for STEPS steps, keep the rest')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
-    parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 300)),
+    parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
                         help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     args = parser.parse_args()
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
@@ -629,24 +629,26 @@ def main():
         log(f'trained in {training_facts["seconds"]}s; checkpoint {args.checkpoint}')
 
     # Scales: each learned part divided by its median on validation real pictures, so the parts weigh the same.
+    # Validation small real pictures (32 px): CIFAKE real and photo crops, the first rows of whole_real.
     whole_real = torch.cat([whole_val['cifake_real'], whole_val['photo_crops'], whole_val['photos_whole']])
+    small_real_count = len(whole_val['cifake_real']) + len(whole_val['photo_crops'])
     prior = networks.StatisticsPrior(stat_mean, stat_std)
     val_real_windows = to_tensor(np.concatenate([crops.crops_of(p)[0] for p in conditioned(val_photos)]))
     with torch.no_grad():
+        deviation = prior(whole_real)
         scales = {
             'embedding': float(((evaluate_in_chunks(encoder, whole_real) - centre) ** 2).sum(1).median()),
             'reconstruction': float(((evaluate_in_chunks(autoencoder, whole_real) - whole_real) ** 2).flatten(1).mean(1).median()),
-            'statistics': float(prior(whole_real).median()),
-            'statisticsKnee': float(prior(whole_real[:len(whole_val['cifake_real']) + len(whole_val['photo_crops'])]).quantile(PRIOR_KNEE_QUANTILE)),
+            'statistics': float(deviation.median()),
+            'statisticsKnee': float(deviation[:small_real_count].quantile(PRIOR_KNEE_QUANTILE)),
             'traceEmbedding': float(((evaluate_in_chunks(trace_encoder, val_real_windows, 64) - trace_centre) ** 2).sum(1).median()),
             'traceReconstruction': float(evaluate_in_chunks(trace_autoencoder.relative_error, val_real_windows, 64).median()),
         }
-    svdd = networks.TwoViewSvddScorer(
-        networks.SvddScorer(encoder, centre, prior, scales['embedding'], scales['statisticsKnee'], scales['statistics'] / PRIOR_WEIGHT),
-        trace_encoder, trace_centre, scales['traceEmbedding']).eval()
-    ae = networks.TwoViewAutoencoderScorer(
-        networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction'], scales['statisticsKnee'], scales['statistics'] / PRIOR_WEIGHT),
-        trace_autoencoder, scales['traceReconstruction']).eval()
+    prior.knee, prior.scale = scales['statisticsKnee'], scales['statistics'] / PRIOR_WEIGHT
+    svdd = networks.TwoViewSvddScorer(networks.SvddScorer(encoder, centre, prior, scales['embedding']),
+                                      trace_encoder, trace_centre, scales['traceEmbedding']).eval()
+    ae = networks.TwoViewAutoencoderScorer(networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction']),
+                                           trace_autoencoder, scales['traceReconstruction']).eval()
     scorers = Scorers(svdd, ae)
 
     # Calibration on validation real pictures only: whole-image view on CIFAKE real + photo crops + whole
@@ -663,7 +665,7 @@ def main():
     small_raw = first(len(whole_val['cifake_real']))
     # Small real pictures: CIFAKE's thumbnails and crops of the validation photos (aligned on CIFAKE alone, 14% of
     # small photo crops were flagged).
-    small_real_raw = first(len(whole_val['cifake_real']) + len(whole_val['photo_crops']))
+    small_real_raw = first(small_real_count)
     alignment = align_whole_view(calibration, small_real_raw, photos_raw, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET])
 
     # Presets: the false-alarm rate holds for small pictures (CIFAKE real and photo crops at 32 px) and for

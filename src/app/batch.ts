@@ -374,8 +374,9 @@ export class BatchResults {
           // Which evidence fired (or which view the score rests on) and what the file's metadata says, as on a card.
           row.dataset.evidence = p.evidence;
           cell(evidenceLine(p, { short: true }).text, 'evidence');
-          const metadata = cell(p.provenance?.summary ?? '', 'provenance-summary');
-          metadata.title = p.provenance?.summary ?? '';
+          const summary = p.provenance?.summary ?? '';
+          const metadata = cell(summary, 'provenance-summary');
+          metadata.title = summary;
           const button = document.createElement('button');
           button.type = 'button';
           button.className = 'secondary small';

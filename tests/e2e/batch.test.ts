@@ -112,6 +112,9 @@ describe('batch, evaluation and explanations on WASM', () => {
     expect(await page.locator('#results-table tbody tr').count()).toBe(100);
     expect(await page.locator('#table-page').textContent()).toContain('of 200');
     // Each scored row says which evidence fired (flagged) or which view it was judged on, and what the metadata says.
+    // Highest scores first, so the first page holds flagged pictures (the MNIST digits) and real ones alike: in the
+    // order added it is the first 100 files, CIFAR-10 photos, which may all be judged real.
+    await page.locator('#table-sort').selectOption('score-desc');
     const tableRows = await page.$$eval('#results-table tbody tr[data-score]', (rows) =>
       rows.map((row) => ({ verdict: (row as HTMLElement).dataset.verdict, evidence: (row as HTMLElement).dataset.evidence, cells: [...row.querySelectorAll('td')].map((td) => td.textContent) })));
     expect(tableRows.length).toBeGreaterThan(50);
@@ -121,6 +124,7 @@ describe('batch, evaluation and explanations on WASM', () => {
       expect(row.cells[6]).toBe(row.verdict === 'fake' ? EVIDENCE_SHORT.image : 'Judged as a whole');
       expect(row.cells[7]).toMatch(/^No provenance metadata/);
     }
+    await page.locator('#table-sort').selectOption('added');
 
     const threshold = manifest.thresholds.default;
     const byName = (file: string) => nodeScores.get(batchFiles.find((f) => path.basename(f) === file)!)!;

@@ -1,7 +1,8 @@
 /**
  * Issue 7, runtime and cache faults, in the built app (Debian's Chromium, real models, the shipped headers):
- * - WebGPU: no adapter, a device that cannot be created, a device lost in the middle of a batch (`?simulate=`,
- *   src/detector/worker/simulate.ts): the batch goes on on WebAssembly and the page says so in #notices;
+ * - WebGPU: no adapter, a device that cannot be created, a device lost in the middle of a batch, a run that never
+ *   ends when its device is lost (`?simulate=`, src/detector/worker/simulate.ts): the batch goes on on WebAssembly
+ *   and the page says so in #notices;
  * - a crashed worker (an uncaught error thrown inside it mid-batch): a new worker takes over, the batch resumes
  *   where it stopped, every image is scored once;
  * - IndexedDB: a corrupted model entry is caught by sha256, downloaded again, and the page says so; a new manifest
@@ -74,7 +75,7 @@ const bundleText = (root: string) =>
 
 describe('the fault hooks', () => {
   it('are in the test build only: the production build (dist/) has no ?simulate= and no simulated fault', () => {
-    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-device-lost', 'simulated: requestDevice failed'];
+    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-device-lost', 'webgpu-run-hangs', 'simulated: requestDevice failed'];
     const test = bundleText(hooksBuild);
     for (const fault of faults) expect(test, fault).toContain(fault);
     const production = bundleText(DIST);
@@ -138,32 +139,46 @@ describe('WebGPU faults', () => {
   });
 
   it('the WebGPU device lost in the middle of a batch: the rest runs on WASM, nothing is lost, the page says so', async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await openApp(page, server.origin, '?ep=webgpu&simulate=webgpu-device-lost');
-      // SwiftShader WebGPU here: correct but slow, so a small batch of two chunks (16 per chunk).
-      const batch = images.slice(0, 20);
-      await page.locator('#file-input').setInputFiles(batch);
-      await finished(page, batch.length);
-      const cards = await readCards(page);
-      expect(cards.filter((card) => card.verdict === 'error')).toEqual([]);
-      const providers = cards.map((card) => card.executionProvider);
-      // The first chunk ran on WebGPU; the device was destroyed after it; the second chunk ran on WASM.
-      expect(providers.slice(0, 16).every((provider) => provider === 'webgpu')).toBe(true);
-      expect(providers.slice(16).every((provider) => provider === 'wasm')).toBe(true);
-      const shown = await notices(page);
-      expect(shown).toEqual([expect.objectContaining({ kind: 'webgpu-fallback', visible: true })]);
-      expect(shown[0]!.text).toMatch(/WebGPU failed during a run, using WASM/);
-      expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebAssembly/);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    // SwiftShader WebGPU here: correct but slow, so a small batch of two chunks (16 per chunk). The device is
+    // destroyed after the first chunk.
+    await expectFallbackAfterFirstChunk('webgpu-device-lost', images.slice(0, 20), /WebGPU failed during a run, using WASM/);
+  });
+
+  it('a WebGPU run that never ends, its device lost under it: the batch goes on on the plain WASM build', async () => {
+    // ORT runs one session at a time per loaded build: a WebGPU run that never ends keeps the JSEP build busy for
+    // good, so its own WASM EP would answer every later run with "Session already started".
+    await expectFallbackAfterFirstChunk('webgpu-run-hangs', images.slice(20, 40), /WebGPU failed during a run, using WASM: the WebGPU device was lost/);
   });
 });
+
+/**
+ * A batch of two chunks with `fault` simulated: the first chunk runs on WebGPU, the second on WASM, every image is
+ * scored, and the page says once that it fell back, in words matching `notice`.
+ */
+async function expectFallbackAfterFirstChunk(fault: string, batch: string[], notice: RegExp): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await openApp(page, server.origin, `?ep=webgpu&simulate=${fault}`);
+    await page.locator('#file-input').setInputFiles(batch);
+    await finished(page, batch.length);
+    const cards = await readCards(page);
+    expect(cards).toHaveLength(batch.length);
+    expect(cards.filter((card) => card.verdict === 'error')).toEqual([]);
+    const providers = cards.map((card) => card.executionProvider);
+    expect(providers.slice(0, 16).every((provider) => provider === 'webgpu')).toBe(true);
+    expect(providers.slice(16).every((provider) => provider === 'wasm')).toBe(true);
+    const shown = await notices(page);
+    expect(shown).toEqual([expect.objectContaining({ kind: 'webgpu-fallback', visible: true })]);
+    expect(shown[0]!.text).toMatch(notice);
+    expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebAssembly/);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
 
 describe('a crashed worker', () => {
   it('is replaced; the batch resumes where it stopped and every image is scored once', async () => {

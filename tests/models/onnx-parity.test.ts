@@ -70,7 +70,9 @@ describe.each(['node', 'wasm'] as const)('ONNX (%s) vs PyTorch parity', (backend
     expect(raw.traceSvdd).toHaveLength(fixtures.picture.traceSvdd.length);
     fixtures.picture.traceSvdd.forEach((expected, i) => {
       expect(relative(raw.traceSvdd[pictureRows.cropStart + i]!, expected)).toBeLessThan(1e-4);
-      expect(relative(raw.traceAutoencoder[pictureRows.cropStart + i]!, fixtures.picture.traceAutoencoder[i]!)).toBeLessThan(1e-4);
+      // A reconstruction error of the residual: the difference of two close numbers, so float32 summation order
+      // (WASM vs PyTorch) moves it more (1.08e-4 seen on WASM); a preprocessing or graph error moves it by > 1e-2.
+      expect(relative(raw.traceAutoencoder[pictureRows.cropStart + i]!, fixtures.picture.traceAutoencoder[i]!)).toBeLessThan(5e-4);
     });
   });
 });

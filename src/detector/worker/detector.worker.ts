@@ -15,7 +15,7 @@ import { ProvenanceReader } from '../provenance/isolate';
 /** Images per ORT run; bigger batches only cost memory on this model size. */
 const MAX_BATCH = 16;
 
-let state: { manifest: ModelManifest; runtime: OrtRuntime; loseDeviceAfterFirstRun: boolean } | null = null;
+let state: { manifest: ModelManifest; runtime: OrtRuntime; loseDeviceAfterFirstRun: boolean; hangAfterFirstRun: boolean } | null = null;
 
 /** Provenance metadata of each file, read beside its decoding (src/detector/provenance/). */
 const provenanceReader = new ProvenanceReader();
@@ -38,7 +38,12 @@ const api: DetectorWorkerApi = {
     const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
     const modelsMs = performance.now() - started;
     const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
-    state = { manifest, runtime, loseDeviceAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-device-lost' };
+    state = {
+      manifest,
+      runtime,
+      loseDeviceAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-device-lost',
+      hangAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-run-hangs',
+    };
     return {
       manifest,
       executionProvider: runtime.executionProvider,
@@ -93,6 +98,12 @@ const api: DetectorWorkerApi = {
         if (state.loseDeviceAfterFirstRun) {
           state.loseDeviceAfterFirstRun = false;
           await runtime.loseDevice();
+        }
+        if (__FAULT_HOOKS__ && state.hangAfterFirstRun) {
+          // The next batch's WebGPU run starts and never ends; the device is lost a second into it.
+          state.hangAfterFirstRun = false;
+          (await import('./simulate')).hangGpuReads();
+          setTimeout(() => void runtime.loseDevice(), 1000);
         }
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {

@@ -190,6 +190,22 @@ async function findWebGpuAdapter(): Promise<{ adapter: AdapterInfo } | { unavail
   }
 }
 
+/** How long a WebGPU run caught by a failure may take to end before its ORT build is given up. */
+const HUNG_RUN_WAIT_MS = 10_000;
+
+/** Whether `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -208,13 +224,14 @@ export class OrtRuntime {
   webgpuUnavailable: string | undefined;
   readonly #manifest: ModelManifest;
   readonly #modelBytes: Record<ModelKey, Uint8Array>;
-  readonly #ort: Ort;
-  /** The ORT build in use: 'jsep' only when WebGPU was tried. */
-  readonly ortBuild: OrtBuild;
+  readonly #options: RuntimeOptions;
+  #ort: Ort;
+  #ortBuild: OrtBuild;
 
-  private constructor(ort: Ort, ortBuild: OrtBuild, manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, sessions: Sessions, provider: ExecutionProvider, wasmThreads: number, fallbackReason?: string) {
+  private constructor(ort: Ort, ortBuild: OrtBuild, options: RuntimeOptions, manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, sessions: Sessions, provider: ExecutionProvider, wasmThreads: number, fallbackReason?: string) {
     this.#ort = ort;
-    this.ortBuild = ortBuild;
+    this.#ortBuild = ortBuild;
+    this.#options = options;
     this.#manifest = manifest;
     this.#modelBytes = modelBytes;
     this.#sessions = sessions;
@@ -229,6 +246,11 @@ export class OrtRuntime {
 
   get fallbackReason(): string | undefined {
     return this.#fallbackReason;
+  }
+
+  /** The ORT build in use: 'jsep' only when WebGPU was tried (and no WebGPU run hung since). */
+  get ortBuild(): OrtBuild {
+    return this.#ortBuild;
   }
 
   /** The WebGPU adapter, while WebGPU runs. */
@@ -250,7 +272,7 @@ export class OrtRuntime {
           const started = performance.now();
           const sessions = await createSessions(jsep, modelBytes, 'webgpu');
           const sessionsMs = performance.now() - started;
-          const runtime = new OrtRuntime(jsep, 'jsep', manifest, modelBytes, sessions, 'webgpu', wasmThreads);
+          const runtime = new OrtRuntime(jsep, 'jsep', options, manifest, modelBytes, sessions, 'webgpu', wasmThreads);
           runtime.#adapter = found.adapter;
           await runtime.#watchDevice();
           try {
@@ -284,7 +306,7 @@ export class OrtRuntime {
       sessions = await createSessions(ort, modelBytes, 'wasm');
     }
     const sessionsMs = performance.now() - started;
-    const runtime = new OrtRuntime(ort, ortBuild, manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
+    const runtime = new OrtRuntime(ort, ortBuild, options, manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
     runtime.webgpuUnavailable = webgpuUnavailable;
     const warmupMs = await runtime.#warmUp();
     return { runtime, sessionsMs, warmupMs };
@@ -308,11 +330,17 @@ export class OrtRuntime {
     } catch (error) {
       if (this.#provider !== 'webgpu') throw error;
       // A lost device or an unsupported kernel at run time: move to WASM for good and retry once. ORT runs one
-      // session at a time per instance, so let a WebGPU run caught by the device loss end first (it fails soon
+      // session at a time per loaded build, so let a WebGPU run caught by the device loss end first (it fails soon
       // after); the WebGPU sessions are released without waiting: on a lost device that may never settle.
-      if (run) await Promise.race([run.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      const settled = run ? await settlesWithin(run, HUNG_RUN_WAIT_MS) : true;
       void releaseSessions(this.#sessions);
-      // The JSEP build's own WASM EP: its .wasm is loaded already.
+      if (!settled && this.#ortBuild === 'jsep') {
+        // A run that never ends holds the JSEP build for good: each later run there fails with "Session already
+        // started". The plain WASM build is a module of its own (its .wasm is downloaded now, once).
+        this.#ort = await loadOrt('wasm', this.#options);
+        this.#ortBuild = 'wasm';
+      }
+      // Otherwise the JSEP build's own WASM EP: its .wasm is loaded already.
       this.#sessions = await createSessions(this.#ort, this.#modelBytes, 'wasm');
       this.#provider = 'wasm';
       this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
