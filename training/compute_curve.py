@@ -36,14 +36,10 @@ class ResNet18Encoder(nn.Module):
         return self.net(networks.normalise(images_32))
 
 
-def mirrored(images_32):
-    return images_32.flip(3)
-
-
 def mean_with_mirror(function, images_32):
     """The mean of a per-image `function` over each image and its mirror image, in one batch."""
     count = images_32.shape[0]
-    values = function(torch.cat([images_32, mirrored(images_32)]))
+    values = function(torch.cat([images_32, images_32.flip(3)]))
     return (values[:count] + values[count:]) / 2
 
 

@@ -83,11 +83,11 @@ class StatisticsPrior(nn.Module):
     learned score there, and large for pictures whose statistics are beyond any natural picture's (colourless,
     flat, clipped)."""
 
-    def __init__(self, stat_mean, stat_std, knee=0.0, scale=1.0):
+    def __init__(self, stat_mean, stat_std):
         super().__init__()
         self.register_buffer('stat_mean', stat_mean)
         self.register_buffer('stat_std', stat_std)
-        self.knee, self.scale = float(knee), float(scale)
+        self.knee, self.scale = 0.0, 1.0  # set by train.py once the deviation on validation pictures is known
 
     def z_scores(self, images_32):
         return (image_statistics(images_32) - self.stat_mean) / self.stat_std
@@ -110,14 +110,12 @@ class SvddScorer(nn.Module):
         self.register_buffer('centre', centre)
         self.embedding_scale = float(embedding_scale)
 
-    def embedding_distance(self, images_32):
-        return ((self.encoder(images_32) - self.centre) ** 2).sum(1)
-
     def forward(self, images_128):
         """(score [N], statistic_z [N, len(STAT_NAMES)]): the z-scores say which statistic is off, for explanations."""
         images_32 = to_working_scale(images_128)
         statistic_z = self.prior.z_scores(images_32)
-        return self.embedding_distance(images_32) / self.embedding_scale + self.prior.excess(statistic_z), statistic_z
+        embedding_distance = ((self.encoder(images_32) - self.centre) ** 2).sum(1)
+        return embedding_distance / self.embedding_scale + self.prior.excess(statistic_z), statistic_z
 
 
 def autoencoder_layers(widths, latent_channels, output_activation=None):
