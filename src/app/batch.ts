@@ -188,7 +188,7 @@ export class BatchResults {
               entry.card.unusual = describeStatistics(outcome.prediction.explanation?.statistics ?? []);
               showPrediction(entry.card, entry.prediction);
               // The card's body has the evidence line already.
-              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size, evidenceLine: false }));
+              if (outcome.prediction.explanation) attachExplanation(entry.card, createExplanationView(outcome.prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size, aggregation: detector.manifest.input.crops, evidenceLine: false }));
             }
             messages.push(`${entry.name}: ${verdictText(entry.prediction)}, score ${entry.prediction.score.toFixed(2)}`);
           } else {
@@ -262,7 +262,7 @@ export class BatchResults {
         className: `verdict ${prediction.isFake ? 'verdict-fake' : 'verdict-real'}`,
         textContent: `${verdictText(prediction)} · ensemble ${fixed(prediction.score)}`,
       });
-      explainContent.replaceChildren(verdict, createExplanationView(prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size }));
+      explainContent.replaceChildren(verdict, createExplanationView(prediction, entry.name, { file: entry.file, cropSize: detector.manifest.input.crops?.size, aggregation: detector.manifest.input.crops }));
     } catch (error) {
       explainContent.replaceChildren(Object.assign(document.createElement('p'), { className: 'card-error', textContent: `Could not explain this file: ${error instanceof Error ? error.message : String(error)}` }));
     }

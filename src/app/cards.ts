@@ -1,6 +1,7 @@
 /** One result card per image: thumbnail, ensemble score against the threshold, both model scores, verdict. */
 import type { Prediction } from '../detector';
 import { evidenceLine } from '../detector/evidence';
+import { verdictWords } from '../detector/verdict';
 import { SNIFF_BYTES, headerSize, refuseBeforeDecoding } from '../detector/image-format';
 import { createProvenanceView } from '../ui/provenance-view';
 
@@ -97,13 +98,17 @@ export function showWorking(card: Card): void {
   card.element.querySelector('.card-status')!.textContent = 'Checking…';
 }
 
-export function verdictText(prediction: Prediction): string {
-  return prediction.isFake ? 'Likely fake' : 'Likely real';
+/**
+ * The verdict in words (src/detector/verdict.ts): a score under the threshold is no sign of generation found, not
+ * a proof the picture is real.
+ */
+export function verdictText(prediction: Pick<Prediction, 'isFake'>): string {
+  return verdictWords(prediction.isFake);
 }
 
 /**
- * Which view carried the score, in words: what fired under a "Likely fake" verdict, the judging view's score as a quieter
- * line under "Likely real". Redrawn with the card, so a new threshold changes it too.
+ * Which view carried the score, in words: what fired under a "Likely generated" verdict, the judging view's score as a
+ * quieter line under "No sign of generation found". Redrawn with the card, so a new threshold changes it too.
  */
 export function evidenceElement(prediction: Prediction, unusual: readonly string[] = []): HTMLParagraphElement {
   const line = evidenceLine(prediction, { unusual });

@@ -1,12 +1,14 @@
 /**
- * Draws an explanation: which evidence carried the score, the native-resolution crops that were judged (outlined
- * on a thumbnail of the whole picture, with their scores, and listed highest first), then the whole-image view
- * (the 128x128 centre square) with the autoencoder's per-pixel error as a heat overlay that can be toggled, next
- * to the autoencoder's reconstruction.
+ * Draws an explanation: which evidence carried the score, then what was judged, each view with its weight in the
+ * models' scores: the native-resolution crops (outlined on a thumbnail of the whole picture, with their scores and,
+ * under top-k aggregation, whether each counted; listed highest first), and the whole-image view (the 128x128
+ * centre square) with the autoencoder's per-pixel error as a heat overlay that can be toggled, next to the
+ * autoencoder's reconstruction.
  */
 import type { Explanation, Prediction, RgbaPixels } from '../detector';
 import { describeStatistics, errorMapToRgba } from '../detector';
-import { cropBox, cropWords, cropsByScore, wholeOnlyReason } from '../detector/evidence';
+import { cropBox, cropCounted, cropCountedWords, cropWords, cropsByScore, viewWeightWords, wholeOnlyReason } from '../detector/evidence';
+import type { CropAggregation } from '../detector/scoring';
 import { drawThumbnail, evidenceElement } from './cards';
 
 /** Longest side of the picture the crops are outlined on, in pixels (it is shown smaller on narrow screens). */
@@ -36,6 +38,8 @@ export interface ExplanationContext {
   file?: Blob;
   /** The models' crop size (manifest `input.crops.size`); undefined for models that judge the whole picture only. */
   cropSize?: number;
+  /** How the crops' scores make the trace score (manifest `input.crops`): under top-k, which crops counted is shown. */
+  aggregation?: CropAggregation;
   /** false: leave out the evidence line (a card shows it in its body). Default true. */
   evidenceLine?: boolean;
 }
@@ -43,7 +47,8 @@ export interface ExplanationContext {
 /**
  * The judged crops: rectangles over the picture at their places (percentages of the decoded picture, so they scale
  * with whatever size the thumbnail is shown at), each with its rank and score, and the same as a list, highest
- * first, which is also what a screen reader gets. A picture with no crops says why in one line.
+ * first, which is also what a screen reader gets; under top-k aggregation a crop that no model counted is dashed,
+ * and the list says for each whether it counted. A picture with no crops says why in one line.
  */
 function cropsView(prediction: Prediction, name: string, context: ExplanationContext): HTMLElement {
   const section = element('div', 'explain-crops');
@@ -55,10 +60,16 @@ function cropsView(prediction: Prediction, name: string, context: ExplanationCon
   const ranked = cropsByScore(prediction.crops);
   const size = ranked[0]!.size;
   const listId = `crop-list-${++viewIds}`;
+  const weight = element('p', 'view-weight view-weight-traces', viewWeightWords(prediction).traces ?? '');
+  weight.dataset.weight = String(prediction.views.traceWeight);
+  const topK = context.aggregation?.aggregate === 'top-k-log-mean' ? context.aggregation.topK : undefined;
   const heading = element(
     'p',
     'crops-heading hint',
-    `The ${ranked.length} native-resolution crops judged (${size}x${size} px, picked by fine detail), trace score 0..1, highest first:`,
+    `The ${ranked.length} native-resolution crops judged (${size}x${size} px, picked by fine detail), trace score 0..1, highest first` +
+      (topK === undefined
+        ? ':'
+        : `; each model's trace score is the geometric mean of its ${topK} highest crop scores, so a crop outside them (dashed) did not count:`),
   );
 
   const picture = element('div', 'crops-picture');
@@ -81,17 +92,21 @@ function cropsView(prediction: Prediction, name: string, context: ExplanationCon
     const place = cropBox(crop, prediction.width, prediction.height);
     const box = element('div', 'crop-box');
     Object.assign(box.style, { left: `${place.left}%`, top: `${place.top}%`, width: `${place.width}%`, height: `${place.height}%` });
+    const counted = cropCounted(crop);
     box.dataset.rank = String(rank);
     box.dataset.score = String(crop.score);
+    box.dataset.counted = counted;
     box.setAttribute('aria-hidden', 'true');
-    box.append(element('span', 'crop-label', `${rank} · ${crop.score.toFixed(2)}`));
+    box.append(element('span', 'crop-label', `${rank} · ${crop.score.toFixed(2)}${counted === 'none' ? ' · not counted' : ''}`));
     picture.append(box);
 
-    const item = element('li', 'crop-item', cropWords(crop, rank));
+    const countedWords = cropCountedWords(crop, context.aggregation);
+    const item = element('li', 'crop-item', countedWords ? `${cropWords(crop, rank)}, ${countedWords}` : cropWords(crop, rank));
     item.dataset.score = String(crop.score);
+    item.dataset.counted = counted;
     list.append(item);
   });
-  section.append(heading, element('div', 'crops-figure'));
+  section.append(weight, heading, element('div', 'crops-figure'));
   section.lastElementChild!.append(picture, list);
   return section;
 }
@@ -135,6 +150,10 @@ export function createExplanationView(prediction: Prediction, name: string, cont
   checkbox.addEventListener('change', () => (heatmap.hidden = !checkbox.checked));
   toggle.append(checkbox, ' Error heat map');
 
+  // The whole-picture view with its weight: for a picture with crops it is one view of two (or none of the score).
+  const wholeWeight = element('p', 'view-weight view-weight-image', viewWeightWords(prediction).image);
+  wholeWeight.dataset.weight = String(1 - prediction.views.traceWeight);
+
   const caption = document.createElement('figcaption');
   caption.className = 'hint';
   caption.textContent = `Whole-picture view. Left: what the models saw, bright where the autoencoder's error is high. Right: its reconstruction. Mean squared error ${explanation.meanError.toFixed(4)}, worst pixel ${explanation.maxError.toFixed(4)}.`;
@@ -149,6 +168,6 @@ export function createExplanationView(prediction: Prediction, name: string, cont
   images.className = 'explain-images';
   images.append(stack, reconstruction);
   if (context.evidenceLine !== false) figure.append(evidence);
-  figure.append(cropsView(prediction, name, context), images, toggle, caption);
+  figure.append(cropsView(prediction, name, context), wholeWeight, images, toggle, caption);
   return figure;
 }

@@ -2,7 +2,7 @@
 import { followTheme } from '../ui/theme';
 import './styles.css';
 import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
-import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, progressTotals } from '../detector';
+import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, progressTotals, unseenGeneratorsLine } from '../detector';
 import type { FaultHookOptions } from '../detector/detector';
 import { SIMULATED_FAULTS } from '../detector/worker/simulate';
 import { BatchResults } from './batch';
@@ -32,6 +32,7 @@ const ui = {
   threshold: $<HTMLInputElement>('threshold'),
   thresholdValue: $<HTMLOutputElement>('threshold-value'),
   summary: $('threshold-summary'),
+  thresholdCaught: $('threshold-caught'),
   results: $<HTMLUListElement>('results'),
   empty: $('empty-results'),
   clear: $<HTMLButtonElement>('clear-results'),
@@ -174,6 +175,10 @@ function setUpThreshold(active: EnsembleDeepfakeDetector): void {
     const value = Math.round((Number(ui.threshold.value) + step * (event.shiftKey ? 10 : 1)) * 1e4) / 1e4;
     applyThreshold(Math.min(1, Math.max(0, value)));
   });
+  // What the default threshold caught of generators never trained on, when the evaluation measured it.
+  const caught = unseenGeneratorsLine(active.manifest.metrics);
+  ui.thresholdCaught.textContent = caught ?? '';
+  ui.thresholdCaught.hidden = caught === null;
   applyThreshold(active.threshold, { quiet: true });
 }
 
@@ -200,7 +205,7 @@ function applyThreshold(threshold: number, options: { quiet?: boolean } = {}): v
 function updateSummary(): void {
   const judged = batch.finished.filter((result) => result.prediction);
   const flagged = judged.filter((result) => result.prediction!.isFake).length;
-  ui.summary.textContent = judged.length === 0 ? '' : `${flagged} of ${judged.length} image${judged.length === 1 ? '' : 's'} flagged as likely fake.`;
+  ui.summary.textContent = judged.length === 0 ? '' : `${flagged} of ${judged.length} image${judged.length === 1 ? '' : 's'} flagged as likely generated.`;
 }
 
 // ---- files ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * Native-resolution crops: which 128x128 windows of a large picture the models' trace view judges, and their
+ * Native-resolution crops: which 128x128 windows of a picture the models' trace view judges, and their
  * tensors (no resampling, no canvas smoothing). training/crops.py is the numpy twin; both must pick the same
  * windows, so everything here is integer arithmetic:
  *
@@ -10,7 +10,8 @@
  *   in fine detail; flat sky or blown-out areas carry none);
  * - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by
  *   more than `maxOverlap` pixels, until `maxCrops` are picked.
- * Pictures whose short side is at most `size` have no crops: the whole-image view covers them.
+ * Pictures whose short side is at least `size` get crops (a size x size picture exactly one, at (0, 0)); smaller
+ * pictures have none: the whole-image view covers them.
  *
  * Window sums are accumulated per row for the candidate columns only, so memory stays O(height x columns)
  * and a 12-megapixel photo needs no full integral image.
@@ -26,8 +27,10 @@ export interface CropRegion {
   detail: number;
 }
 
+/** Where windows start along one side of `length` pixels: none when the side is shorter than a window. */
 export function windowStarts(length: number, spec: Pick<CropSpec, 'size' | 'stride'>): number[] {
-  if (length <= spec.size) return [];
+  if (length < spec.size) return [];
+  if (!(spec.stride >= 1)) throw new RangeError(`crop stride must be at least 1, got ${spec.stride}`);
   const starts: number[] = [];
   for (let start = 0; start <= length - spec.size; start += spec.stride) starts.push(start);
   if (starts[starts.length - 1] !== length - spec.size) starts.push(length - spec.size);
@@ -39,10 +42,10 @@ const OUTER = 0xff00ff;
 /** 1020 in each lane: 4 x centre + 1020 - 4 neighbours stays in [0, 2040], so no lane ever borrows. */
 const LANE_BIAS = (1020 << 16) | 1020;
 
-/** The windows the trace view judges, in pick order (at most spec.maxCrops; none for small pictures). */
+/** The windows the trace view judges, in pick order (at most spec.maxCrops; none for pictures smaller than a window). */
 export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
   const { width, height } = image;
-  if (Math.min(width, height) <= spec.size) return [];
+  if (Math.min(width, height) < spec.size) return [];
   const rowStarts = windowStarts(height, spec);
   const columnStarts = windowStarts(width, spec);
   const columns = columnStarts.length;

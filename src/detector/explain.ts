@@ -12,7 +12,11 @@ export interface RgbaPixels {
 }
 
 export interface Explanation {
-  /** What the models saw: the centre-square crop at the input size (128 for the shipped models). */
+  /**
+   * What the models saw as the whole-image view: the centre square at the input size (128 for the shipped models).
+   * For a picture with crops it is one of two views, with weight 1 - `Judgement.views.traceWeight` in the models'
+   * scores; the judged crops are `Judgement.crops`, so this view and its error map are never the only evidence.
+   */
   input: RgbaPixels;
   /** The autoencoder's reconstruction at its own resolution (32x32 for the shipped models). */
   reconstruction: RgbaPixels;

@@ -8,10 +8,10 @@ import type { Evidence, JudgedCrop, ModelScores } from './scoring';
 
 /**
  * One file's result. `evidence` is the view that carried the score ('traces': the native crops, 'image': the
- * whole picture) and `crops` the native crops judged (none for pictures up to the crop size), as in Prediction.
+ * whole picture) and `crops` the native crops judged (none for pictures smaller than the crop size), as in Prediction.
  */
 export type ResultRow =
-  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; evidence?: Evidence; crops?: readonly JudgedCrop[]; threshold: number; modelVersion: string; provenance?: Provenance }
+  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; evidence?: Evidence; crops?: ReadonlyArray<Pick<JudgedCrop, 'left' | 'top' | 'size' | 'score'>>; threshold: number; modelVersion: string; provenance?: Provenance }
   | { file: string; ok: false; error: string; threshold: number; modelVersion: string };
 
 /**

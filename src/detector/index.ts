@@ -12,5 +12,6 @@ export { rejudge } from './scoring';
 export type { Evidence, JudgedCrop, Judgement, ModelScores } from './scoring';
 export type { EvidenceLine } from './evidence';
 export { EVIDENCE_WORDS, cropBox, cropsByScore, evidenceLine, wholeOnlyReason } from './evidence';
+export { VERDICT_WORDS, unseenGeneratorsLine, verdictWords } from './verdict';
 export type { ProgressTotals } from './progress';
 export { progressTotals } from './progress';

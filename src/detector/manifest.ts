@@ -16,7 +16,7 @@ export interface InputSpec {
   crop: 'centre-square';
   resize: 'area';
   alphaBackground: [number, number, number];
-  /** Native-resolution crops of pictures larger than `size` on both sides (src/detector/crops.ts). */
+  /** Native-resolution crops of pictures at least `size` on both sides (src/detector/crops.ts). */
   crops?: CropSpec;
 }
 
@@ -29,8 +29,22 @@ export interface CropSpec {
   /** Largest overlap, in pixels, a picked window may have with an earlier one. */
   maxOverlap: number;
   selection: 'laplacian-detail';
-  aggregate: 'geometric-mean';
+  /**
+   * How a picture's crops make its raw trace score, per model (src/detector/scoring.ts aggregateCrops):
+   * 'geometric-mean' of all crops, or 'top-k-log-mean', the geometric mean of the `topK` largest (all when fewer),
+   * so a few pasted real or blank windows cannot pull a generated picture down.
+   */
+  aggregate: CropAggregate;
+  /** With 'top-k-log-mean' only: how many of the largest crop scores count, 1..maxCrops. */
+  topK?: number;
 }
+
+export type CropAggregate = 'geometric-mean' | 'top-k-log-mean';
+export const CROP_AGGREGATES: readonly CropAggregate[] = ['geometric-mean', 'top-k-log-mean'];
+
+/** Sane upper bounds for the numbers that size loops and allocations (crops are allocated per batch picture). */
+export const MAX_INPUT_SIZE = 4096;
+export const MAX_CROPS = 64;
 
 export interface ModelFile {
   file: string;
@@ -55,7 +69,7 @@ export interface Calibration {
   center: number;
   scale: number;
   fittedOn?: string;
-  /** The same curve for the trace view's score (geometric mean over a picture's crops). */
+  /** The same curve for the trace view's score (the crops' aggregate, `input.crops.aggregate`). */
   trace?: CalibrationCurve;
 }
 
@@ -75,7 +89,14 @@ export interface ModelManifest {
   input: InputSpec;
   models: Record<ModelKey, ModelFile>;
   calibration: Record<ModelKey, Calibration>;
-  ensemble: { weights: Record<ModelKey, number> };
+  ensemble: {
+    weights: Record<ModelKey, number>;
+    /**
+     * Pictures with crops: each model's score is traceWeight x its calibrated trace view + (1 - traceWeight) x its
+     * calibrated whole-image view, in [0, 1]. Absent: 1 (the trace view alone).
+     */
+    traceWeight?: number;
+  };
   thresholds: {
     default: number;
     defaultPreset: PresetName;
@@ -84,7 +105,22 @@ export interface ModelManifest {
   };
   training?: Record<string, unknown>;
   /** Filled in by `npm run models:eval` from the shipped ONNX files; null until then. */
-  metrics: Record<string, unknown> | null;
+  metrics: ManifestMetrics | null;
+}
+
+/** The evaluation's figures; only those the page shows are typed (and validated when present). */
+export interface ManifestMetrics extends Record<string, unknown> {
+  wild?: {
+    /** Pictures from generators never trained on. */
+    unseenGenerators?: {
+      /** Share (0..1) of them flagged at the default threshold; null when there were none to measure. */
+      caughtAtDefault?: number | null;
+      /** How many pictures that share is of. */
+      count?: number | null;
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
+  };
 }
 
 export class ManifestError extends Error {
@@ -102,6 +138,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function finite(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a finite number');
   return value;
+}
+
+function integer(value: unknown, path: string, min: number, max: number): number {
+  const number = finite(value, path);
+  if (!Number.isInteger(number) || number < min || number > max) fail(path, `an integer from ${min} to ${max}`);
+  return number;
 }
 
 function text(value: unknown, path: string): string {
@@ -127,8 +169,8 @@ export function parseManifest(json: unknown): ModelManifest {
   if (input.resize !== 'area') fail('input.resize', '"area"');
   const shape = input.shape;
   if (!Array.isArray(shape) || shape.length !== 4 || shape[1] !== 3) fail('input.shape', '[batch, 3, H, W]');
-  const size = finite(shape[2], 'input.shape[2]');
-  if (size !== finite(shape[3], 'input.shape[3]') || size < 1) fail('input.shape', 'square');
+  const size = integer(shape[2], 'input.shape[2]', 1, MAX_INPUT_SIZE);
+  if (size !== finite(shape[3], 'input.shape[3]')) fail('input.shape', 'square');
   const range = input.valueRange;
   if (!Array.isArray(range) || range.length !== 2) fail('input.valueRange', '[min, max]');
   finite(range[0], 'input.valueRange[0]');
@@ -136,15 +178,21 @@ export function parseManifest(json: unknown): ModelManifest {
   const background = input.alphaBackground;
   if (!Array.isArray(background) || background.length !== 3) fail('input.alphaBackground', '[r, g, b]');
   if (input.crops !== undefined) {
+    // Each of these sizes a loop or an allocation: a zero stride would never end, a huge maxCrops would allocate
+    // gigabytes per batch. A bad one is a clear load error.
     const crops = record(input.crops, 'input.crops');
     text(crops.name, 'input.crops.name');
-    if (finite(crops.size, 'input.crops.size') !== size) fail('input.crops.size', 'the image size');
-    for (const key of ['stride', 'maxCrops', 'maxOverlap'] as const) {
-      const value = finite(crops[key], `input.crops.${key}`);
-      if (!Number.isInteger(value) || value < 0) fail(`input.crops.${key}`, 'a non-negative integer');
-    }
+    if (integer(crops.size, 'input.crops.size', 1, MAX_INPUT_SIZE) !== size) fail('input.crops.size', 'the image size');
+    integer(crops.stride, 'input.crops.stride', 1, size);
+    const maxCrops = integer(crops.maxCrops, 'input.crops.maxCrops', 1, MAX_CROPS);
+    // 0: picked windows may not overlap at all; size x size: any overlap short of the same window.
+    integer(crops.maxOverlap, 'input.crops.maxOverlap', 0, size * size);
     if (crops.selection !== 'laplacian-detail') fail('input.crops.selection', '"laplacian-detail"');
-    if (crops.aggregate !== 'geometric-mean') fail('input.crops.aggregate', '"geometric-mean"');
+    if (!CROP_AGGREGATES.includes(crops.aggregate as CropAggregate)) {
+      fail('input.crops.aggregate', CROP_AGGREGATES.map((name) => `"${name}"`).join(' or '));
+    }
+    if (crops.aggregate === 'top-k-log-mean') integer(crops.topK, 'input.crops.topK', 1, maxCrops);
+    else if (crops.topK !== undefined) fail('input.crops.topK', `absent unless input.crops.aggregate is "top-k-log-mean"`);
   }
 
   const models = record(root.models, 'models');
@@ -176,13 +224,15 @@ export function parseManifest(json: unknown): ModelManifest {
     weightSum += weight;
   }
   if (Math.abs(weightSum - 1) > 1e-6) fail('ensemble.weights', 'summing to 1');
-
-  const thresholds = record(root.thresholds, 'thresholds');
   const inUnit = (value: unknown, path: string) => {
     const number = finite(value, path);
     if (number < 0 || number > 1) fail(path, 'in [0, 1]');
     return number;
   };
+  const ensemble = record(root.ensemble, 'ensemble');
+  if (ensemble.traceWeight !== undefined) inUnit(ensemble.traceWeight, 'ensemble.traceWeight');
+
+  const thresholds = record(root.thresholds, 'thresholds');
   inUnit(thresholds.default, 'thresholds.default');
   const presets = record(thresholds.presets, 'thresholds.presets');
   for (const name of PRESET_NAMES) {
@@ -192,6 +242,19 @@ export function parseManifest(json: unknown): ModelManifest {
   }
   if (!PRESET_NAMES.includes(thresholds.defaultPreset as PresetName)) {
     fail('thresholds.defaultPreset', PRESET_NAMES.join(' | '));
+  }
+
+  if (root.metrics !== null && root.metrics !== undefined) {
+    const metrics = record(root.metrics, 'metrics');
+    if (metrics.wild !== undefined) {
+      const wild = record(metrics.wild, 'metrics.wild');
+      if (wild.unseenGenerators !== undefined) {
+        const unseen = record(wild.unseenGenerators, 'metrics.wild.unseenGenerators');
+        // null: not measured (a share of no pictures is NaN, which JSON writes as null).
+        if (unseen.caughtAtDefault != null) inUnit(unseen.caughtAtDefault, 'metrics.wild.unseenGenerators.caughtAtDefault');
+        if (unseen.count != null) integer(unseen.count, 'metrics.wild.unseenGenerators.count', 0, Number.MAX_SAFE_INTEGER);
+      }
+    }
   }
   return root as unknown as ModelManifest;
 }

@@ -52,7 +52,7 @@ export interface RuntimeInfo {
 export type WorkerScoreItem =
   | {
       ok: true;
-      /** Whole-image raw scores; the trace view's (geometric mean over the crops), null without crops. */
+      /** Whole-image raw scores; the trace view's (the crops' aggregate, input.crops.aggregate), null without crops. */
       raw: ModelScores;
       traceRaw: ModelScores | null;
       /** The native crops judged, with each model's raw trace score. */

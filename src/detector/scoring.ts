@@ -2,12 +2,14 @@
  * Raw model scores -> calibrated scores -> ensemble score -> verdict. Pure functions, numbers from the manifest.
  *
  * Each model looks at a picture twice: the whole image (area-averaged; what a picture is like as a whole) and,
- * for pictures larger than the crop size, native-resolution crops (the generator's traces in fine detail). A
- * model's score is its calibrated trace-view score for pictures with crops and its whole-image score otherwise
- * (on validation the whole-image view of large photographs only added noise: training/train.py model_scores);
- * the ensemble is the weighted mean of the models' scores. train.py computes the same for the thresholds.
+ * for pictures at least the crop size on both sides, native-resolution crops (the generator's traces in fine
+ * detail), whose raw scores make one trace score per model as `input.crops.aggregate` says (aggregateCrops). For
+ * pictures with crops a model's score is traceWeight x its calibrated trace score + (1 - traceWeight) x its
+ * calibrated whole-image score (`ensemble.traceWeight`, 1 when absent: the trace view alone); for pictures without
+ * crops it is the calibrated whole-image score. The ensemble is the weighted mean of the models' scores.
+ * training/train.py computes the same for the thresholds.
  */
-import type { CalibrationCurve, ModelKey, ModelManifest, PresetName } from './manifest';
+import type { CalibrationCurve, CropSpec, ModelKey, ModelManifest, PresetName } from './manifest';
 import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
@@ -15,12 +17,46 @@ export type ModelScores = Record<ModelKey, number>;
 /** Which view gave the ensemble score: the native crops ('traces') or the whole image ('image'). */
 export type Evidence = 'traces' | 'image';
 
-/** A picture's trace-view score per model: the geometric mean of its crops' raw scores. */
-export function aggregateCrops(values: ArrayLike<number>): number {
+/** What aggregateCrops reads of the manifest's `input.crops`. */
+export type CropAggregation = Pick<CropSpec, 'aggregate' | 'topK'>;
+
+/** Floor under a raw score before its log (a score of 0 would make the mean -infinity). */
+const LOG_FLOOR = 1e-12;
+
+/**
+ * Which of a picture's crops count towards one model's trace score: all of them for 'geometric-mean'; the topK
+ * largest values (all when there are fewer) for 'top-k-log-mean', equal values in crop order.
+ */
+export function countedCrops(values: ArrayLike<number>, spec: CropAggregation): boolean[] {
+  const count = values.length;
+  if (spec.aggregate !== 'top-k-log-mean' || count <= (spec.topK ?? count)) return Array.from({ length: count }, () => true);
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => floored(values[b]!) - floored(values[a]!) || a - b);
+  const counted = Array.from({ length: count }, () => false);
+  for (const i of order.slice(0, spec.topK)) counted[i] = true;
+  return counted;
+}
+
+/** NaN sorts lowest, so it counts only when a picture has too few crops to leave it out. */
+function floored(value: number): number {
+  return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : Math.max(value, LOG_FLOOR);
+}
+
+/**
+ * A picture's raw trace score for one model from its crops' raw scores: exp of the mean of log(max(v, 1e-12))
+ * over the crops that count (countedCrops): all of them ('geometric-mean') or the topK largest ('top-k-log-mean').
+ * NaN for a picture without crops.
+ */
+export function aggregateCrops(values: ArrayLike<number>, spec: CropAggregation): number {
   if (values.length === 0) return Number.NaN;
+  const counted = countedCrops(values, spec);
   let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += Math.log(Math.max(values[i]!, 1e-12));
-  return Math.exp(sum / values.length);
+  let used = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!counted[i]) continue;
+    sum += Math.log(Math.max(values[i]!, LOG_FLOOR));
+    used++;
+  }
+  return Math.exp(sum / used);
 }
 
 /** Logistic curve on log(raw), fitted by training (validation 90th percentile -> 0.5, 99th -> 0.9). */
@@ -64,23 +100,59 @@ export interface JudgedCrop {
   top: number;
   size: number;
   score: number;
+  /** Whether its raw score counted towards each model's trace score (all true unless 'top-k-log-mean' left it out). */
+  counted: Record<ModelKey, boolean>;
+}
+
+/** A crop as judge() takes it: its place, each model's raw trace score, and (default: all true) whether it counted. */
+export interface RawCrop {
+  left: number;
+  top: number;
+  size: number;
+  raw: ModelScores;
+  counted?: Record<ModelKey, boolean>;
+}
+
+/** The manifest's weight of the trace view, in [0, 1]: 1 when it gives none (the trace view alone). */
+export function traceWeightOf(manifest: Pick<ModelManifest, 'ensemble'>): number {
+  return manifest.ensemble.traceWeight ?? 1;
+}
+
+/** Each model's score from its two calibrated views: traceWeight x trace + (1 - traceWeight) x whole. */
+export function fuseViews(whole: ModelScores, trace: ModelScores, traceWeight: number): ModelScores {
+  // Exactly one view at the ends (no 0 x NaN, no rounding): weight 1 is today's trace-only rule.
+  if (traceWeight === 1) return { ...trace };
+  if (traceWeight === 0) return { ...whole };
+  return {
+    svdd: traceWeight * trace.svdd + (1 - traceWeight) * whole.svdd,
+    autoencoder: traceWeight * trace.autoencoder + (1 - traceWeight) * whole.autoencoder,
+  };
 }
 
 export interface Judgement {
   score: number;
   isFake: boolean;
   threshold: number;
-  /** Each model's calibrated score: its trace view for pictures with crops, its whole-image view otherwise. */
+  /**
+   * Each model's calibrated score: for pictures with crops its two views fused (traceWeight x trace +
+   * (1 - traceWeight) x whole), its whole-image view otherwise.
+   */
   scores: ModelScores;
   /** Raw whole-image scores (the graphs' `score` outputs). */
   rawScores: ModelScores;
-  /** Raw trace scores (geometric mean over the crops); null for pictures with no crops. */
+  /** Raw trace scores (the crops' aggregate, `input.crops.aggregate`); null for pictures with no crops. */
   traceRawScores: ModelScores | null;
-  /** Calibrated scores per view, and the ensemble of each view alone. */
-  views: { whole: ModelScores; trace: ModelScores | null; wholeEnsemble: number; traceEnsemble: number | null };
-  /** Which view carried the score. */
+  /**
+   * Calibrated scores per view, each view's ensemble alone, and the trace view's weight in `scores` (0 for a
+   * picture judged on the whole image only; the whole image's weight is 1 - traceWeight).
+   */
+  views: { whole: ModelScores; trace: ModelScores | null; wholeEnsemble: number; traceEnsemble: number | null; traceWeight: number };
+  /**
+   * Which view carried the score: the one whose weighted ensemble adds more to it ('traces' whenever the trace view
+   * alone gives the score, 'image' for pictures without crops).
+   */
   evidence: Evidence;
-  /** The native crops judged (none for pictures up to the crop size), in pick order. */
+  /** The native crops judged (none for pictures smaller than the crop size), in pick order. */
   crops: JudgedCrop[];
   agreement: boolean;
 }
@@ -90,14 +162,22 @@ export function judge(
   manifest: Pick<ModelManifest, 'calibration' | 'ensemble'>,
   threshold: number,
   traceRaw: ModelScores | null = null,
-  crops: ReadonlyArray<{ left: number; top: number; size: number; raw: ModelScores }> = [],
+  crops: ReadonlyArray<RawCrop> = [],
 ): Judgement {
+  const { weights } = manifest.ensemble;
   const whole = calibrateAll(raw, manifest);
   const trace = calibrateTraces(traceRaw, manifest);
-  const scores = trace ?? whole;
-  const score = ensembleScore(scores, manifest.ensemble.weights);
-  const wholeEnsemble = ensembleScore(whole, manifest.ensemble.weights);
-  const traceEnsemble = trace ? ensembleScore(trace, manifest.ensemble.weights) : null;
+  const traceWeight = trace ? traceWeightOf(manifest) : 0;
+  const scores = trace ? fuseViews(whole, trace, traceWeight) : whole;
+  const score = ensembleScore(scores, weights);
+  const wholeEnsemble = ensembleScore(whole, weights);
+  const traceEnsemble = trace ? ensembleScore(trace, weights) : null;
+  const evidence: Evidence =
+    traceEnsemble === null || traceWeight === 0
+      ? 'image'
+      : traceWeight === 1 || traceWeight * traceEnsemble >= (1 - traceWeight) * wholeEnsemble
+        ? 'traces'
+        : 'image';
   return {
     score,
     isFake: isFakeAt(score, threshold),
@@ -105,14 +185,15 @@ export function judge(
     scores,
     rawScores: raw,
     traceRawScores: trace ? traceRaw : null,
-    views: { whole, trace, wholeEnsemble, traceEnsemble },
-    evidence: trace ? 'traces' : 'image',
+    views: { whole, trace, wholeEnsemble, traceEnsemble, traceWeight },
+    evidence,
     crops: trace
-      ? crops.map(({ left, top, size, raw: cropRaw }) => ({
+      ? crops.map(({ left, top, size, raw: cropRaw, counted }) => ({
           left,
           top,
           size,
-          score: ensembleScore(calibrateTraces(cropRaw, manifest)!, manifest.ensemble.weights),
+          score: ensembleScore(calibrateTraces(cropRaw, manifest)!, weights),
+          counted: counted ? { ...counted } : { svdd: true, autoencoder: true },
         }))
       : [],
     agreement: modelsAgree(scores, threshold),

@@ -5,12 +5,12 @@
  */
 import type { CropRegion } from './crops';
 import { cropToTensor, selectCrops } from './crops';
-import type { InputSpec, ModelManifest } from './manifest';
+import type { CropSpec, InputSpec, ModelKey, ModelManifest } from './manifest';
 import { inputSize } from './manifest';
 import type { PixelImage } from './preprocess';
 import { imageToTensor } from './preprocess';
 import type { ModelScores } from './scoring';
-import { aggregateCrops } from './scoring';
+import { aggregateCrops, countedCrops } from './scoring';
 
 export interface ViewBatch {
   whole: Float32Array;
@@ -40,18 +40,20 @@ export interface RawBatchScores {
   statisticZ?: Float32Array;
 }
 
-/** One judged crop: its place in the picture and each model's raw trace score. */
+/** One judged crop: its place in the picture, each model's raw trace score, and whether it counted in it. */
 export interface CropScore {
   left: number;
   top: number;
   size: number;
   raw: ModelScores;
+  /** Whether this crop's raw score counted towards each model's trace score (`input.crops.aggregate`). */
+  counted: Record<ModelKey, boolean>;
 }
 
 /** What the graphs said about one picture, before calibration. */
 export interface PictureRaw {
   raw: ModelScores;
-  /** Geometric mean of the crops' trace scores; null for a picture with no crops. */
+  /** The crops' trace scores aggregated per model (`input.crops.aggregate`); null for a picture with no crops. */
   traceRaw: ModelScores | null;
   crops: CropScore[];
 }
@@ -112,19 +114,29 @@ export class ViewBatchBuilder {
   }
 }
 
-/** One picture's raw scores out of a batch's outputs. */
-export function pictureRaw(scores: RawBatchScores, rows: PictureRows, cropSize: number): PictureRaw {
+/**
+ * One picture's raw scores out of a batch's outputs. `spec` is the manifest's `input.crops` (how the crops'
+ * scores aggregate); it may be undefined only for models without crops.
+ */
+export function pictureRaw(scores: RawBatchScores, rows: PictureRows, spec: Pick<CropSpec, 'size' | 'aggregate' | 'topK'> | undefined): PictureRaw {
   const raw = { svdd: scores.svdd[rows.row]!, autoencoder: scores.autoencoder[rows.row]! };
   if (rows.regions.length === 0) return { raw, traceRaw: null, crops: [] };
+  if (!spec) throw new RangeError('crops were judged, but the manifest has no input.crops');
+  const values = {
+    svdd: rows.regions.map((_, i) => scores.traceSvdd[rows.cropStart + i]!),
+    autoencoder: rows.regions.map((_, i) => scores.traceAutoencoder[rows.cropStart + i]!),
+  };
+  const counted = { svdd: countedCrops(values.svdd, spec), autoencoder: countedCrops(values.autoencoder, spec) };
   const crops = rows.regions.map((region, i) => ({
     left: region.left,
     top: region.top,
-    size: cropSize,
-    raw: { svdd: scores.traceSvdd[rows.cropStart + i]!, autoencoder: scores.traceAutoencoder[rows.cropStart + i]! },
+    size: spec.size,
+    raw: { svdd: values.svdd[i]!, autoencoder: values.autoencoder[i]! },
+    counted: { svdd: counted.svdd[i]!, autoencoder: counted.autoencoder[i]! },
   }));
   return {
     raw,
-    traceRaw: { svdd: aggregateCrops(crops.map((c) => c.raw.svdd)), autoencoder: aggregateCrops(crops.map((c) => c.raw.autoencoder)) },
+    traceRaw: { svdd: aggregateCrops(values.svdd, spec), autoencoder: aggregateCrops(values.autoencoder, spec) },
     crops,
   };
 }

@@ -9,6 +9,7 @@ import { createProvenanceView } from '../ui/provenance-view';
 import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
 import { DetectorInputError, EnsembleDeepfakeDetector, MODEL_KEYS, progressTotals } from '../detector';
 import { evidenceLine } from '../detector/evidence';
+import { verdictWords } from '../detector/verdict';
 import type { HostMessage, WidgetErrorCode, WidgetMessage, WidgetMessageBody } from './protocol';
 import { WIDGET_PROTOCOL_VERSION, WIDGET_SOURCE, parseHostMessage, parseWidgetParams, postTargets } from './protocol';
 
@@ -109,7 +110,7 @@ function showPrediction(prediction: Prediction, fileName: string): void {
   ui.prompt.hidden = true;
   ui.dropZone.dataset.verdict = prediction.isFake ? 'fake' : 'real';
   ui.dropZone.dataset.score = String(prediction.score);
-  ui.verdict.textContent = prediction.isFake ? 'Likely fake' : 'Looks real';
+  ui.verdict.textContent = verdictWords(prediction.isFake);
   // The threshold is on the slider right below.
   ui.score.textContent = `Score ${prediction.score.toFixed(3)}`;
   // Which view carried the score: a few words on screen, the full sentence as the title and for screen readers.

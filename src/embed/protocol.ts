@@ -87,7 +87,7 @@ export interface ResultMessage extends FromWidget {
   threshold: number;
   /**
    * Which view of the picture carried the score: 'traces' (native-resolution 128x128 crops, where generator
-   * fingerprints live; pictures larger than 128 px) or 'image' (the whole picture is unlike a photograph).
+   * fingerprints live; pictures at least 128 px on both sides) or 'image' (the whole picture is unlike a photograph).
    * Says why a flagged picture was flagged; a reason to look closer, not proof.
    */
   evidence: Evidence;

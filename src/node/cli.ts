@@ -16,6 +16,7 @@ import { toCsv, toJsonRecord } from '../detector/export';
 import type { Provenance } from '../detector/provenance';
 import { readProvenanceNode } from '../detector/provenance/node';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
+import { verdictWords } from '../detector/verdict';
 import type { FileOutcome } from './node-detector';
 import { createNodeDetector, oneLine } from './node-detector';
 import type { NodeBackend } from './ort-node';
@@ -33,7 +34,7 @@ Options:
   --json              print one JSON array: { file, score, isFake, scores: { svdd, autoencoder }, evidence,
                       crops: [{ left, top, size, score }], provenance } per image, { file, error } for a file that
                       could not be read. evidence: "traces" (native-resolution crops carried the score) or "image" (the
-                      whole picture); crops: the 128 px windows judged (none for pictures up to 128 px)
+                      whole picture); crops: the 128 px windows judged (none for pictures under 128 px)
   --csv               print CSV: ${'file,score,svdd,autoencoder,verdict,evidence,threshold,modelVersion,error'}
                       then provenance,c2pa,metadataAi,sourceType,generator,camera
   --no-provenance     do not read each file's metadata. By default the CLI reads it as the page does: C2PA
@@ -167,7 +168,7 @@ function formatTable(rows: ResultRow[]): string {
     const name = row.file.length > width ? `…${row.file.slice(-(width - 1))}` : row.file.padEnd(width);
     lines.push(
       row.ok
-        ? `${name}  ${row.score.toFixed(4).padStart(8)}  ${row.scores.svdd.toFixed(4).padStart(8)}  ${row.scores.autoencoder.toFixed(4).padStart(8)}  ${row.isFake ? 'likely fake' : 'likely real'}`
+        ? `${name}  ${row.score.toFixed(4).padStart(8)}  ${row.scores.svdd.toFixed(4).padStart(8)}  ${row.scores.autoencoder.toFixed(4).padStart(8)}  ${verdictWords(row.isFake)}`
         : `${name}  error: ${row.error}`,
     );
     if (row.ok && row.provenance) lines.push(`${' '.repeat(Math.min(width, 4))}metadata: ${row.provenance.summary}`);

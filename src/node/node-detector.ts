@@ -1,5 +1,4 @@
 /** Node scoring of image files with the shipped models: decode (sharp) -> shared preprocessing -> ORT -> shared scoring. */
-import { inputSize } from '../detector/manifest';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { judge } from '../detector/scoring';
@@ -35,9 +34,8 @@ export interface NodeDetector {
 export async function createNodeDetector(options: { modelsDir?: string; backend?: NodeBackend; threshold?: number } = {}): Promise<NodeDetector> {
   const models = await loadNodeModels(options);
   const { manifest } = models;
-  const size = inputSize(manifest);
   const judgeRows = (raw: RawBatchScores, rows: PictureRows, threshold: number): Judgement => {
-    const picture = pictureRaw(raw, rows, size);
+    const picture = pictureRaw(raw, rows, manifest.input.crops);
     return judge(picture.raw, manifest, threshold, picture.traceRaw, picture.crops);
   };
   const detector: NodeDetector = {

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVIDENCE_WORDS, cropsByScore } from '../../src/detector/evidence';
+import { EVIDENCE_WORDS, cropCounted, cropCountedWords, cropsByScore, evidenceLine, viewWeightWords } from '../../src/detector/evidence';
 import type { ModelManifest } from '../../src/detector/manifest';
 import { parseManifest } from '../../src/detector/manifest';
 import type { Judgement } from '../../src/detector/scoring';
+import { VERDICT_WORDS, unseenGeneratorsLine } from '../../src/detector/verdict';
 import { createNodeDetector } from '../../src/node/node-detector';
 import type { CardResult, StaticServer } from './harness';
 import { DIST, FIXTURES, ROOT, checkFiles, countWorkerMessages, launchChromium, openApp, readCards, serveDist, workerMessages } from './harness';
@@ -107,6 +108,12 @@ describe('the app on WASM, one browser profile', () => {
     expect(cards.get(REAL)?.verdict).toBe('real');
     expect(cards.get(FAKE)?.verdict).toBe('fake');
     for (const card of cards.values()) expect(card.executionProvider === 'wasm' || card.error !== null).toBe(true);
+    // In words that do not overclaim: a score under the threshold is no sign of generation, never "real".
+    const verdictOf = (name: string) => page.locator('#results .card', { has: page.locator('.card-title', { hasText: name }) }).locator('.card-body .verdict').textContent();
+    expect(await verdictOf(REAL)).toBe(VERDICT_WORDS.notFlagged);
+    expect(await verdictOf(FAKE)).toBe(VERDICT_WORDS.flagged);
+    expect(await page.locator('#results-table td.verdict-real').first().textContent()).toBe(VERDICT_WORDS.notFlagged);
+    expect(await page.locator('#drop-zone .hint').textContent()).toMatch(/Large pictures are judged on their whole image and on native-resolution crops/);
   });
 
   it('gives a bad file its own clear error while the others are judged', () => {
@@ -162,6 +169,10 @@ describe('the app on WASM, one browser profile', () => {
       const rate = manifest.thresholds.presets[name].falseAlarmRate * 100;
       expect(await page.locator(`button[data-preset="${name}"]`).textContent()).toContain(`${+rate.toFixed(2)}%`);
     }
+    // What the default caught of generators never trained on: one line when the evaluation measured it, else nothing.
+    const caught = unseenGeneratorsLine(manifest.metrics);
+    expect(await page.locator('#threshold-caught').isHidden()).toBe(caught === null);
+    expect(await page.locator('#threshold-caught').textContent()).toBe(caught ?? '');
     now = await readCards(page);
     for (const card of now) expect(card.verdict).toBe(cards.get(card.name)!.verdict);
     expect(await workerMessages(page)).toBe(before);
@@ -197,8 +208,12 @@ describe('the app on WASM, one browser profile', () => {
         painted,
         boxes: [...item.querySelectorAll<HTMLElement>('.crop-box')].map((box) => {
           const rect = box.getBoundingClientRect();
-          return { rank: Number(box.dataset.rank), score: Number(box.dataset.score), text: box.textContent, left: rect.left - frame!.left, top: rect.top - frame!.top, width: rect.width, height: rect.height };
+          return { rank: Number(box.dataset.rank), score: Number(box.dataset.score), counted: box.dataset.counted, text: box.textContent, left: rect.left - frame!.left, top: rect.top - frame!.top, width: rect.width, height: rect.height };
         }),
+        weights: {
+          traces: item.querySelector('.explain-crops .view-weight-traces')?.textContent ?? null,
+          image: item.querySelector('.view-weight-image')?.textContent ?? null,
+        },
         list: [...item.querySelectorAll<HTMLElement>('.crop-list li')].map((li) => ({ text: li.textContent ?? '', score: Number(li.dataset.score) })),
       };
     });
@@ -207,7 +222,13 @@ describe('the app on WASM, one browser profile', () => {
     // The evidence line: what fired when flagged, the judging view's score (quieter) when not.
     expect(shown.fired).toBe(String(large.verdict === 'fake'));
     if (large.verdict === 'fake') expect(shown.line.startsWith(`Why flagged: ${EVIDENCE_WORDS[nodeLarge.evidence]}`), shown.line).toBe(true);
-    else expect(shown.line).toMatch(nodeLarge.evidence === 'traces' ? /^Below the threshold on fine-detail crops \(\d\.\d{3}\)$/ : /^Below the threshold as a whole \(\d\.\d{3}\)$/);
+    else {
+      // The same sentence as the Node path's, numbers to the third decimal (a trace weight under 1 names both views).
+      const pattern = (text: string) => new RegExp(`^${text.replace(/[()]/g, '\\$&').replace(/\d\.\d{3}/g, '\\d\\.\\d{3}')}$`);
+      expect(shown.line).toMatch(pattern(evidenceLine(nodeLarge).text));
+    }
+    // What was judged, each view with its weight in the models' scores (the whole picture: 1 - traceWeight).
+    expect(shown.weights).toEqual(spec ? viewWeightWords(nodeLarge) : { traces: null, image: viewWeightWords(nodeLarge).image });
 
     if (!spec) {
       // One-view models: no crops, and the explanation says so.
@@ -227,14 +248,17 @@ describe('the app on WASM, one browser profile', () => {
       expect(shown.picture!.height).toBeCloseTo(321 * scale, 0);
       for (const [i, item] of shown.list.entries()) {
         if (i > 0) expect(item.score).toBeLessThanOrEqual(shown.list[i - 1]!.score);
-        const [, rank, x, y] = /^(\d+)\. score \d\.\d{3}: 128x128 px at x (\d+), y (\d+)$/.exec(item.text)!;
+        const [, rank, x, y, counted] = /^(\d+)\. score \d\.\d{3}: 128x128 px at x (\d+), y (\d+)(?:, (.+))?$/.exec(item.text)!;
         expect(Number(rank)).toBe(i + 1);
         const expected = nodeLarge.crops.find((crop) => crop.left === Number(x) && crop.top === Number(y))!;
         expect(expected, item.text).toBeDefined();
+        // Under top-k, whether it counted towards each model's trace score; nothing to say under the geometric mean.
+        expect(counted ?? null).toBe(cropCountedWords(expected, spec));
         expect(Math.abs(item.score - expected.score)).toBeLessThan(TOLERANCE);
         expect(Math.abs(item.score - ranked[i]!.score)).toBeLessThan(TOLERANCE);
         const box = shown.boxes.find((b) => b.rank === i + 1)!;
-        expect(box.text).toBe(`${i + 1} · ${item.score.toFixed(2)}`);
+        expect(box.counted).toBe(cropCounted(expected));
+        expect(box.text).toBe(`${i + 1} · ${item.score.toFixed(2)}${box.counted === 'none' ? ' · not counted' : ''}`);
         expect(Math.abs(box.left - expected.left * scale)).toBeLessThan(1.5);
         expect(Math.abs(box.top - expected.top * scale)).toBeLessThan(1.5);
         expect(Math.abs(box.width - 128 * scale)).toBeLessThan(1.5);
@@ -285,7 +309,7 @@ describe('the app on WASM, one browser profile', () => {
     const dropped = byName(await readCards(page));
     expect(dropped.get('dropped.png')!.score).toBe(cards.get(FAKE)!.score);
     expect(dropped.get('pasted.png')!.score).toBe(cards.get(FAKE)!.score);
-    await page.waitForFunction(() => /Likely fake/.test(document.getElementById('announcer')!.textContent ?? ''), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /Likely generated/.test(document.getElementById('announcer')!.textContent ?? ''), null, { timeout: 10_000 });
     expect(await page.locator('#announcer').getAttribute('aria-live')).toBe('polite');
   });
 

@@ -2,15 +2,24 @@
  * Native crop selection by its definition, written the slow way, for tests that hold src/detector/crops.ts (the
  * fast code the browser runs) to it: the |Laplacian| of the integer luma 299R + 587G + 114B at odd rows and odd
  * columns, every window's sum on the grid, then the greedy pick by detail (ties: top, then left) under the
- * overlap limit. training/crops.py is the same definition in numpy.
+ * overlap limit. Pictures whose short side is at least the crop size get crops; smaller ones none. training/crops.py
+ * is the same definition in numpy.
  */
 import type { CropSpec } from '../../src/detector/manifest';
-import { windowStarts } from '../../src/detector/crops';
 import type { RgbaImage } from '../../src/detector/preprocess';
+
+/** Window starts along a side: every stride from 0 while a window fits, then the window flush with the far edge. */
+export function referenceStarts(length: number, spec: Pick<CropSpec, 'size' | 'stride'>): number[] {
+  if (length < spec.size) return [];
+  const starts: number[] = [];
+  for (let start = 0; start + spec.size <= length; start += spec.stride) starts.push(start);
+  if (!starts.includes(length - spec.size)) starts.push(length - spec.size);
+  return starts;
+}
 
 export function referenceCrops(image: RgbaImage, spec: CropSpec) {
   const { width, height, data } = image;
-  if (Math.min(width, height) <= spec.size) return [];
+  if (Math.min(width, height) < spec.size) return [];
   const luma = (x: number, y: number) => {
     const p = (y * width + x) * 4;
     return 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]!;
@@ -22,8 +31,8 @@ export function referenceCrops(image: RgbaImage, spec: CropSpec) {
     }
   }
   const candidates = [];
-  for (const top of windowStarts(height, spec)) {
-    for (const left of windowStarts(width, spec)) {
+  for (const top of referenceStarts(height, spec)) {
+    for (const left of referenceStarts(width, spec)) {
       let sum = 0;
       for (let y = top; y < top + spec.size; y++) for (let x = left; x < left + spec.size; x++) sum += detail[y * width + x]!;
       candidates.push({ left, top, detail: sum });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CropSpec } from '../../src/detector/manifest';
 import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
 import { seededRandom } from '../../src/node/datasets';
-import { referenceCrops } from './crop-reference';
+import { ViewBatchBuilder } from '../../src/detector/views';
+import { referenceCrops, referenceStarts } from './crop-reference';
+import { shippedManifest } from './helpers';
 import type { RgbaImage } from '../../src/detector/preprocess';
 
 const SPEC: CropSpec = { name: 'crops', size: 128, stride: 64, maxCrops: 5, maxOverlap: 4096, selection: 'laplacian-detail', aggregate: 'geometric-mean' };
@@ -31,20 +33,65 @@ function picture(width: number, height: number, seed: number): RgbaImage {
 }
 
 describe('native crop selection', () => {
-  it('has no crops for pictures whose short side is at most the crop size', () => {
-    expect(selectCrops(picture(128, 900, 1), SPEC)).toEqual([]);
+  it('has no crops for pictures whose short side is under the crop size', () => {
+    expect(selectCrops(picture(127, 900, 1), SPEC)).toEqual([]);
+    expect(selectCrops(picture(900, 127, 1), SPEC)).toEqual([]);
     expect(selectCrops(picture(32, 32, 2), SPEC)).toEqual([]);
     expect(selectCrops(picture(129, 129, 3), SPEC)).toHaveLength(1);
   });
 
+  it('gives a picture exactly the crop size one crop, the whole picture at (0, 0)', () => {
+    for (const image of [picture(128, 128, 11), picture(128, 128, 12)]) {
+      const picked = selectCrops(image, SPEC);
+      expect(picked).toHaveLength(1);
+      expect(picked[0]).toMatchObject({ left: 0, top: 0 });
+      expect(picked).toEqual(referenceCrops(image, SPEC));
+    }
+    // A flat 128x128 picture has no detail at all, and is still judged on its one window.
+    expect(selectCrops({ width: 128, height: 128, data: new Uint8Array(128 * 128 * 4).fill(255) }, SPEC)).toEqual([{ left: 0, top: 0, detail: 0 }]);
+  });
+
+  it('judges a 128x128 picture on one crop that is the picture itself: the same tensor as its whole view', () => {
+    const manifest = shippedManifest();
+    const builder = new ViewBatchBuilder(manifest, 3);
+    const small = builder.add(picture(127, 127, 13));
+    const exact = builder.add(picture(128, 128, 14));
+    const large = builder.add(picture(300, 260, 15));
+    expect(small.regions).toEqual([]);
+    expect(exact.regions).toEqual([expect.objectContaining({ left: 0, top: 0 })]);
+    expect(large.regions.length).toBeGreaterThan(1);
+    const { whole, crops, cropCount } = builder.batch;
+    expect(cropCount).toBe(1 + large.regions.length);
+    const perView = 3 * 128 * 128;
+    // At 128 px the whole-image view resamples nothing, so the crop and the whole view hold the same numbers.
+    expect(crops.subarray(exact.cropStart * perView, (exact.cropStart + 1) * perView)).toEqual(whole.subarray(exact.row * perView, (exact.row + 1) * perView));
+  });
+
+  it('crops a 128-px-wide strip along its length, and matches the definition there', () => {
+    const image = picture(128, 900, 1);
+    const picked = selectCrops(image, SPEC);
+    expect(picked.length).toBeGreaterThan(1);
+    expect(picked.every((region) => region.left === 0)).toBe(true);
+    expect(picked).toEqual(referenceCrops(image, SPEC));
+  });
+
   it('puts windows on the 64-px grid plus the last window flush with the edge', () => {
-    expect(windowStarts(128, SPEC)).toEqual([]);
+    expect(windowStarts(127, SPEC)).toEqual([]);
+    expect(windowStarts(128, SPEC)).toEqual([0]);
     expect(windowStarts(129, SPEC)).toEqual([0, 1]);
     expect(windowStarts(256, SPEC)).toEqual([0, 64, 128]);
     expect(windowStarts(300, SPEC)).toEqual([0, 64, 128, 172]);
+    for (const length of [0, 1, 127, 128, 129, 191, 192, 193, 256, 300, 1000]) expect(windowStarts(length, SPEC)).toEqual(referenceStarts(length, SPEC));
+  });
+
+  it('refuses a stride under 1 instead of looping forever', () => {
+    expect(() => windowStarts(300, { size: 128, stride: 0 })).toThrow(RangeError);
+    expect(() => windowStarts(300, { size: 128, stride: Number.NaN })).toThrow(RangeError);
   });
 
   it.each([
+    [128, 128, 3],
+    [128, 300, 8],
     [232, 176, 4],
     [321, 481, 5],
     [512, 512, 6],

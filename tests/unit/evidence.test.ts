@@ -3,7 +3,18 @@
  * (src/detector/evidence.ts), on judgements made by the real scoring code (judge) with trace calibrations.
  */
 import { describe, expect, it } from 'vitest';
-import { EVIDENCE_SHORT, EVIDENCE_WORDS, cropBox, cropWords, cropsByScore, evidenceLine, wholeOnlyReason } from '../../src/detector/evidence';
+import {
+  EVIDENCE_SHORT,
+  EVIDENCE_WORDS,
+  cropBox,
+  cropCounted,
+  cropCountedWords,
+  cropWords,
+  cropsByScore,
+  evidenceLine,
+  viewWeightWords,
+  wholeOnlyReason,
+} from '../../src/detector/evidence';
 import type { ModelManifest } from '../../src/detector/manifest';
 import { judge, rejudge } from '../../src/detector/scoring';
 
@@ -16,9 +27,10 @@ const manifest: Pick<ModelManifest, 'calibration' | 'ensemble'> = {
 const raw = (logScore: number) => ({ svdd: Math.exp(logScore), autoencoder: Math.exp(logScore) });
 const crop = (left: number, top: number, logScore: number) => ({ left, top, size: 128, raw: raw(logScore) });
 
-/** What evidenceLine reads of a judgement: the verdict, the view named, both views' ensembles. */
-const judged = (isFake: boolean, evidence: 'traces' | 'image', wholeEnsemble: number, traceEnsemble: number | null) =>
-  ({ isFake, evidence, views: { whole: { svdd: 0, autoencoder: 0 }, trace: null, wholeEnsemble, traceEnsemble } }) as const;
+/** What evidenceLine reads of a judgement: the verdict, the view named, both views' ensembles, the trace view's weight. */
+const judged = (isFake: boolean, evidence: 'traces' | 'image', wholeEnsemble: number, traceEnsemble: number | null, traceWeight = traceEnsemble === null ? 0 : 1) =>
+  ({ isFake, evidence, views: { whole: { svdd: 0, autoencoder: 0 }, trace: null, wholeEnsemble, traceEnsemble, traceWeight } }) as const;
+const ALL = { svdd: true, autoencoder: true };
 
 describe('evidenceLine', () => {
   it('names the traces when the crops carried a flagged score', () => {
@@ -44,6 +56,16 @@ describe('evidenceLine', () => {
     expect(evidenceLine(judged(false, 'image', 0.0474, 0.01)).text).toBe('Below the threshold as a whole (0.047)');
   });
 
+  it('gives both views with their weights when they share the score, since either alone may be above the threshold', () => {
+    // traceWeight 0.6: score 0.6 x 0.95 + 0.4 x 0.1 = 0.61, under a 0.9 threshold although the crops alone are not.
+    expect(evidenceLine(judged(false, 'traces', 0.1, 0.95, 0.6)).text).toBe(
+      'Below the threshold on fine-detail crops (0.950, weight 0.6) and as a whole (0.100, weight 0.4)',
+    );
+    expect(evidenceLine(judged(false, 'image', 0.8, 0.2, 0.25), { short: true }).text).toBe('Judged on crops and as a whole');
+    // Weight 0: the whole picture alone gives the score.
+    expect(evidenceLine(judged(false, 'image', 0.3, 0.99, 0)).text).toBe('Below the threshold as a whole (0.300)');
+  });
+
   it('says a picture without crops was judged as a whole', () => {
     expect(evidenceLine(judged(false, 'image', 0.175, null)).text).toBe('Below the threshold as a whole (0.175)');
     expect(evidenceLine(judged(false, 'image', 0.175, null), { short: true }).text).toBe('Judged as a whole');
@@ -59,8 +81,10 @@ describe('evidenceLine', () => {
 
 describe('wholeOnlyReason', () => {
   it('tells a small picture from models with one view', () => {
-    expect(wholeOnlyReason(32, 32, 128)).toBe('Small picture: judged as a whole (a side of at most 128 px)');
-    expect(wholeOnlyReason(4000, 128, 128)).toMatch(/^Small picture/);
+    expect(wholeOnlyReason(32, 32, 128)).toBe('Small picture: judged as a whole (a side under 128 px)');
+    expect(wholeOnlyReason(4000, 127, 128)).toMatch(/^Small picture/);
+    // 128 px is not small any more: such a picture has one crop, so it is never "too small" for one.
+    expect(wholeOnlyReason(128, 128, 128)).toBe('Judged as a whole (no crops)');
     expect(wholeOnlyReason(400, 300, undefined)).toBe('These models judge the picture as a whole only (no crops)');
     expect(wholeOnlyReason(400, 300, 128)).toBe('Judged as a whole (no crops)');
   });
@@ -68,10 +92,10 @@ describe('wholeOnlyReason', () => {
 
 describe('crops for the explanation', () => {
   const crops = [
-    { left: 0, top: 0, size: 128, score: 0.2 },
-    { left: 272, top: 172, size: 128, score: 0.9 },
-    { left: 136, top: 0, size: 128, score: 0.2 },
-    { left: 136, top: 172, size: 128, score: 0.95 },
+    { left: 0, top: 0, size: 128, score: 0.2, counted: ALL },
+    { left: 272, top: 172, size: 128, score: 0.9, counted: ALL },
+    { left: 136, top: 0, size: 128, score: 0.2, counted: ALL },
+    { left: 136, top: 172, size: 128, score: 0.95, counted: ALL },
   ];
 
   it('lists them highest score first, ties in pick order, without changing the input', () => {
@@ -97,8 +121,39 @@ describe('crops for the explanation', () => {
   it('gives every judged crop its own calibrated trace ensemble score (judge)', () => {
     const judgement = judge(raw(0), manifest, 0.5, raw(0), [crop(10, 20, 0), crop(150, 20, 2)]);
     expect(judgement.crops).toEqual([
-      { left: 10, top: 20, size: 128, score: 0.5 },
-      { left: 150, top: 20, size: 128, score: 1 / (1 + Math.exp(-2)) },
+      { left: 10, top: 20, size: 128, score: 0.5, counted: ALL },
+      { left: 150, top: 20, size: 128, score: 1 / (1 + Math.exp(-2)), counted: ALL },
     ]);
+  });
+
+  it('carries which crops counted under top-k, and says so in words', () => {
+    const counted = { svdd: true, autoencoder: false };
+    const judgement = judge(raw(0), manifest, 0.5, raw(0), [{ ...crop(10, 20, 0), counted }, { ...crop(150, 20, 2), counted: ALL }]);
+    expect(judgement.crops.map((c) => c.counted)).toEqual([counted, ALL]);
+    expect(cropCounted(judgement.crops[0]!)).toBe('some');
+    expect(cropCounted(judgement.crops[1]!)).toBe('all');
+    expect(cropCounted({ counted: { svdd: false, autoencoder: false } })).toBe('none');
+    const topK = { aggregate: 'top-k-log-mean' as const, topK: 3 };
+    expect(cropCountedWords({ counted: ALL }, topK)).toBe("counted (in both models' top 3)");
+    expect(cropCountedWords({ counted: { svdd: false, autoencoder: false } }, topK)).toBe("left out (in neither model's top 3)");
+    expect(cropCountedWords({ counted }, topK)).toBe('counted for Deep SVDD only (in its top 3)');
+    expect(cropCountedWords({ counted: { svdd: false, autoencoder: true } }, topK)).toBe('counted for the autoencoder only (in its top 3)');
+    // Under the geometric mean every crop counts: nothing to say.
+    expect(cropCountedWords({ counted: ALL }, { aggregate: 'geometric-mean' })).toBeNull();
+    expect(cropCountedWords({ counted: ALL }, undefined)).toBeNull();
+  });
+});
+
+describe('view weights for the explanation', () => {
+  it('labels the whole-picture view with 1 - traceWeight, and the crops with traceWeight', () => {
+    const fused = judge(raw(0), { ...manifest, ensemble: { ...manifest.ensemble, traceWeight: 0.7 } }, 0.5, raw(1), [crop(0, 0, 1)]);
+    expect(viewWeightWords(fused)).toEqual({
+      traces: "Fine-detail crops: weight 0.7 in each model's score",
+      image: "Whole picture: weight 0.3 in each model's score",
+    });
+    const tracesOnly = judge(raw(0), manifest, 0.5, raw(1), [crop(0, 0, 1)]);
+    expect(viewWeightWords(tracesOnly).image).toBe('Whole picture: weight 0, shown for reference (the score rests on the crops above)');
+    const small = judge(raw(0), manifest, 0.5);
+    expect(viewWeightWords(small)).toEqual({ traces: null, image: 'Whole picture: the only view judged (weight 1)' });
   });
 });

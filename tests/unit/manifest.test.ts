@@ -31,12 +31,75 @@ describe('parseManifest', () => {
     ['a non-square input', (json) => (json.input.shape = [null, 3, 128, 64]), /square/],
     ['BGR channels', (json) => (json.input.channelOrder = 'BGR'), /channelOrder/],
     ['a non-finite centre', (json) => (json.calibration.autoencoder.center = 'NaN'), /center/],
+    ['a fractional input size', (json) => (json.input.shape = [null, 3, 127.5, 127.5]), /input\.shape\[2\] must be an integer/],
+    // input.crops: every number that sizes a loop or an allocation.
+    ['a zero crop stride (a loop that never ends)', (json) => (json.input.crops.stride = 0), /input\.crops\.stride must be an integer from 1 to 128/],
+    ['a negative crop stride', (json) => (json.input.crops.stride = -64), /input\.crops\.stride/],
+    ['a fractional crop stride', (json) => (json.input.crops.stride = 0.5), /input\.crops\.stride/],
+    ['a crop stride larger than a crop (windows with gaps)', (json) => (json.input.crops.stride = 129), /input\.crops\.stride/],
+    ['an infinite crop stride', (json) => (json.input.crops.stride = Number.POSITIVE_INFINITY), /input\.crops\.stride must be a finite number/],
+    ['a crop size other than the image size', (json) => (json.input.crops.size = 64), /input\.crops\.size must be the image size/],
+    ['a zero crop size', (json) => (json.input.crops.size = 0), /input\.crops\.size must be an integer/],
+    ['zero maxCrops', (json) => (json.input.crops.maxCrops = 0), /input\.crops\.maxCrops must be an integer from 1 to 64/],
+    ['a huge maxCrops (gigabytes per batch)', (json) => (json.input.crops.maxCrops = 1e6), /input\.crops\.maxCrops/],
+    ['a fractional maxCrops', (json) => (json.input.crops.maxCrops = 2.5), /input\.crops\.maxCrops/],
+    ['a negative maxOverlap', (json) => (json.input.crops.maxOverlap = -1), /input\.crops\.maxOverlap must be an integer from 0 to 16384/],
+    ['a maxOverlap beyond a whole crop', (json) => (json.input.crops.maxOverlap = 128 * 128 + 1), /input\.crops\.maxOverlap/],
+    ['a missing maxOverlap', (json) => delete json.input.crops.maxOverlap, /input\.crops\.maxOverlap must be a finite number/],
+    // input.crops.aggregate and topK.
+    ['an unknown crop aggregate', (json) => (json.input.crops.aggregate = 'median'), /input\.crops\.aggregate must be "geometric-mean" or "top-k-log-mean"/],
+    ['top-k without topK', (json) => (json.input.crops.aggregate = 'top-k-log-mean'), /input\.crops\.topK must be a finite number/],
+    ['a zero topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 0 }), /input\.crops\.topK must be an integer from 1 to 5/],
+    ['a topK above maxCrops', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 6 }), /input\.crops\.topK must be an integer from 1 to 5/],
+    ['a fractional topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 2.5 }), /input\.crops\.topK/],
+    ['a topK with the geometric mean', (json) => (json.input.crops.topK = 3), /input\.crops\.topK must be absent unless/],
+    // ensemble.traceWeight.
+    ['a traceWeight above 1', (json) => (json.ensemble.traceWeight = 1.5), /ensemble\.traceWeight must be in \[0, 1\]/],
+    ['a negative traceWeight', (json) => (json.ensemble.traceWeight = -0.1), /ensemble\.traceWeight/],
+    ['a traceWeight that is not a number', (json) => (json.ensemble.traceWeight = '0.5'), /ensemble\.traceWeight must be a finite number/],
+    // metrics.wild.unseenGenerators.
+    ['an unseen-generator share above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 72, count: 500 } }), /metrics\.wild\.unseenGenerators\.caughtAtDefault must be in \[0, 1\]/],
+    ['a fractional unseen-generator count', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.7, count: 2.5 } }), /metrics\.wild\.unseenGenerators\.count/],
+    ['unseen generators that are not an object', (json) => (json.metrics.wild = { unseenGenerators: 0.7 }), /metrics\.wild\.unseenGenerators must be an object/],
   ];
   it.each(broken)('rejects %s', (_label, breakIt, message) => {
     const json = manifestJson();
     breakIt(json);
     expect(() => parseManifest(json)).toThrow(ManifestError);
     expect(() => parseManifest(json)).toThrow(message);
+  });
+
+  it('accepts the new contract: top-k-log-mean with topK, a trace weight, the unseen-generator figure', () => {
+    const json = manifestJson();
+    Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 3 });
+    json.ensemble.traceWeight = 0.7;
+    json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.724, count: 500, auroc: 0.93 }, realFlagged: { pooled: 0.01 } };
+    const manifest = parseManifest(json);
+    expect(manifest.input.crops).toMatchObject({ aggregate: 'top-k-log-mean', topK: 3 });
+    expect(manifest.ensemble.traceWeight).toBe(0.7);
+    expect(manifest.metrics?.wild?.unseenGenerators).toEqual({ caughtAtDefault: 0.724, count: 500, auroc: 0.93 });
+    // A smoke run with no unseen pictures writes nulls (NaN in JSON): not measured, not an error.
+    json.metrics.wild.unseenGenerators = { caughtAtDefault: null, count: 0, auroc: null };
+    expect(() => parseManifest(json)).not.toThrow();
+    for (const [topK, traceWeight] of [[1, 0], [5, 1]] as const) {
+      Object.assign(json.input.crops, { topK });
+      json.ensemble.traceWeight = traceWeight;
+      expect(() => parseManifest(json)).not.toThrow();
+    }
+  });
+
+  it('accepts the shipped crop numbers\' edges: stride 1 and a whole crop, no overlap at all, one crop', () => {
+    const json = manifestJson();
+    for (const crops of [{ stride: 1 }, { stride: 128 }, { maxOverlap: 0 }, { maxOverlap: 128 * 128 }, { maxCrops: 1 }, { maxCrops: 64 }]) {
+      const edited = manifestJson();
+      Object.assign(edited.input.crops, crops);
+      expect(() => parseManifest(edited), JSON.stringify(crops)).not.toThrow();
+    }
+    // Today's manifest: no traceWeight, the geometric mean, no unseen-generator figure.
+    const shipped = parseManifest(json);
+    expect(shipped.ensemble.traceWeight).toBeUndefined();
+    expect(shipped.input.crops?.aggregate).toBe('geometric-mean');
+    expect(shipped.input.crops?.topK).toBeUndefined();
   });
 
   it('rejects non-objects', () => {

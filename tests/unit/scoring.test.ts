@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { ModelManifest } from '../../src/detector/manifest';
 import { MODEL_KEYS, PRESET_NAMES } from '../../src/detector/manifest';
+import type { ModelScores } from '../../src/detector/scoring';
 import {
+  aggregateCrops,
   calibrate,
   calibrateAll,
+  calibrateTraces,
+  countedCrops,
   ensembleScore,
   isFakeAt,
   judge,
@@ -11,9 +16,98 @@ import {
   rejudge,
   validateThreshold,
 } from '../../src/detector/scoring';
+import type { PictureRows, RawBatchScores } from '../../src/detector/views';
+import { pictureRaw } from '../../src/detector/views';
 import { shippedManifest } from './helpers';
 
 const manifest = shippedManifest();
+
+const GEOMETRIC = { aggregate: 'geometric-mean' as const };
+const TOP3 = { aggregate: 'top-k-log-mean' as const, topK: 3 };
+const geometricMean = (values: number[]) => Math.exp(values.reduce((sum, v) => sum + Math.log(Math.max(v, 1e-12)), 0) / values.length);
+
+describe('aggregateCrops', () => {
+  it('geometric-mean: exp of the mean log over every crop, with the 1e-12 floor', () => {
+    expect(aggregateCrops([2, 8], GEOMETRIC)).toBeCloseTo(4, 12);
+    expect(aggregateCrops([5], GEOMETRIC)).toBeCloseTo(5, 12);
+    expect(aggregateCrops([1, 0], GEOMETRIC)).toBeCloseTo(Math.sqrt(1e-12), 18);
+    expect(aggregateCrops(Float32Array.from([0.5, 3, 7]), GEOMETRIC)).toBeCloseTo(geometricMean([0.5, 3, 7]), 6);
+    expect(aggregateCrops([], GEOMETRIC)).toBeNaN();
+    expect(countedCrops([3, 1, 2], GEOMETRIC)).toEqual([true, true, true]);
+  });
+
+  it('top-k-log-mean: the same mean over the topK largest only', () => {
+    expect(aggregateCrops([1, 8, 2, 32, 4], TOP3)).toBeCloseTo(geometricMean([8, 32, 4]), 12);
+    expect(countedCrops([1, 8, 2, 32, 4], TOP3)).toEqual([false, true, false, true, true]);
+    // Negative and zero raw scores sit on the floor, below any positive one.
+    expect(countedCrops([0, -5, 1e-3, 2], { aggregate: 'top-k-log-mean', topK: 2 })).toEqual([false, false, true, true]);
+    expect(aggregateCrops([], TOP3)).toBeNaN();
+  });
+
+  it('top-k-log-mean takes every crop when a picture has topK or fewer (then it is the geometric mean)', () => {
+    for (const values of [[3], [3, 0.2], [3, 0.2, 9]]) {
+      expect(aggregateCrops(values, TOP3)).toBe(aggregateCrops(values, GEOMETRIC));
+      expect(countedCrops(values, TOP3).every(Boolean)).toBe(true);
+    }
+    // topK 1: the largest crop alone.
+    expect(aggregateCrops([0.3, 6, 2], { aggregate: 'top-k-log-mean', topK: 1 })).toBeCloseTo(6, 12);
+  });
+
+  it('equal values count in crop order (the score is the same whichever is kept)', () => {
+    expect(countedCrops([2, 5, 2, 2], { aggregate: 'top-k-log-mean', topK: 2 })).toEqual([true, true, false, false]);
+  });
+
+  it('keeps a generated picture high under top-3 when 2 of its 5 crops look real (pasted real or blank windows)', () => {
+    const { svdd } = manifest.calibration;
+    const trace = svdd.trace!;
+    // Three generated-looking windows 3 scales above the trace centre, two real-looking ones 6 scales below it.
+    const high = Math.exp(trace.center + 3 * trace.scale);
+    const low = Math.exp(trace.center - 6 * trace.scale);
+    const values = [high, low, high * 1.1, low, high * 0.9];
+    const top3 = calibrate(aggregateCrops(values, TOP3), trace);
+    const all = calibrate(aggregateCrops(values, GEOMETRIC), trace);
+    expect(countedCrops(values, TOP3)).toEqual([true, false, true, false, true]);
+    expect(top3).toBeGreaterThan(0.95);
+    expect(top3).toBeCloseTo(calibrate(geometricMean([high, high * 1.1, high * 0.9]), trace), 12);
+    // The geometric mean over all five is pulled under the middle of the curve by the two real-looking windows.
+    expect(all).toBeLessThan(0.5);
+  });
+});
+
+describe('pictureRaw (per picture, out of a batch)', () => {
+  const scores: RawBatchScores = {
+    svdd: Float32Array.from([0.5, 0.25]),
+    autoencoder: Float32Array.from([2, 4]),
+    traceSvdd: Float32Array.from([9, 1, 4, 16, 0.01]),
+    traceAutoencoder: Float32Array.from([1, 2, 3, 4, 5]),
+  };
+  const regions = [0, 1, 2, 3, 4].map((i) => ({ left: 64 * i, top: 0, detail: 100 - i }));
+  const rows: PictureRows = { row: 1, cropStart: 0, regions };
+  const spec = (aggregation: typeof GEOMETRIC | typeof TOP3) => ({ size: 128, ...aggregation });
+
+  it('aggregates each model\'s crops as the spec says and marks which crops counted', () => {
+    const top = pictureRaw(scores, rows, spec(TOP3));
+    expect(top.raw).toEqual({ svdd: 0.25, autoencoder: 4 });
+    expect(top.traceRaw!.svdd).toBeCloseTo(geometricMean([9, 4, 16]), 5);
+    expect(top.traceRaw!.autoencoder).toBeCloseTo(geometricMean([3, 4, 5]), 5);
+    expect(top.crops.map((c) => c.counted)).toEqual([
+      { svdd: true, autoencoder: false },
+      { svdd: false, autoencoder: false },
+      { svdd: true, autoencoder: true },
+      { svdd: true, autoencoder: true },
+      { svdd: false, autoencoder: true },
+    ]);
+    expect(top.crops.map((c) => [c.left, c.top, c.size])).toEqual(regions.map((r) => [r.left, r.top, 128]));
+    const all = pictureRaw(scores, rows, spec(GEOMETRIC));
+    expect(all.traceRaw!.svdd).toBeCloseTo(geometricMean([9, 1, 4, 16, 0.01]), 5);
+    expect(all.crops.every((c) => c.counted.svdd && c.counted.autoencoder)).toBe(true);
+  });
+
+  it('has no trace score for a picture without crops, whatever the spec', () => {
+    expect(pictureRaw(scores, { row: 0, cropStart: 5, regions: [] }, undefined)).toEqual({ raw: { svdd: 0.5, autoencoder: 2 }, traceRaw: null, crops: [] });
+    expect(() => pictureRaw(scores, rows, undefined)).toThrow(RangeError);
+  });
+});
 
 describe('calibrate', () => {
   const calibration = manifest.calibration.svdd;
@@ -63,6 +157,78 @@ describe('ensemble', () => {
     expect(modelsAgree({ svdd: 0.9, autoencoder: 0.95 }, 0.8)).toBe(true);
     expect(modelsAgree({ svdd: 0.1, autoencoder: 0.2 }, 0.8)).toBe(true);
     expect(modelsAgree({ svdd: 0.9, autoencoder: 0.2 }, 0.8)).toBe(false);
+  });
+});
+
+describe('view fusion (ensemble.traceWeight)', () => {
+  const { svdd, autoencoder } = manifest.calibration;
+  // Whole view: SVDD at its centre (0.5), autoencoder two scales below (~0.12); trace view: both 2 scales above (~0.88).
+  const raw = { svdd: Math.exp(svdd.center), autoencoder: Math.exp(autoencoder.center - 2 * autoencoder.scale) };
+  const traceRaw = { svdd: Math.exp(svdd.trace!.center + 2 * svdd.trace!.scale), autoencoder: Math.exp(autoencoder.trace!.center + 2 * autoencoder.trace!.scale) };
+  const crops = [{ left: 0, top: 0, size: 128, raw: traceRaw }];
+  const withWeight = (traceWeight: number | undefined): Pick<ModelManifest, 'calibration' | 'ensemble'> => ({
+    calibration: manifest.calibration,
+    ensemble: traceWeight === undefined ? { weights: manifest.ensemble.weights } : { ...manifest.ensemble, traceWeight },
+  });
+  const whole = calibrateAll(raw, manifest);
+  const trace = calibrateTraces(traceRaw, manifest)!;
+
+  it('without traceWeight, a picture with crops is judged on its trace view alone (today\'s rule)', () => {
+    const judgement = judge(raw, withWeight(undefined), 0.5, traceRaw, crops);
+    expect(manifest.ensemble.traceWeight).toBeUndefined();
+    expect(judgement.scores).toEqual(trace);
+    expect(judgement.score).toBe(ensembleScore(trace, manifest.ensemble.weights));
+    expect(judgement.views).toEqual({
+      whole,
+      trace,
+      wholeEnsemble: ensembleScore(whole, manifest.ensemble.weights),
+      traceEnsemble: ensembleScore(trace, manifest.ensemble.weights),
+      traceWeight: 1,
+    });
+    expect(judgement.evidence).toBe('traces');
+    // Weight 1 written out is the same judgement, bit for bit.
+    expect(judge(raw, withWeight(1), 0.5, traceRaw, crops)).toEqual(judgement);
+    expect(judge(raw, manifest, 0.5, traceRaw, crops)).toEqual(judgement);
+  });
+
+  it('fuses each model\'s calibrated views: traceWeight x trace + (1 - traceWeight) x whole', () => {
+    const judgement = judge(raw, withWeight(0.25), 0.5, traceRaw, crops);
+    const expected: ModelScores = {
+      svdd: 0.25 * trace.svdd + 0.75 * whole.svdd,
+      autoencoder: 0.25 * trace.autoencoder + 0.75 * whole.autoencoder,
+    };
+    for (const key of MODEL_KEYS) expect(judgement.scores[key]).toBeCloseTo(expected[key], 12);
+    expect(judgement.score).toBeCloseTo(ensembleScore(expected, manifest.ensemble.weights), 12);
+    // Each view keeps its own scores; the fused ones are in `scores`.
+    expect(judgement.views.whole).toEqual(whole);
+    expect(judgement.views.trace).toEqual(trace);
+    expect(judgement.views.traceWeight).toBe(0.25);
+    // Evidence: the view whose weighted share of the score is larger (0.25 x ~0.88 < 0.75 x ~0.31).
+    expect(judgement.evidence).toBe('image');
+    expect(judge(raw, withWeight(0.75), 0.5, traceRaw, crops).evidence).toBe('traces');
+    // Weight 0: the whole view alone, crops still listed.
+    const wholeOnly = judge(raw, withWeight(0), 0.5, traceRaw, crops);
+    expect(wholeOnly.scores).toEqual(whole);
+    expect(wholeOnly.evidence).toBe('image');
+    expect(wholeOnly.crops).toHaveLength(1);
+  });
+
+  it('judges a picture without crops on its whole view, whatever the trace weight', () => {
+    for (const traceWeight of [undefined, 0, 0.4, 1]) {
+      const judgement = judge(raw, withWeight(traceWeight), 0.5);
+      expect(judgement.scores).toEqual(whole);
+      expect(judgement.views.traceWeight).toBe(0);
+      expect(judgement.evidence).toBe('image');
+      expect(judgement.crops).toEqual([]);
+    }
+  });
+
+  it('re-judges fused scores at a new threshold without changing them', () => {
+    const judgement = judge(raw, withWeight(0.5), 0.99, traceRaw, crops);
+    const lowered = rejudge(judgement, judgement.score);
+    expect(lowered.isFake).toBe(true);
+    expect(lowered.scores).toEqual(judgement.scores);
+    expect(lowered).toEqual(judge(raw, withWeight(0.5), judgement.score, traceRaw, crops));
   });
 });
 

@@ -108,7 +108,7 @@ const api: DetectorWorkerApi = {
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {
           if (!slot.ok) continue;
-          Object.assign(slot.value, pictureRaw(raw, slot.rows, size), ran);
+          Object.assign(slot.value, pictureRaw(raw, slot.rows, manifest.input.crops), ran);
           const row = slot.rows.row;
           if (raw.reconstruction && raw.errorMap) {
             slot.value.explanation = explanationFromOutputs(batch.whole, size, raw.reconstruction, raw.errorMap, mapSize, row);
