@@ -9,7 +9,12 @@
  *   integer luma Y = 299 R + 587 G + 114 B and nothing on the picture's one-pixel border (generator traces live
  *   in fine detail; flat sky or blown-out areas carry none);
  * - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by
- *   more than `maxOverlap` pixels, until `maxCrops` are picked.
+ *   more than `maxOverlap` pixels, until `maxCrops` are picked;
+ * - for a picture that had transparency (composited on the background before this, composite.ts), see-through
+ *   pixels (at least half transparent) work as the border does: no detail is counted at a pixel whose stencil touches one, and windows
+ *   holding any come after every wholly opaque one. Neither a transparent region, nor nearly transparent noise,
+ *   nor its edge against the picture outranks the picture's own detail. Opaque pictures (all of training's, and
+ *   training/crops.py's definition) are unaffected.
  * Pictures whose short side is at least `size` get crops (a size x size picture exactly one, at (0, 0)); smaller
  * pictures have none: the whole-image view covers them.
  *
@@ -42,8 +47,12 @@ const OUTER = 0xff00ff;
 /** 1020 in each lane: 4 x centre + 1020 - 4 neighbours stays in [0, 2040], so no lane ever borrows. */
 const LANE_BIAS = (1020 << 16) | 1020;
 
-/** The windows the trace view judges, in pick order (at most spec.maxCrops; none for pictures smaller than a window). */
-export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
+/**
+ * The windows the trace view judges, in pick order (at most spec.maxCrops; none for pictures smaller than a window).
+ * `image` is read as opaque (composite.ts composites it first); `seeThrough` (1 per pixel at least half transparent)
+ * takes the detail at and across such pixels off, and puts windows holding any last.
+ */
+export function selectCrops(image: PixelImage, spec: CropSpec, seeThrough: Uint8Array | null = null): CropRegion[] {
   const { width, height } = image;
   if (Math.min(width, height) < spec.size) return [];
   const rowStarts = windowStarts(height, spec);
@@ -116,14 +125,22 @@ export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
   }
   // Rows below the last odd row carry no detail.
   for (let y = filled + 1; y <= height; y++) cumulative.copyWithin(y * columns, (y - 1) * columns, y * columns);
-  const candidates: CropRegion[] = [];
+  const hidden = seeThrough ? seeThroughSums(image, seeThrough, columnStarts, spec.size) : null;
+  const candidates: Array<CropRegion & { opaque: boolean }> = [];
   for (const top of rowStarts) {
     for (let c = 0; c < columns; c++) {
-      const detail = cumulative[(top + spec.size) * columns + c]! - cumulative[top * columns + c]!;
-      candidates.push({ left: columnStarts[c]!, top, detail });
+      const bottom = (top + spec.size) * columns + c;
+      const above = top * columns + c;
+      let detail = cumulative[bottom]! - cumulative[above]!;
+      let opaque = true;
+      if (hidden) {
+        detail -= hidden.detail[bottom]! - hidden.detail[above]!;
+        opaque = hidden.count[bottom] === hidden.count[above];
+      }
+      candidates.push({ left: columnStarts[c]!, top, detail, opaque });
     }
   }
-  candidates.sort((a, b) => b.detail - a.detail || a.top - b.top || a.left - b.left);
+  candidates.sort((a, b) => Number(b.opaque) - Number(a.opaque) || b.detail - a.detail || a.top - b.top || a.left - b.left);
   const picked: CropRegion[] = [];
   for (const candidate of candidates) {
     const clear = picked.every((p) => {
@@ -132,11 +149,53 @@ export function selectCrops(image: PixelImage, spec: CropSpec): CropRegion[] {
       return rows * cols <= spec.maxOverlap;
     });
     if (clear) {
-      picked.push(candidate);
+      picked.push({ left: candidate.left, top: candidate.top, detail: candidate.detail });
       if (picked.length === spec.maxCrops) break;
     }
   }
   return picked;
+}
+
+/**
+ * What a picture's see-through pixels change in the ranking, per candidate column as cumulative row sums (the
+ * layout of the detail sums): `count[y * columns + c]`, see-through pixels in rows above y; `detail[...]`, the
+ * |Laplacian| the main sweep counted at odd pixels whose five-pixel stencil touches a see-through pixel. Taking
+ * that detail off leaves a window only the detail of its opaque pixels: transparency works as the picture's border
+ * does (no detail on it or across it), so a transparent region, nearly transparent noise and the edge between
+ * picture and surround all count nothing.
+ */
+function seeThroughSums(image: PixelImage, seeThrough: Uint8Array, columnStarts: number[], size: number): { count: Int32Array; detail: Float64Array } {
+  const { width, height } = image;
+  const columns = columnStarts.length;
+  const count = new Int32Array((height + 1) * columns);
+  const detail = new Float64Array((height + 1) * columns);
+  const { words, red } = pixelWords(image);
+  const first = red === 0 ? 299 : 114;
+  const third = red === 0 ? 114 : 299;
+  const luma = (word: number) => first * (word & 255) + 587 * ((word >>> 8) & 255) + third * ((word >>> 16) & 255);
+  const hiddenPrefix = new Int32Array(width + 1);
+  const detailPrefix = new Float64Array(width + 1);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) hiddenPrefix[x + 1] = hiddenPrefix[x]! + seeThrough[row + x]!;
+    const odd = y % 2 === 1 && y < height - 1;
+    for (let x = 0; x < width; x++) {
+      let value = 0;
+      if (odd && x % 2 === 1 && x < width - 1) {
+        const p = row + x;
+        if (seeThrough[p] || seeThrough[p - 1] || seeThrough[p + 1] || seeThrough[p - width] || seeThrough[p + width]) {
+          value = Math.abs(4 * luma(words[p]!) - luma(words[p - 1]!) - luma(words[p + 1]!) - luma(words[p - width]!) - luma(words[p + width]!));
+        }
+      }
+      detailPrefix[x + 1] = detailPrefix[x]! + value;
+    }
+    for (let c = 0; c < columns; c++) {
+      const left = columnStarts[c]!;
+      count[(y + 1) * columns + c] = count[y * columns + c]! + hiddenPrefix[left + size]! - hiddenPrefix[left]!;
+      detail[(y + 1) * columns + c] = detail[y * columns + c]! + detailPrefix[left + size]! - detailPrefix[left]!;
+    }
+  }
+  return { count, detail };
 }
 
 /**

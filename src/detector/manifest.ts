@@ -177,6 +177,9 @@ export function parseManifest(json: unknown): ModelManifest {
   finite(range[1], 'input.valueRange[1]');
   const background = input.alphaBackground;
   if (!Array.isArray(background) || background.length !== 3) fail('input.alphaBackground', '[r, g, b]');
+  // Composited in whole 0-255 levels (composite.ts), before crops are ranked in integers.
+  background.forEach((level, i) => integer(level, `input.alphaBackground[${i}]`, 0, 255));
+  if (shape[0] !== null && shape[0] !== undefined) integer(shape[0], 'input.shape[0]', 1, Number.MAX_SAFE_INTEGER);
   if (input.crops !== undefined) {
     // Each of these sizes a loop or an allocation: a zero stride would never end, a huge maxCrops would allocate
     // gigabytes per batch. A bad one is a clear load error.

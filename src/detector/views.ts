@@ -3,6 +3,7 @@
  * native crops of the large ones [cropCount, 3, size, size], plus which rows belong to which picture. Shared by
  * the worker, the Node CLI and `npm run models:eval`, so every path builds exactly the same tensors.
  */
+import { compositeOnBackground } from './composite';
 import type { CropRegion } from './crops';
 import { cropToTensor, selectCrops } from './crops';
 import type { CropSpec, InputSpec, ModelKey, ModelManifest } from './manifest';
@@ -85,12 +86,20 @@ export class ViewBatchBuilder {
     return this.#count >= this.capacity;
   }
 
-  /** Writes the picture's whole-image view and its native crops; throws (and adds nothing) on bad pixels. */
-  add(image: PixelImage): PictureRows {
+  /**
+   * Writes the picture's whole-image view and its native crops; throws (and adds nothing) on bad pixels. A
+   * picture with transparency is composited on the manifest's background first (composite.ts), so the crops are
+   * picked on what the tensors hold, wholly opaque windows first: a transparent region never wins the pick.
+   */
+  add(decoded: PixelImage): PictureRows {
     if (this.full) throw new RangeError(`the batch holds ${this.capacity} pictures`);
+    if (!(decoded.width > 0 && decoded.height > 0) || decoded.data.length < decoded.width * decoded.height * 4) {
+      throw new RangeError(`image data does not hold ${decoded.width}x${decoded.height} RGBA pixels`);
+    }
+    const { image, seeThrough } = compositeOnBackground(decoded, this.#input.alphaBackground);
     imageToTensor(image, this.#input, this.#whole, this.#count * this.#perView);
     const spec = this.#input.crops;
-    const regions = spec && this.#maxCrops > 0 ? selectCrops(image, spec) : [];
+    const regions = spec && this.#maxCrops > 0 ? selectCrops(image, spec, seeThrough) : [];
     const cropStart = this.#cropCount;
     regions.forEach((region, i) => {
       cropToTensor(image, region, spec!.size, this.#input.alphaBackground, this.#crops, (cropStart + i) * this.#perView);

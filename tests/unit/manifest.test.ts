@@ -32,6 +32,10 @@ describe('parseManifest', () => {
     ['BGR channels', (json) => (json.input.channelOrder = 'BGR'), /channelOrder/],
     ['a non-finite centre', (json) => (json.calibration.autoencoder.center = 'NaN'), /center/],
     ['a fractional input size', (json) => (json.input.shape = [null, 3, 127.5, 127.5]), /input\.shape\[2\] must be an integer/],
+    ['a fractional alpha background (composited in whole levels)', (json) => (json.input.alphaBackground = [255, 255, 127.5]), /input\.alphaBackground\[2\] must be an integer from 0 to 255/],
+    ['an alpha background above 255', (json) => (json.input.alphaBackground = [256, 255, 255]), /input\.alphaBackground\[0\]/],
+    ['an alpha background that is not numbers', (json) => (json.input.alphaBackground = ['white', 255, 255]), /input\.alphaBackground\[0\] must be a finite number/],
+    ['a zero batch dimension', (json) => (json.input.shape = [0, 3, 128, 128]), /input\.shape\[0\] must be an integer from 1/],
     // input.crops: every number that sizes a loop or an allocation.
     ['a zero crop stride (a loop that never ends)', (json) => (json.input.crops.stride = 0), /input\.crops\.stride must be an integer from 1 to 128/],
     ['a negative crop stride', (json) => (json.input.crops.stride = -64), /input\.crops\.stride/],

@@ -1,0 +1,146 @@
+/**
+ * Transparency is composited on the manifest's background before crops are picked (src/detector/composite.ts,
+ * ViewBatchBuilder.add): a fully or nearly transparent region is flat background and never wins the detail pick,
+ * and the arithmetic gives the same levels whichever way a decoder stored the hidden colour.
+ */
+import { describe, expect, it } from 'vitest';
+import { compositeLevel, compositeOnBackground, isOpaque } from '../../src/detector/composite';
+import type { RgbaImage } from '../../src/detector/preprocess';
+import { selectCrops } from '../../src/detector/crops';
+import { ViewBatchBuilder } from '../../src/detector/views';
+import { seededRandom } from '../../src/node/datasets';
+import { shippedManifest } from './helpers';
+
+const WHITE = [255, 255, 255] as const;
+
+/** A textured opaque picture (a gradient with mild noise), `width` x `height`. */
+function textured(width: number, height: number, seed: number): RgbaImage {
+  const random = seededRandom(seed);
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 4;
+      const noise = Math.round((random() * 2 - 1) * 12);
+      data[p] = Math.max(0, Math.min(255, Math.round((x * 200) / width) + noise));
+      data[p + 1] = Math.max(0, Math.min(255, Math.round((y * 200) / height) - noise));
+      data[p + 2] = Math.max(0, Math.min(255, 90 + noise));
+      data[p + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
+/** `image` with a strip of `strip` columns of full-range colour noise at `alpha` appended on the right. */
+function withNoisyStrip(image: RgbaImage, strip: number, alpha: number, seed: number): RgbaImage {
+  const random = seededRandom(seed);
+  const width = image.width + strip;
+  const data = new Uint8Array(width * image.height * 4);
+  for (let y = 0; y < image.height; y++) {
+    data.set(image.data.subarray(y * image.width * 4, (y + 1) * image.width * 4), y * width * 4);
+    for (let x = image.width; x < width; x++) {
+      const p = (y * width + x) * 4;
+      data.set([random() * 256, random() * 256, random() * 256, alpha], p);
+    }
+  }
+  return { width, height: image.height, data };
+}
+
+describe('compositing on the background', () => {
+  it('is the rounded exact blend, in whole levels', () => {
+    for (let colour = 0; colour < 256; colour += 5) {
+      for (let alpha = 0; alpha < 256; alpha++) {
+        for (const background of [0, 128, 255]) {
+          const exact = (colour * alpha + background * (255 - alpha)) / 255;
+          expect(compositeLevel(colour, alpha, background)).toBe(Math.round(exact));
+        }
+      }
+    }
+  });
+
+  it('gives the same levels whether a decoder kept the hidden colour (sharp) or premultiplied it away (a canvas)', () => {
+    // A canvas stores round(c x a / 255) and reads back round(p x 255 / a): alpha 0 reads as 0, alpha 1 as 0 or 255.
+    const canvasReadBack = (colour: number, alpha: number) => {
+      if (alpha === 0) return 0;
+      const premultiplied = Math.round((colour * alpha) / 255);
+      return Math.min(255, Math.round((premultiplied * 255) / alpha));
+    };
+    for (let colour = 0; colour < 256; colour++) {
+      for (const alpha of [0, 1]) expect(compositeLevel(canvasReadBack(colour, alpha), alpha, 255), `${colour} at ${alpha}`).toBe(compositeLevel(colour, alpha, 255));
+      for (const alpha of [2, 64, 128, 200, 254]) {
+        expect(Math.abs(compositeLevel(canvasReadBack(colour, alpha), alpha, 255) - compositeLevel(colour, alpha, 255))).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('returns an opaque picture itself, and never changes the caller\'s pixels', () => {
+    const opaque = textured(64, 48, 1);
+    expect(isOpaque(opaque)).toBe(true);
+    expect(compositeOnBackground(opaque, WHITE)).toEqual({ image: opaque, seeThrough: null });
+    expect(compositeOnBackground(opaque, WHITE).image).toBe(opaque);
+    const transparent = withNoisyStrip(opaque, 16, 0, 2);
+    const before = transparent.data.slice();
+    const { image: composited, seeThrough } = compositeOnBackground(transparent, WHITE);
+    expect(transparent.data).toEqual(before);
+    expect(isOpaque(composited)).toBe(true);
+    expect(seeThrough!.reduce((sum, value) => sum + value, 0)).toBe(16 * 48);
+    // The strip is white, the picture as it was.
+    for (let y = 0; y < 48; y++) {
+      expect([...composited.data.subarray((y * 80 + 70) * 4, (y * 80 + 71) * 4)]).toEqual([255, 255, 255, 255]);
+      expect([...composited.data.subarray(y * 80 * 4, (y * 80 + 64) * 4)]).toEqual([...opaque.data.subarray(y * 64 * 4, (y + 1) * 64 * 4)]);
+    }
+  });
+});
+
+describe('crops of a picture with an invisible strip', () => {
+  const manifest = shippedManifest();
+
+  it.each([0, 1])('never picks a window in a noisy strip at alpha %i/255: the same crops as without it', (alpha) => {
+    // 384 px wide, so the picture's own windows are the same in both (the stride is 64).
+    const picture = textured(384, 256, 3);
+    const builder = new ViewBatchBuilder(manifest, 2);
+    const alone = builder.add(picture);
+    const striped = builder.add(withNoisyStrip(picture, 320, alpha, 4));
+    expect(striped.regions.length).toBe(alone.regions.length);
+    expect(striped.regions.every((region) => region.left + 128 <= 384), JSON.stringify(striped.regions)).toBe(true);
+    expect(striped.regions.map(({ left, top }) => [left, top])).toEqual(alone.regions.map(({ left, top }) => [left, top]));
+    // And the crops' tensors are the same pixels.
+    const { crops } = builder.batch;
+    const perCrop = 3 * 128 * 128;
+    const count = alone.regions.length;
+    expect(crops.subarray(count * perCrop, 2 * count * perCrop)).toEqual(crops.subarray(0, count * perCrop));
+  });
+
+  it('ranks a picture faded as a whole (alpha 200 everywhere) on its detail, like an opaque one', () => {
+    const picture = textured(384, 256, 7);
+    const faded = { ...picture, data: picture.data.map((value, i) => (i % 4 === 3 ? 200 : value)) };
+    expect(compositeOnBackground(faded, WHITE).seeThrough).toBeNull();
+    const { regions } = new ViewBatchBuilder(manifest, 1).add(faded);
+    const composited = compositeOnBackground(faded, WHITE).image;
+    expect(regions).toEqual(selectCrops(composited, manifest.input.crops!));
+    expect(regions.every((region) => region.detail > 0)).toBe(true);
+  });
+
+  it('takes windows with see-through pixels only when no wholly opaque one is left, still by detail', () => {
+    // A logo on a transparent surround: 200x200 of texture in the middle of 456x456, the rest alpha 0 noise.
+    const logo = textured(200, 200, 5);
+    const random = seededRandom(6);
+    const side = 456;
+    const data = new Uint8Array(side * side * 4);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const p = (y * side + x) * 4;
+        const inside = x >= 128 && x < 328 && y >= 128 && y < 328;
+        if (inside) data.set(logo.data.subarray(((y - 128) * 200 + x - 128) * 4, ((y - 128) * 200 + x - 127) * 4), p);
+        else data.set([random() * 256, random() * 256, random() * 256, 0], p);
+      }
+    }
+    const rows = new ViewBatchBuilder(manifest, 1).add({ width: side, height: side, data });
+    // Windows on a 64-px grid wholly inside the logo start at 128 and 192 on each axis: those four come first.
+    const opaque = rows.regions.filter(({ left, top }) => left >= 128 && top >= 128 && left + 128 <= 328 && top + 128 <= 328);
+    expect(rows.regions.slice(0, opaque.length)).toEqual(opaque);
+    expect(opaque.length).toBeGreaterThanOrEqual(1);
+    // Then others, overlapping the logo (flat white windows have no detail at all).
+    expect(rows.regions.length).toBe(manifest.input.crops!.maxCrops);
+    for (const region of rows.regions.slice(opaque.length)) expect(region.detail).toBeGreaterThan(0);
+  });
+});
