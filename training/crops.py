@@ -10,7 +10,8 @@ parity fixtures check it). Integer arithmetic throughout so numpy and JavaScript
   and flat sky or blown-out areas carry none);
 - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by more
   than a quarter of its area, until MAX_CROPS are picked.
-Pictures whose short side is at most CROP px have no native crops (the whole-image view covers them).
+Pictures whose short side is under CROP px have no native crops (the whole-image view covers them); a 128x128
+picture has one, itself, so a picture is judged alike at 128 and at 129 px.
 """
 import numpy as np
 
@@ -21,7 +22,7 @@ MAX_OVERLAP = CROP * CROP // 4
 
 
 def window_starts(length):
-    if length <= CROP:
+    if length < CROP:
         return []
     starts = list(range(0, length - CROP + 1, STRIDE))
     if starts[-1] != length - CROP:
@@ -43,7 +44,7 @@ def detail_map(image_hwc):
 def select_crops(image_hwc, max_crops=MAX_CROPS):
     """[(top, left, detail)] of the windows judged, in pick order."""
     height, width = image_hwc.shape[:2]
-    if min(height, width) <= CROP:
+    if min(height, width) < CROP:
         return []
     integral = np.zeros((height + 1, width + 1), np.int64)
     integral[1:, 1:] = detail_map(image_hwc).cumsum(0).cumsum(1)

@@ -13,14 +13,16 @@ import io
 import os
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 import crops
 import data
 
 SD_GRID_SPLIT = {'train': 0.70, 'val': 0.13}  # the rest (~17%) is the held-out test split of the report
-# gen_train generators never trained on: reported as unseen.
-UNSEEN_GENERATORS = ('dall-e-2', 'kolors', 'stylegan1', 'karlo-unclip', 'midjourney-v6')
+# gen_train generators never trained on, reported as unseen: families that diverse_train does not hold either
+# (diffusion: Kolors, Karlo unCLIP, Hunyuan-DiT; commercial: Midjourney v3 / v6; autoregressive: DALL-E mini;
+# GAN: BigGAN-deep).
+UNSEEN_GENERATORS = ('kolors', 'karlo-unclip', 'hunyuan-dit', 'midjourney-v3', 'midjourney-v6', 'dalle-mini', 'biggan-deep-256')
 TILE_MARGIN = 4  # WebP deblocking mixes the 1-2 px beside each inner seam of the 2x2 grids
 
 
@@ -73,12 +75,14 @@ def gen_train_images(unseen):
     return by_generator
 
 
-def encode(image, fmt, quality):
-    """Re-save through PIL as the given format (JPEG 4:2:0 like most cameras and sites) and decode again."""
+def encode(image, fmt, quality, subsampling=None):
+    """Re-save through PIL as the given format (JPEG 4:2:0 like most cameras and sites unless `subsampling`
+    says otherwise) and decode again."""
     if fmt == 'png':
         return image
     buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format=fmt.upper(), quality=int(quality))
+    options = {} if subsampling is None else {'subsampling': subsampling}
+    Image.fromarray(image).save(buffer, format=fmt.upper(), quality=int(quality), **options)
     buffer.seek(0)
     return np.asarray(Image.open(buffer).convert('RGB'))
 
@@ -89,26 +93,91 @@ def resize(image, factor, resample=Image.BICUBIC):
     return np.asarray(Image.fromarray(image).resize(size, resample, reducing_gap=None))
 
 
-def degrade(image, rng):
-    """The shared augmentation: same distribution for real and generated pictures."""
-    if rng.random() < 0.25:
-        factor = rng.uniform(0.5, 0.9)
-        if min(image.shape[:2]) * factor > crops.CROP + 8:
-            image = resize(image, factor, [Image.BILINEAR, Image.BICUBIC, Image.LANCZOS][rng.integers(3)])
+# Downscalers people's pictures meet: box (area averaging: this detector's own resample, and what browsers' canvas
+# does for large reductions), bilinear and bicubic (canvas, photo apps), Lanczos (sharp's and most sites'
+# default), Hamming.
+DOWNSCALERS = (Image.BOX, Image.BILINEAR, Image.BICUBIC, Image.LANCZOS, Image.HAMMING)
+UPSCALERS = (Image.BILINEAR, Image.BICUBIC, Image.LANCZOS)
+
+
+def trim_edges(image, rng, most=8):
+    """A few pixels cut off each edge (0..most): moves the JPEG 8-px and the 2x2 grid phase against the content."""
+    height, width = image.shape[:2]
+    top, left, bottom, right = (int(v) for v in rng.integers(0, most + 1, 4))
+    if height - top - bottom < crops.CROP or width - left - right < crops.CROP:
+        return image
+    return image[top:height - bottom, left:width - right]
+
+
+def rescale(image, rng):
+    """Everyday resizing: a third of the time a downscale by 0.25-1x (never below one crop), a tenth of the time
+    an upscale by up to 2x, each with a random resampler."""
+    choice, short = rng.random(), min(image.shape[:2])
+    if choice < 0.35:
+        low = max(0.25, (crops.CROP + 2) / short)
+        if low < 1:
+            return resize(image, rng.uniform(low, 1.0), DOWNSCALERS[rng.integers(len(DOWNSCALERS))])
+    elif choice < 0.45 and short <= 640:
+        return resize(image, rng.uniform(1.1, 2.0), UPSCALERS[rng.integers(len(UPSCALERS))])
+    return image
+
+
+def blur_or_noise(image, rng):
+    if rng.random() < 0.1:
+        image = np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2))))
+    if rng.random() < 0.1:
+        noisy = image.astype(np.float32) + rng.normal(0, rng.uniform(1.0, 4.0), image.shape)
+        image = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
+    return image
+
+
+def recompress(image, rng):
+    """Kept (15%), JPEG q30-100 leaning to high qualities, 4:2:0 or 4:4:4 (65%), or WebP q50-100 (20%)."""
     choice = rng.random()
     if choice < 0.15:
         return image
     if choice < 0.8:
-        return encode(image, 'jpeg', rng.integers(60, 101))
-    return encode(image, 'webp', rng.integers(70, 101))
+        quality = 100 - int(70 * rng.random() ** 2)
+        return encode(image, 'jpeg', quality, 2 if rng.random() < 0.7 else 0)
+    return encode(image, 'webp', rng.integers(50, 101))
 
 
-def crop_pool(images, versions, rng, per_image=crops.MAX_CROPS + 3):
-    """uint8 [n, 128, 128, 3]: the crops the browser would pick (plus a few more) of `versions` degraded copies
-    of each picture. Training sees what inference sees: detailed windows on the 64-px grid."""
+def degrade(image, rng):
+    """The shared augmentation, one random chain of everyday edits: the same distribution for real and
+    generated pictures, so grid phase, size, resampling and compression say nothing about the class."""
+    image = trim_edges(image, rng) if rng.random() < 0.5 else image
+    return recompress(blur_or_noise(rescale(image, rng), rng), rng)
+
+
+def random_windows(image, count, rng):
+    """`count` 128x128 windows at random integer offsets (any phase of any grid)."""
+    height, width = image.shape[:2]
+    if min(height, width) < crops.CROP:
+        return np.zeros((0, crops.CROP, crops.CROP, 3), np.uint8)
+    tops, lefts = rng.integers(0, height - crops.CROP + 1, count), rng.integers(0, width - crops.CROP + 1, count)
+    return np.stack([image[t:t + crops.CROP, l:l + crops.CROP] for t, l in zip(tops, lefts)])
+
+
+def crop_pool(images, versions, rng, per_image=crops.MAX_CROPS, random_per_image=2):
+    """uint8 [n, 128, 128, 3]: of `versions` degraded copies of each picture, the crops the browser would pick
+    (after a random edge trim, so at any grid phase) plus a few windows at random offsets."""
     pool = []
     for image in images:
         for _ in range(versions):
-            windows, _ = crops.crops_of(degrade(image, rng), per_image)
-            pool.append(windows)
+            degraded = degrade(image, rng)
+            windows, _ = crops.crops_of(degraded, per_image)
+            pool += [windows, random_windows(degraded, random_per_image, rng)]
+    pool = [p for p in pool if len(p)]
     return np.concatenate(pool) if pool else np.zeros((0, crops.CROP, crops.CROP, 3), np.uint8)
+
+
+def split_pictures(table, label, split):
+    """{group: [pictures]} of one label and split of training/data-splits.json (sd15 grids cut into tiles)."""
+    out = {}
+    for row in table:
+        if row['label'] != label or row['split'] != split:
+            continue
+        path = os.path.join(data.DATA_DIR, row['file'])
+        pictures = sd_tiles(path) if row['group'] == 'sd15-grids' else [_rgb(path)]
+        out.setdefault(row['group'], []).extend(pictures)
+    return out

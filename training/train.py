@@ -33,6 +33,7 @@ import gan
 import native
 import networks
 import simulators
+import splits
 import taef2
 
 PRESET_FALSE_ALARM = {'sensitive': 0.03, 'balanced': 0.01, 'conservative': 0.003}
@@ -47,6 +48,10 @@ DEFAULT_PRESET = 'balanced'
 # budget, so fewer CIFAKE thumbnails are flagged at the default (validation: 66% at 4, 53% at 16).
 PRIOR_WEIGHT = 16.0
 PRIOR_KNEE_QUANTILE = 0.99
+# The view rule's candidates (main: chosen on validation).
+FUSION_TOP_K = (1, 2, 3, 5)
+FUSION_TRACE_WEIGHTS = (1.0, 0.8, 0.65, 0.5)
+DEFAULT_SEED = 20261127
 CIFAKE_VALIDATION = 10_000  # the last 10,000 of the shuffled CIFAKE train split
 # The robustness conditions real validation photos are scored under (the report checks the same on photos/val).
 PHOTO_CONDITIONS = (('png', None), ('jpeg', 95), ('jpeg', 75), ('webp', 80))
@@ -140,33 +145,51 @@ def round_trips(model, photos, rng, side=144):
     return out
 
 
-def build_trace_view(args, rng, train_photos, val_photos):
-    """Native 128x128 crops: training pools (real, generated) and validation pictures by source."""
-    grids = native.sd_grid_split(args.seed)
+# Versions (degraded copies) per training picture: each real picture and each diverse or gen_train generated one 4
+# times, our TAEF2 round trips 3 times, SD 1.5 tiles once (there are many).
+VERSIONS = {'sd15-grids': 1, 'taef2': 3}
+REAL_VERSIONS, GENERATED_VERSIONS = 4, 3
+
+
+def build_trace_view(args, rng):
+    """Native 128x128 crops: training pools by group ({group: uint8 crops}, real and generated) and validation
+    pictures by group, from training/data-splits.json's roles (splits.py: by source, never by picture)."""
+    table = splits.build(args.seed)
+    real = native.split_pictures(table, 'real', 'train')
+    fake = native.split_pictures(table, 'generated', 'train')
+    val_real = native.split_pictures(table, 'real', 'validation')
+    val_fake = native.split_pictures(table, 'generated', 'validation')
     if args.limit:
-        grids = {k: v[:max(2, args.limit // 100)] for k, v in grids.items()}
-    sd_train = [tile for path in grids['train'] for tile in native.sd_tiles(path)]
-    seen = native.gen_train_images(unseen=False)
-    gen_seen = [image for images in seen.values() for image in images]
-    if args.limit:
-        gen_seen = gen_seen[:20]
+        real, fake, val_real, val_fake = ({k: v[:3] for k, v in g.items()} for g in (real, fake, val_real, val_fake))
     autoencoder = taef2.Taef2(os.path.join(data.DATA_DIR, 'taef2'))
     started = time.time()
-    taef2_train = round_trips(autoencoder, train_photos[::2], rng)
-    taef2_val = round_trips(autoencoder, val_photos, rng)
-    log(f'TAEF2 round trips: {len(taef2_train) + len(taef2_val)} ({time.time() - started:.0f}s)')
-    real_pool = native.crop_pool(train_photos, 4, rng)
-    fake_pool = np.concatenate([native.crop_pool(sd_train, 1, rng), native.crop_pool(gen_seen, 2, rng),
-                                native.crop_pool(taef2_train, 4, rng)])
-    validation = {
-        'photos': val_photos,
-        'sd15_val_grids': [tile for path in grids['val'] for tile in native.sd_tiles(path)],
-        'taef2_val': taef2_val,
-    }
-    log(f'trace view: {len(real_pool)} real + {len(fake_pool)} generated crops (SD 1.5 {len(grids["train"])} grids, '
-        f'{len(seen)} seen generators, {len(taef2_train)} TAEF2 round trips); validation '
-        + ', '.join(f'{k} {len(v)}' for k, v in validation.items()))
-    return real_pool, fake_pool, validation, grids
+    fake['taef2'] = round_trips(autoencoder, real['film'][::2] + [p for k in ('cameras', 'phones', 'web') for p in real.get(k, [])[::4]], rng)
+    val_fake['taef2'] = round_trips(autoencoder, [p for pictures in val_real.values() for p in pictures[::2]], rng)
+    log(f'TAEF2 round trips: {len(fake["taef2"]) + len(val_fake["taef2"])} ({time.time() - started:.0f}s)')
+    real_pools = {group: native.crop_pool(pictures, REAL_VERSIONS, rng) for group, pictures in real.items()}
+    fake_pools = {group: native.crop_pool(pictures, VERSIONS.get(group, GENERATED_VERSIONS), rng) for group, pictures in fake.items()}
+    describe = lambda pools: ', '.join(f'{k} {len(v)}' for k, v in sorted(pools.items()))
+    log(f'trace view crops, real: {describe(real_pools)}; generated: {describe(fake_pools)}; validation pictures '
+        f'real: {describe(val_real)}; generated: {describe(val_fake)}')
+    return real_pools, fake_pools, {'real': val_real, 'generated': val_fake}
+
+
+class BalancedPool:
+    """Crops of several groups (sources or generator families) as one uint8 NCHW tensor, drawn so that a group
+    weighs the square root of its size: no one family dominates, and a tiny one is not repeated to death."""
+
+    def __init__(self, pools):
+        pools = {k: v for k, v in pools.items() if len(v)}
+        self.crops = torch.from_numpy(np.concatenate(list(pools.values()))).permute(0, 3, 1, 2).contiguous()
+        weights = [np.full(len(v), math.sqrt(len(v)) / len(v)) for v in pools.values()]
+        self.weights = torch.from_numpy(np.concatenate(weights))
+        self.groups = {k: len(v) for k, v in pools.items()}
+
+    def __len__(self):
+        return len(self.crops)
+
+    def draw(self, count, generator):
+        return self.crops[torch.multinomial(self.weights, count, replacement=True, generator=generator)]
 
 
 def batches(images, batch_size, generator):
@@ -267,12 +290,16 @@ def train_whole_autoencoder(normal, generated, args, generator):
 
 
 def trace_batch(pool, count, generator, size):
-    """Random size x size windows (offsets on the 8-px JPEG grid, as the browser's crops are) of pool crops."""
-    picked = random_rows(pool, count, generator)
-    if size == crops.CROP:
-        return picked
-    top, left = (int(v) * 8 for v in torch.randint(0, (crops.CROP - size) // 8 + 1, (2,), generator=generator))
-    return picked[:, :, top:top + size, left:left + size]
+    """`count` crops drawn from a BalancedPool, each flipped left-right and upside down at random and cut to a
+    size x size window at a random integer offset (any phase of the 2x2 and 8x8 grids), as float [0, 1]."""
+    picked = pool.draw(count, generator)
+    flips = torch.rand(2, count, generator=generator) < 0.5
+    picked[flips[0]] = picked[flips[0]].flip(3)
+    picked[flips[1]] = picked[flips[1]].flip(2)
+    if size < crops.CROP:
+        offsets = torch.randint(0, crops.CROP - size + 1, (count, 2), generator=generator).tolist()
+        picked = torch.stack([crop[:, top:top + size, left:left + size] for crop, (top, left) in zip(picked, offsets)])
+    return picked.float() / 255.0
 
 
 def trace_autoencoder_loss(autoencoder, batch, count, args):
@@ -286,31 +313,11 @@ def trace_autoencoder_loss(autoencoder, batch, count, args):
     return log_error[:count].mean() - args.ae_eta * torch.clamp(log_error[count:], max=ceiling).mean()
 
 
-def retrain_trace_autoencoder(real_pool, fake_pool, args, generator):
-    """The trace autoencoder alone (`--retrain-trace-autoencoder STEPS` with `--from-checkpoint`)."""
-    real, fake = to_tensor(real_pool), to_tensor(fake_pool)
-    autoencoder = networks.TraceAutoencoder()
-    optimiser, schedule = one_cycle(autoencoder.parameters(), args.retrain_trace_autoencoder)
-    started = time.time()
-    for step in range(1, args.retrain_trace_autoencoder + 1):
-        autoencoder.train()
-        batch = torch.cat([trace_batch(real, 64, generator, 64), trace_batch(fake, 64, generator, 64)])
-        loss = trace_autoencoder_loss(autoencoder, batch, 64, args)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        if step % 100 == 0:
-            log(f'trace autoencoder step {step}/{args.retrain_trace_autoencoder} loss {float(loss):.4f} ({time.time() - started:.0f}s)')
-    autoencoder.eval()
-    return autoencoder
-
-
 def train_trace(real_pool, fake_pool, args, generator):
     """Both trace heads on the same batches: half real crops, half generated."""
-    real, fake = to_tensor(real_pool), to_tensor(fake_pool)
+    real, fake = BalancedPool(real_pool), BalancedPool(fake_pool)
     encoder, autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
-    centre = initial_centre(encoder, real[:512])
+    centre = initial_centre(encoder, trace_batch(real, 512, generator, crops.CROP))
     svdd_opt, svdd_schedule = one_cycle(encoder.parameters(), args.trace_steps)
     ae_opt, ae_schedule = one_cycle(autoencoder.parameters(), args.trace_steps)
     started = time.time()
@@ -336,6 +343,32 @@ def train_trace(real_pool, fake_pool, args, generator):
     return encoder, centre, autoencoder
 
 
+def merge_groups(raw_by_group, top_k):
+    """Validation pictures of every group as one population, crops aggregated with top_k."""
+    parts = [with_traces(raw, top_k) for raw in raw_by_group.values()]
+    return {view: {key: np.concatenate([p[view][key] for p in parts]) for key in ('svdd', 'autoencoder')} for view in ('whole', 'trace')}
+
+
+def calibrate_views(whole_raw, real_raw, top_k, trace_weight, small_real_raw, weights):
+    """Calibration of one view rule: whole-image curves on validation small real pictures and whole photos, trace
+    curves on the validation real pictures' aggregated crops, then the whole-image curves aligned (align_whole_view)."""
+    photos_raw = merge_groups(real_raw, top_k)
+    calibration = {}
+    for key in weights:
+        calibration[key] = fit_log_logistic(whole_raw[key], 'whole-image view: validation CIFAKE real, photo crops, whole photos')
+        has_crops = ~np.isnan(photos_raw['trace'][key])
+        calibration[key]['trace'] = fit_log_logistic(photos_raw['trace'][key][has_crops],
+                                                     'trace view: validation real photos (film scans, cameras, phones, web) as PNG, '
+                                                     'JPEG q95/q75, WebP q80, halved + JPEG q90')
+    alignment = align_whole_view(calibration, small_real_raw, photos_raw, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET], trace_weight)
+    return {'calibration': calibration, 'alignment': alignment}
+
+
+def trace_crop_counts(real_pools, fake_pools):
+    return {'real': {k: len(v) for k, v in real_pools.items()}, 'generated': {k: len(v) for k, v in fake_pools.items()},
+            'sampling': 'groups weighted by the square root of their crop count (BalancedPool)'}
+
+
 def fit_log_logistic(raw_scores, fitted_on):
     """Calibration into [0, 1]: a logistic curve on log(raw score), placed so the 90th percentile of
     validation real pictures maps to 0.5 and their 99th percentile to 0.9."""
@@ -345,26 +378,26 @@ def fit_log_logistic(raw_scores, fitted_on):
             'fittedOn': fitted_on}
 
 
-def align_whole_view(calibration, small_raw, photos_raw, weights, rate):
+def align_whole_view(calibration, small_raw, photos_raw, weights, rate, trace_weight=1.0):
     """Moves both whole-image curves by one log offset so that the default preset's false-alarm rate holds for
     small pictures as for photographs: the whole-image ensemble's (1 - rate) quantile on validation small real
     pictures then equals the trace-view ensemble's on the validation photos. Without it the larger of the two quantiles
     set the threshold and small real pictures were flagged 5x less often than the preset says (0.18% at 1%), at
     the cost of generated ones caught. Returns the offset (log units)."""
-    target = np.quantile(ensemble_of(photos_raw, calibration, weights), 1 - rate)
     centres = {key: calibration[key]['center'] for key in weights}
 
-    def small_quantile(offset):
+    def gap(offset):  # small pictures' quantile minus the photos' (which move too when the views are fused)
         for key in weights:
             calibration[key]['center'] = centres[key] + offset
-        return np.quantile(ensemble_of(small_raw, calibration, weights), 1 - rate)
+        return (np.quantile(ensemble_of(small_raw, calibration, weights), 1 - rate)
+                - np.quantile(ensemble_of(photos_raw, calibration, weights, trace_weight), 1 - rate))
 
-    low, high = -10.0, 10.0  # the quantile falls as the centres rise
+    low, high = -10.0, 10.0  # the gap falls as the centres rise
     for _ in range(60):
         middle = (low + high) / 2
-        low, high = (middle, high) if small_quantile(middle) > target else (low, middle)
+        low, high = (middle, high) if gap(middle) > 0 else (low, middle)
     offset = (low + high) / 2
-    small_quantile(offset)
+    gap(offset)
     for key in weights:
         calibration[key]['fittedOn'] += f'; centre moved by {offset:+.4f} so the {1 - rate:.0%} quantile of the whole-image ensemble on validation small real pictures meets the photos\' trace-view one'
     return offset
@@ -384,7 +417,7 @@ def picture_views(picture):
 
 
 class Scorers:
-    """The exported graphs' arithmetic on views, per picture: raw whole-image and aggregated trace scores."""
+    """The exported graphs' arithmetic on views, per picture: raw whole-image scores and each crop's trace scores."""
 
     def __init__(self, svdd, ae):
         self.svdd, self.ae = svdd, ae
@@ -397,25 +430,38 @@ class Scorers:
         return {'svdd': svdd, 'autoencoder': ae}
 
     @torch.no_grad()
-    def trace(self, windows):
-        """Geometric mean of the crops' trace scores (crops.ts / scoring.ts do the same)."""
+    def crops(self, windows):
+        """Each crop's raw trace score per model (the graphs' `trace_score` outputs)."""
         svdd = ((self.svdd.trace(windows) - self.svdd.trace_centre) ** 2).sum(1) / self.svdd.trace_scale
         ae = self.ae.trace.relative_error(windows) / self.ae.trace_scale
-        return {'svdd': float(torch.log(svdd.clamp_min(1e-12)).mean().exp()),
-                'autoencoder': float(torch.log(ae.clamp_min(1e-12)).mean().exp())}
+        return {'svdd': svdd.numpy(), 'autoencoder': ae.numpy()}
 
     def pictures(self, pictures):
-        """Raw scores for full pictures: {'whole': {model: [n]}, 'trace': {model: [n] or nan}}."""
+        """Raw scores for full pictures: {'whole': {model: [n]}, 'crops': [{model: [k]} per picture]}."""
         whole = {'svdd': [], 'autoencoder': []}
-        trace = {'svdd': [], 'autoencoder': []}
+        per_crop = []
         for picture in pictures:
             whole_view, windows = picture_views(picture)
             w = self.whole(whole_view)
-            t = self.trace(windows) if len(windows) else {'svdd': math.nan, 'autoencoder': math.nan}
+            per_crop.append(self.crops(windows) if len(windows) else None)
             for key in whole:
                 whole[key].append(float(w[key][0]))
-                trace[key].append(t[key])
-        return {'whole': {k: np.array(v) for k, v in whole.items()}, 'trace': {k: np.array(v) for k, v in trace.items()}}
+        return {'whole': {k: np.array(v) for k, v in whole.items()}, 'crops': per_crop}
+
+
+def aggregate_crops(values, top_k):
+    """A picture's raw trace score: the geometric mean of its top_k largest crop scores (all, if fewer; scoring.ts
+    aggregateCrops does the same). The largest few, not all: a pasted real region or a blank strip among the
+    crops must not switch a generated picture's traces off."""
+    top = np.sort(np.asarray(values, np.float64))[::-1][:top_k]
+    return float(np.exp(np.log(np.maximum(top, 1e-12)).mean()))
+
+
+def with_traces(raw, top_k):
+    """{'whole', 'trace'} as `ensemble_of` takes them: the crops aggregated (NaN for pictures without crops)."""
+    trace = {key: np.array([math.nan if c is None else aggregate_crops(c[key], top_k) for c in raw['crops']])
+             for key in raw['whole']}
+    return {'whole': raw['whole'], 'trace': trace}
 
 
 def small_pictures(whole):
@@ -424,21 +470,19 @@ def small_pictures(whole):
     return {'whole': whole, 'trace': {key: np.full(len(scores), np.nan) for key, scores in whole.items()}}
 
 
-def model_scores(raw, calibration, key):
-    """One model's calibrated score per picture: the whole-image view for pictures without crops, the trace view
-    for pictures with crops (scoring.ts does the same). On validation (SD 1.5 validation grids against the
-    validation photos, as is and JPEG q75/q92) the trace view alone reached AUROC 0.996, the larger of the two
-    views 0.92 and the whole-image view alone 0.76: a large photograph averaged down to 32 px looks too much like
-    a CIFAKE thumbnail for the whole-image view to judge it."""
+def model_scores(raw, calibration, key, trace_weight=1.0):
+    """One model's calibrated score per picture: for pictures with crops, trace_weight x its trace view plus the rest
+    x its whole-image view; the whole-image view alone otherwise (scoring.ts judge does the same). trace_weight is
+    chosen on validation (main: the view-fusion table in the manifest's training.validation)."""
     whole = apply_calibration(raw['whole'][key], calibration[key])
     trace_raw = raw['trace'][key]
     trace = apply_calibration(np.nan_to_num(trace_raw, nan=1.0), calibration[key]['trace'])
-    return np.where(np.isnan(trace_raw), whole, trace)
+    return np.where(np.isnan(trace_raw), whole, trace_weight * trace + (1 - trace_weight) * whole)
 
 
-def ensemble_of(raw, calibration, weights):
+def ensemble_of(raw, calibration, weights, trace_weight=1.0):
     """The weighted mean of the two models' calibrated scores."""
-    return sum(weight * model_scores(raw, calibration, key) for key, weight in weights.items())
+    return sum(weight * model_scores(raw, calibration, key, trace_weight) for key, weight in weights.items())
 
 
 def auroc(negative, positive):
@@ -515,27 +559,31 @@ def file_facts(path):
 
 
 def conditioned(pictures):
-    """Each picture under each robustness condition (PNG, JPEG q95 / q75, WebP q80)."""
-    return [native.encode(p, fmt, quality) for p in pictures for fmt, quality in PHOTO_CONDITIONS]
+    """Each picture under each robustness condition (PNG, JPEG q95 / q75, WebP q80, halved + JPEG q90)."""
+    out = []
+    for picture in pictures:
+        out += [native.encode(picture, fmt, quality) for fmt, quality in PHOTO_CONDITIONS]
+        out.append(native.encode(native.resize(picture, 0.5, Image.LANCZOS), 'jpeg', 90))
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
-    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 1400)))
+    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 2000)))
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
     parser.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'public', 'models'))
-    parser.add_argument('--seed', type=int, default=20261127)
+    parser.add_argument('--seed', type=int, default=DEFAULT_SEED)
     parser.add_argument('--checkpoint', default=os.path.join(os.path.dirname(__file__), 'last_run.pt'),
                         help='where to save the trained weights and training facts')
     parser.add_argument('--from-checkpoint', default=None,
                         help='skip training: re-calibrate and re-export from a checkpoint written by --checkpoint')
-    parser.add_argument('--retrain-trace-autoencoder', type=int, default=0, metavar='STEPS',
-                        help='with --from-checkpoint: train the trace autoencoder anew for STEPS steps, keep the rest')
+    parser.add_argument('--retrain-trace', action='store_true',
+                        help='with --from-checkpoint: train both trace views anew (--trace-steps), keep the whole-image views')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
@@ -551,12 +599,17 @@ def main():
     started = time.time()
 
     train_photo_paths, val_photo_paths = native.photo_split(args.seed)
+    # The whole-image view sees the diverse real photos (cameras, phones, web) of the same splits too.
+    diverse_reals = lambda split: [os.path.join(data.DATA_DIR, row['file']) for row in splits.build(args.seed)
+                                   if row['label'] == 'real' and row['split'] == split and row['file'].startswith('diverse_train/')]
+    train_photo_paths, val_photo_paths = train_photo_paths + diverse_reals('train'), val_photo_paths + diverse_reals('validation')
     if args.limit:
         train_photo_paths, val_photo_paths = train_photo_paths[:12], val_photo_paths[:6]
     train_photos = [data.load_photo(p) for p in train_photo_paths]
     val_photos = [data.load_photo(p) for p in val_photo_paths]
     normal, generated, whole_val, lossless = build_whole_view(args, rng, train_photos, val_photos)
-    real_pool, fake_pool, trace_val, grids = build_trace_view(args, rng, train_photos, val_photos)
+    real_pools, fake_pools, trace_val = build_trace_view(args, rng)
+    grids = native.sd_grid_split(args.seed)
     stats = networks.image_statistics(normal)
     stat_mean, stat_std = stats.mean(0), stats.std(0)
 
@@ -579,23 +632,25 @@ def main():
         trace_encoder, trace_autoencoder = networks.TraceEncoder(), networks.TraceAutoencoder()
         for module, key in ((encoder, 'encoder'), (autoencoder, 'autoencoder'), (trace_encoder, 'traceEncoder'),
                             (trace_autoencoder, 'traceAutoencoder')):
-            if args.retrain_whole and key in ('encoder', 'autoencoder'):
+            if (args.retrain_whole and key in ('encoder', 'autoencoder')) or (args.retrain_trace and key.startswith('trace')):
                 continue  # trained anew below (its architecture may have changed since)
             module.load_state_dict(checkpoint['weights'][key])
             module.eval()
         centre, trace_centre = checkpoint['weights']['centre'], checkpoint['weights']['traceCentre']
         training_facts = checkpoint['training']
         log(f'weights and training facts from {args.from_checkpoint}')
-        if args.retrain_trace_autoencoder:
-            started_ae = time.time()
-            trace_autoencoder = retrain_trace_autoencoder(real_pool, fake_pool, args, generator)
-            training_facts = {**training_facts, 'traceAutoencoderRetrained': {
-                'steps': args.retrain_trace_autoencoder, 'objective': 'log-error Deep SAD, capped push',
-                'seconds': round(time.time() - started_ae)}}
-            checkpoint['weights']['traceAutoencoder'] = trace_autoencoder.state_dict()
+        if args.retrain_trace:
+            started_trace = time.time()
+            trace_encoder, trace_centre, trace_autoencoder = train_trace(real_pools, fake_pools, args, generator)
+            training_facts = {**training_facts, 'traceSteps': args.trace_steps, 'traceCrops': trace_crop_counts(real_pools, fake_pools),
+                              'traceViewsRetrained': {'steps': args.trace_steps, 'seconds': round(time.time() - started_trace)},
+                              'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in grids.items()},
+                              'unseenGenerators': list(native.UNSEEN_GENERATORS)}
+            checkpoint['weights'].update(traceEncoder=trace_encoder.state_dict(), traceAutoencoder=trace_autoencoder.state_dict(),
+                                         traceCentre=trace_centre)
             checkpoint['training'] = training_facts
             torch.save(checkpoint, args.checkpoint)
-            log(f'trace autoencoder retrained; checkpoint {args.checkpoint}')
+            log(f'trace views retrained; checkpoint {args.checkpoint}')
         if args.retrain_whole:
             encoder, centre, autoencoder, whole_facts = train_whole_views()
             training_facts = {**training_facts, 'wholeViewsRetrained': whole_facts,
@@ -609,13 +664,13 @@ def main():
         if args.gan_steps > 0:  # held out: never a training anomaly, only measured below
             dcgan_samples = gan.train_gan(normal, args.gan_steps, generator, samples_per_snapshot=250, snapshots=2, log=log)
         encoder, centre, autoencoder, whole_facts = train_whole_views()
-        trace_encoder, trace_centre, trace_autoencoder = train_trace(real_pool, fake_pool, args, generator)
+        trace_encoder, trace_centre, trace_autoencoder = train_trace(real_pools, fake_pools, args, generator)
         training_facts = {
             'epochs': args.epochs, 'traceSteps': args.trace_steps, 'seed': args.seed, 'eta': args.eta,
             'aeEta': args.ae_eta, 'ganSteps': args.gan_steps, 'limit': args.limit,
             'seconds': round(time.time() - started), 'wholeViewImages': len(normal) + len(generated) + whole_facts['simulatedFakes'],
             'simulatorSteps': args.simulator_steps, 'wholeViewSeconds': whole_facts['seconds'],
-            'traceCrops': {'real': len(real_pool), 'generated': len(fake_pool)},
+            'traceCrops': trace_crop_counts(real_pools, fake_pools),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS), 'torch': torch.__version__,
         }
@@ -633,7 +688,9 @@ def main():
     whole_real = torch.cat([whole_val['cifake_real'], whole_val['photo_crops'], whole_val['photos_whole']])
     small_real_count = len(whole_val['cifake_real']) + len(whole_val['photo_crops'])
     prior = networks.StatisticsPrior(stat_mean, stat_std)
-    val_real_windows = to_tensor(np.concatenate([crops.crops_of(p)[0] for p in conditioned(val_photos)]))
+    val_real_pictures = {group: conditioned(pictures) for group, pictures in trace_val['real'].items()}
+    val_fake_pictures = {group: conditioned(pictures) for group, pictures in trace_val['generated'].items()}
+    val_real_windows = to_tensor(np.concatenate([crops.crops_of(p)[0] for ps in val_real_pictures.values() for p in ps]))
     with torch.no_grad():
         deviation = prior(whole_real)
         scales = {
@@ -650,29 +707,47 @@ def main():
     ae = networks.TwoViewAutoencoderScorer(networks.AutoencoderScorer(autoencoder, prior, scales['reconstruction']),
                                            trace_autoencoder, scales['traceReconstruction']).eval()
     scorers = Scorers(svdd, ae)
-
-    # Calibration on validation real pictures only: whole-image view on CIFAKE real + photo crops + whole
-    # photos; trace view on the validation photos under every robustness condition.
     whole_raw = scorers.whole(whole_real)
-    photos_raw = scorers.pictures(conditioned(val_photos))
-    calibration = {}
-    for key in ('svdd', 'autoencoder'):
-        calibration[key] = fit_log_logistic(whole_raw[key], 'whole-image view: validation CIFAKE real, photo crops, whole photos')
-        calibration[key]['trace'] = fit_log_logistic(photos_raw['trace'][key], 'trace view: validation photos as PNG, JPEG q95/q75, WebP q80')
+    real_raw = {group: scorers.pictures(pictures) for group, pictures in val_real_pictures.items()}
+    fake_raw = {group: scorers.pictures(pictures) for group, pictures in val_fake_pictures.items()}
+    log('validation pictures scored (conditions: PNG, JPEG q95 / q75, WebP q80, halved + JPEG q90): real '
+        + ', '.join(f'{k} {len(v)}' for k, v in val_real_pictures.items()) + '; generated '
+        + ', '.join(f'{k} {len(v)}' for k, v in val_fake_pictures.items()))
     weights = {'svdd': 0.5, 'autoencoder': 0.5}
-    def first(count):
-        return small_pictures({k: v[:count] for k, v in whole_raw.items()})
-    small_raw = first(len(whole_val['cifake_real']))
+    small_raw = small_pictures({k: v[:len(whole_val['cifake_real'])] for k, v in whole_raw.items()})
     # Small real pictures: CIFAKE's thumbnails and crops of the validation photos (aligned on CIFAKE alone, 14% of
     # small photo crops were flagged).
-    small_real_raw = first(small_real_count)
-    alignment = align_whole_view(calibration, small_real_raw, photos_raw, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET])
+    small_real_raw = small_pictures({k: v[:small_real_count] for k, v in whole_raw.items()})
+
+    # The view rule, chosen on validation: how many of a picture's crops count (top_k) and how much the trace view
+    # weighs against the whole-image view for pictures with crops (trace_weight). Each candidate is calibrated and
+    # aligned as the shipped one would be; the score is the mean over generated validation groups of the AUROC
+    # against all validation real pictures, each group weighted by the square root of its size (a family with one
+    # validation picture must not weigh as much as one with a hundred).
+    fusion_table, best = [], None
+    for top_k in FUSION_TOP_K:
+        for trace_weight in FUSION_TRACE_WEIGHTS:
+            candidate = calibrate_views(whole_raw, real_raw, top_k, trace_weight, small_real_raw, weights)
+            real_ensemble = ensemble_of(merge_groups(real_raw, top_k), candidate['calibration'], weights, trace_weight)
+            per_group = {group: auroc(real_ensemble, ensemble_of(with_traces(raw, top_k), candidate['calibration'], weights, trace_weight))
+                         for group, raw in fake_raw.items()}
+            group_weights = [math.sqrt(len(fake_raw[group]['crops'])) for group in per_group]
+            row = {'topK': top_k, 'traceWeight': trace_weight, 'meanAuroc': float(np.average(list(per_group.values()), weights=group_weights)),
+                   'auroc': per_group}
+            fusion_table.append(row)
+            log(f'view rule top_k {top_k} trace_weight {trace_weight}: mean AUROC {row["meanAuroc"]:.4f} '
+                + ', '.join(f'{k} {v:.3f}' for k, v in per_group.items()))
+            if best is None or row['meanAuroc'] > best[0]['meanAuroc']:
+                best = (row, candidate)
+    rule, chosen = best
+    top_k, trace_weight, calibration, alignment = rule['topK'], rule['traceWeight'], chosen['calibration'], chosen['alignment']
+    log(f'view rule chosen on validation: top_k {top_k}, trace_weight {trace_weight}')
 
     # Presets: the false-alarm rate holds for small pictures (CIFAKE real and photo crops at 32 px) and for
     # photographs alike, so each threshold is the larger of the two populations' quantiles.
     ensemble_small = ensemble_of(small_raw, calibration, weights)
     ensemble_small_real = ensemble_of(small_real_raw, calibration, weights)
-    ensemble_photos = ensemble_of(photos_raw, calibration, weights)
+    ensemble_photos = ensemble_of(merge_groups(real_raw, top_k), calibration, weights, trace_weight)
     presets = {name: {'threshold': round(float(max(np.quantile(ensemble_small_real, 1 - rate), np.quantile(ensemble_photos, 1 - rate))), 4),
                       'falseAlarmRate': rate} for name, rate in PRESET_FALSE_ALARM.items()}
 
@@ -683,17 +758,19 @@ def main():
     validation = {'cifakeAuroc': auroc(ensemble_small, ensemble_fake_small),
                   'cifakeAccuracy': float(((ensemble_small < threshold).sum() + (ensemble_fake_small >= threshold).sum())
                                           / (len(ensemble_small) + len(ensemble_fake_small))),
-                  'photosFlagged': float((ensemble_photos >= threshold).mean())}
-    for name in ('sd15_val_grids', 'taef2_val'):
-        fake = ensemble_of(scorers.pictures(conditioned(trace_val[name]) if name == 'taef2_val' else
-                                            [native.degrade(p, rng) for p in trace_val[name]]), calibration, weights)
-        validation[f'{name}Auroc'] = auroc(ensemble_photos, fake)
-        validation[f'{name}Flagged'] = float((fake >= threshold).mean())
+                  'photosFlagged': float((ensemble_photos >= threshold).mean()),
+                  'viewRule': {'topK': top_k, 'traceWeight': trace_weight, 'candidates': fusion_table}}
+    for group, raw in real_raw.items():
+        validation[f'real_{group}Flagged'] = float((ensemble_of(with_traces(raw, top_k), calibration, weights, trace_weight) >= threshold).mean())
+    for group, raw in fake_raw.items():
+        fake = ensemble_of(with_traces(raw, top_k), calibration, weights, trace_weight)
+        validation[f'generated_{group}Auroc'] = auroc(ensemble_photos, fake)
+        validation[f'generated_{group}Flagged'] = float((fake >= threshold).mean())
     samples = checkpoint.get('dcganSamples') if checkpoint is not None else dcgan_samples
     if samples is not None:
         held_out = small_pictures(scorers.whole(samples))
         validation['ownDcganUnseenAuroc'] = auroc(ensemble_small, ensemble_of(held_out, calibration, weights))
-    log('validation: ' + ', '.join(f'{k} {v:.4f}' for k, v in validation.items()))
+    log('validation: ' + ', '.join(f'{k} {v:.4f}' for k, v in validation.items() if isinstance(v, float)))
 
     os.makedirs(args.out, exist_ok=True)
     svdd_path, ae_path = os.path.join(args.out, 'svdd.onnx'), os.path.join(args.out, 'autoencoder.onnx')
@@ -709,11 +786,12 @@ def main():
             'channelOrder': 'RGB', 'valueRange': [0, 1],
             'crop': 'centre-square', 'resize': 'area', 'alphaBackground': [255, 255, 255],
             'crops': {'name': 'crops', 'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS,
-                      'maxOverlap': crops.MAX_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'geometric-mean'},
+                      'maxOverlap': crops.MAX_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'top-k-log-mean', 'topK': top_k},
             'note': 'image: centre square crop (side = min(w, h), offsets floored), exact area-average resample to '
                     '128x128, alpha composited on white, value / 255; each graph area-averages 4x4 to 32x32 first. '
-                    'crops: for pictures larger than 128 px on both sides, up to maxCrops native 128x128 windows '
-                    'picked by detail (src/detector/crops.ts), no resampling.',
+                    'crops: for pictures of at least 128 px on both sides, up to maxCrops native 128x128 windows '
+                    'picked by detail (src/detector/crops.ts), no resampling; a picture\'s trace score per model is the '
+                    'geometric mean of its topK largest crop scores.',
         },
         'models': {
             'svdd': {**file_facts(svdd_path), 'kind': 'deep-svdd', 'inputName': 'image', 'cropsInputName': 'crops',
@@ -726,11 +804,14 @@ def main():
                             'outputs': ['score', 'reconstruction', 'error_map', 'trace_score']},
         },
         'calibration': calibration,
-        'ensemble': {'weights': weights, 'perModel': 'calibrated trace-view score for pictures with crops, whole-image view otherwise'},
+        'ensemble': {'weights': weights, 'traceWeight': trace_weight,
+                     'perModel': 'pictures with crops: traceWeight x calibrated trace view + (1 - traceWeight) x calibrated '
+                                 'whole-image view; whole-image view otherwise (chosen on validation: training.validation.viewRule)'},
         'thresholds': {'default': presets[DEFAULT_PRESET]['threshold'], 'defaultPreset': DEFAULT_PRESET,
                        'presets': presets,
                        'chosenOn': f'validation real pictures: {len(ensemble_small_real)} small ones (CIFAKE real and photo crops, 32 px) and '
-                                   f'{len(ensemble_photos)} photos (48 held-out photographs x PNG, JPEG q95/q75, WebP q80); '
+                                   f'{len(ensemble_photos)} real photos ({sum(len(v) for v in trace_val["real"].values())} validation photographs by group '
+                                   f'{ {k: len(v) for k, v in trace_val["real"].items()} } x PNG, JPEG q95/q75, WebP q80, halved + JPEG q90); '
                                    'each threshold is the larger of the two quantiles'},
         'training': {**training_facts, 'reexportedFromCheckpoint': bool(args.from_checkpoint), 'scoreScales': scales,
                      'wholeViewCalibrationOffset': round(alignment, 4), 'priorWeight': PRIOR_WEIGHT, 'priorKneeQuantile': PRIOR_KNEE_QUANTILE,

@@ -32,6 +32,13 @@ describe('training pipeline smoke run', () => {
     // The image-statistics prior counts beyond its knee, a quantile of its deviation on small real pictures.
     expect(trained.training).toMatchObject({ priorKneeQuantile: 0.99 });
     expect(trained.training.scoreScales.statisticsKnee).toBeGreaterThan(trained.training.scoreScales.statistics);
+    // The view rule was chosen on validation among every candidate pair, and the manifest ships the chosen one.
+    const candidates = trained.training.validation.viewRule.candidates as { topK: number; traceWeight: number; meanAuroc: number }[];
+    expect(candidates).toHaveLength(16);
+    const best = Math.max(...candidates.map((c) => c.meanAuroc));
+    const chosen = candidates.find((c) => c.topK === trained.input.crops.topK && c.traceWeight === trained.ensemble.traceWeight);
+    expect(chosen?.meanAuroc).toBe(best);
+    expect(trained.input.crops.aggregate).toBe('top-k-log-mean');
 
     const models = await loadNodeModels({ modelsDir: out });
     try {
@@ -61,6 +68,11 @@ describe('training pipeline smoke run', () => {
     const retrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(retrained.training).toMatchObject({ traceSteps: 4, seed: 5, wholeViewsRetrained: { epochs: 1, simulatorSteps: 2, svddObjective: 'hypersphere classifier' } });
     expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
+
+    // Retraining only the trace views keeps the whole-image views' facts and records its own.
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3'], { stdio: 'inherit' });
+    const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 } });
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
   }, 900_000);
 });
