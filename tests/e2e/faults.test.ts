@@ -1,8 +1,8 @@
 /**
  * Issue 7, runtime and cache faults, in the built app (Debian's Chromium, real models, the shipped headers):
- * - WebGPU: no adapter, a device that cannot be created, a device lost in the middle of a batch, a run that never
- *   ends when its device is lost (`?simulate=`, src/detector/worker/simulate.ts): the batch goes on on WebAssembly
- *   and the page says so in #notices;
+ * - WebGPU: no adapter, a device that cannot be created, a warm-up run that never ends, a device lost in the middle
+ *   of a batch, a run that never ends when its device is lost, a device lost without any report (`?simulate=`,
+ *   src/detector/worker/simulate.ts): the page starts or the batch goes on on WebAssembly, and says so in #notices;
  * - a crashed worker (an uncaught error thrown inside it mid-batch): a new worker takes over, the batch resumes
  *   where it stopped, every image is scored once;
  * - IndexedDB: a corrupted model entry is caught by sha256, downloaded again, and the page says so; a new manifest
@@ -75,7 +75,7 @@ const bundleText = (root: string) =>
 
 describe('the fault hooks', () => {
   it('are in the test build only: the production build (dist/) has no ?simulate= and no simulated fault', () => {
-    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-device-lost', 'webgpu-run-hangs', 'simulated: requestDevice failed'];
+    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-warmup-hangs', 'webgpu-device-lost', 'webgpu-run-hangs', 'webgpu-silent-loss', 'simulated: requestDevice failed'];
     const test = bundleText(hooksBuild);
     for (const fault of faults) expect(test, fault).toContain(fault);
     const production = bundleText(DIST);
@@ -138,6 +138,31 @@ describe('WebGPU faults', () => {
     }
   });
 
+  it('a WebGPU warm-up run that never ends: its deadline gives WebGPU up, the plain WASM build starts, the page says so', async () => {
+    // The warm-up holds the JSEP build for good: its own WASM EP could not run either.
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const before = server.requests.length;
+      await openApp(page, server.origin, '?ep=webgpu&simulate=webgpu-warmup-hangs');
+      expect(await page.locator('#execution-provider').textContent()).toMatch(/^WebAssembly.*\(WebGPU unavailable\)/);
+      const shown = await notices(page);
+      expect(shown).toEqual([expect.objectContaining({ kind: 'webgpu-fallback', visible: true })]);
+      expect(shown[0]!.text).toMatch(/WebGPU failed, using WASM: the WebGPU warm-up run did not finish within 8 s/);
+      const wasmFiles = server.requests.slice(before).filter((request) => request.endsWith('.wasm'));
+      expect(wasmFiles).toContain('/ort/ort-wasm-simd-threaded.jsep.wasm');
+      expect(wasmFiles).toContain('/ort/ort-wasm-simd-threaded.wasm');
+      await page.locator('#file-input').setInputFiles(images.slice(60, 62));
+      await finished(page, 2);
+      expect((await readCards(page)).map((card) => [card.executionProvider, card.verdict === 'error'])).toEqual([['wasm', false], ['wasm', false]]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the WebGPU device lost in the middle of a batch: the rest runs on WASM, nothing is lost, the page says so', async () => {
     // SwiftShader WebGPU here: correct but slow, so a small batch of two chunks (16 per chunk). The device is
     // destroyed after the first chunk.
@@ -148,6 +173,12 @@ describe('WebGPU faults', () => {
     // ORT runs one session at a time per loaded build: a WebGPU run that never ends keeps the JSEP build busy for
     // good, so its own WASM EP would answer every later run with "Session already started".
     await expectFallbackAfterFirstChunk('webgpu-run-hangs', images.slice(20, 40), /WebGPU failed during a run, using WASM: the WebGPU device was lost/);
+  });
+
+  it('a WebGPU device lost without any report (the run never ends): its deadline gives it up, the batch goes on on WASM', async () => {
+    // Nothing but the run's deadline can tell: 3x the first batch's time per view here (10x in production, at
+    // least 30 s), for the second chunk's 4 views.
+    await expectFallbackAfterFirstChunk('webgpu-silent-loss', images.slice(40, 60), /WebGPU failed during a run, using WASM: a WebGPU run of 4 views did not finish within [\d.]+ s/);
   });
 });
 

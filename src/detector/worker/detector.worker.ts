@@ -10,12 +10,19 @@ import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
+import type { RuntimeOptions } from './runtime';
 import { ProvenanceReader } from '../provenance/isolate';
+import type { SimulatedFault } from './simulate';
 
 /** Images per ORT run; bigger batches only cost memory on this model size. */
 const MAX_BATCH = 16;
 
-let state: { manifest: ModelManifest; runtime: OrtRuntime; loseDeviceAfterFirstRun: boolean; hangAfterFirstRun: boolean } | null = null;
+let state: {
+  manifest: ModelManifest;
+  runtime: OrtRuntime;
+  /** Test builds only: a simulated fault that strikes after the first scored batch (simulate.ts), once. */
+  faultAfterFirstBatch: SimulatedFault | null;
+} | null = null;
 
 /** Provenance metadata of each file, read beside its decoding (src/detector/provenance/). */
 const provenanceReader = new ProvenanceReader();
@@ -27,8 +34,16 @@ function message(error: unknown): string {
 const api: DetectorWorkerApi = {
   async init(options: WorkerInitOptions, onProgress) {
     if (state) throw new Error('the detector worker is already initialised');
-    // Test builds only: the import and the call are dropped from production builds.
-    if (__FAULT_HOOKS__ && options.simulate) (await import('./simulate')).installSimulatedFault(options.simulate);
+    let runtimeOptions: RuntimeOptions = options;
+    let faultAfterFirstBatch: SimulatedFault | null = null;
+    // Test builds only: the block is dropped from production builds.
+    if (__FAULT_HOOKS__ && options.simulate) {
+      const simulation = await import('./simulate');
+      simulation.installSimulatedFault(options.simulate);
+      const webgpuLimits = simulation.simulatedLimits(options.simulate);
+      if (webgpuLimits) runtimeOptions = { ...options, webgpuLimits };
+      if (simulation.strikesAfterFirstBatch(options.simulate)) faultAfterFirstBatch = options.simulate;
+    }
     const opened = options.cache ? await openBrowserStorage() : { storage: null, reason: 'turned off by the cache option' };
     const store = new ModelStore({ storage: opened.storage, ...(opened.reason ? { noStorageReason: opened.reason } : {}) });
     let started = performance.now();
@@ -37,13 +52,8 @@ const api: DetectorWorkerApi = {
     started = performance.now();
     const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
     const modelsMs = performance.now() - started;
-    const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, options);
-    state = {
-      manifest,
-      runtime,
-      loseDeviceAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-device-lost',
-      hangAfterFirstRun: __FAULT_HOOKS__ && options.simulate === 'webgpu-run-hangs',
-    };
+    const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, runtimeOptions);
+    state = { manifest, runtime, faultAfterFirstBatch };
     return {
       manifest,
       executionProvider: runtime.executionProvider,
@@ -95,15 +105,10 @@ const api: DetectorWorkerApi = {
         const raw = await runtime.run(batch, { explain: options.explain ?? false });
         // Per ORT batch, not per call: after a WebGPU loss mid-call, earlier batches did run on WebGPU.
         const ran = { executionProvider: runtime.executionProvider, inferenceMs: performance.now() - started, batchSize: batch.count };
-        if (state.loseDeviceAfterFirstRun) {
-          state.loseDeviceAfterFirstRun = false;
-          await runtime.loseDevice();
-        }
-        if (__FAULT_HOOKS__ && state.hangAfterFirstRun) {
-          // The next batch's WebGPU run starts and never ends; the device is lost a second into it.
-          state.hangAfterFirstRun = false;
-          (await import('./simulate')).hangGpuReads();
-          setTimeout(() => void runtime.loseDevice(), 1000);
+        if (__FAULT_HOOKS__ && state.faultAfterFirstBatch) {
+          const fault = state.faultAfterFirstBatch;
+          state.faultAfterFirstBatch = null;
+          await (await import('./simulate')).afterFirstBatch(fault, runtime);
         }
         const mapSize = raw.errorMap ? Math.round(Math.sqrt(raw.errorMap.length / batch.count)) : 0;
         for (const slot of slots) {

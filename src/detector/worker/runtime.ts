@@ -1,11 +1,14 @@
 /**
  * ONNX Runtime Web in the worker: picks the execution provider, creates both sessions, warms them up, runs
- * batches, releases everything. WebGPU that cannot be had or that fails falls back to WASM by itself.
+ * batches, releases everything. WebGPU that cannot be had or that fails falls back to WASM by itself, and so does
+ * WebGPU that stops answering: its session creation, its warm-up and every run are raced against the device's
+ * loss and a deadline (deadline.ts), since a GPU may also be lost without a report.
  *
  * Two ORT builds, imported only when needed: the plain WASM build (ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm,
  * 14 MB) whenever WASM is the choice, and the JSEP build (ort.min.mjs + ort-wasm-simd-threaded.jsep.wasm, 28 MB)
  * only when a WebGPU adapter exists and WebGPU is tried. A WebGPU failure after that stays on the JSEP build's own
- * WASM EP (its .wasm is already loaded). The .wasm is kept in Cache Storage (see cachedWasmBinary) so that it is
+ * WASM EP (its .wasm is already loaded), unless WebGPU work that never ended holds that build: then the plain
+ * build (wasmSessions, the one step for both start-up and a later fallback). The .wasm is kept in Cache Storage (see cachedWasmBinary) so that it is
  * downloaded once and the app works offline with whichever build this browser used.
  *
  * The plain build is bundled (a chunk the service worker precaches: every visit may need it); the JSEP build's
@@ -19,6 +22,8 @@ import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
 import type { OrtModuleLike, OrtSessionLike, RunOptions } from '../model-run';
 import { createSessions as createModelSessions, releaseSessions, runModels } from '../model-run';
 import type { RawBatchScores, ViewBatch } from '../views';
+import type { WebGpuLimits } from './deadline';
+import { DeadlineError, RunClock, WEBGPU_LIMITS, seconds, withDeadline } from './deadline';
 
 export interface RuntimeOptions {
   executionProvider: ExecutionProviderChoice;
@@ -26,6 +31,8 @@ export interface RuntimeOptions {
   wasmThreads?: number;
   /** false: never keep the ORT .wasm in Cache Storage (the page's `?cache=off`). */
   cache?: boolean;
+  /** Shorter WebGPU deadlines than WEBGPU_LIMITS: test builds only (the `?simulate=` faults). */
+  webgpuLimits?: Partial<WebGpuLimits>;
 }
 
 type Sessions = Record<ModelKey, InferenceSession>;
@@ -190,10 +197,10 @@ async function findWebGpuAdapter(): Promise<{ adapter: AdapterInfo } | { unavail
   }
 }
 
-/** How long a WebGPU run caught by a failure may take to end before its ORT build is given up. */
+/** How long a WebGPU run caught by a device loss may take to end before its ORT build is given up. */
 const HUNG_RUN_WAIT_MS = 10_000;
 
-/** Whether `promise` settles (either way) within `ms`. */
+/** Whether `promise` settles (either way) within `ms` (0: whether it has settled already). */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => {
@@ -210,6 +217,24 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * WASM sessions, at start-up or after WebGPU was given up: on the JSEP build's own WASM EP when `jsep` is given
+ * (its .wasm is loaded already), else, or when that fails, on the plain WASM build (a module of its own; its .wasm
+ * is downloaded then, once). Pass no `jsep` when WebGPU work on it never ended: ORT runs one session at a time per
+ * loaded build, so every later run there would fail with "Session already started".
+ */
+async function wasmSessions(jsep: Ort | undefined, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ ort: Ort; build: OrtBuild; sessions: Sessions }> {
+  if (jsep) {
+    try {
+      return { ort: jsep, build: 'jsep', sessions: await createSessions(jsep, modelBytes, 'wasm') };
+    } catch {
+      // A JSEP build that failed to start cannot serve its WASM EP either: the plain build then.
+    }
+  }
+  const ort = await loadOrt('wasm', options);
+  return { ort, build: 'wasm', sessions: await createSessions(ort, modelBytes, 'wasm') };
+}
+
 export class OrtRuntime {
   readonly wasmThreads: number;
   #adapter: AdapterInfo | undefined;
@@ -220,6 +245,11 @@ export class OrtRuntime {
   #deviceLost: Promise<never> | null = null;
   #device: GpuDeviceLike | null = null;
   #lostReason: string | null = null;
+  /** The WebGPU run (warm-up included) that has not ended yet, if any: a fallback looks at whether it ever does. */
+  #inFlight: Promise<unknown> | null = null;
+  /** WebGPU runs' deadlines, from the warm-up on. */
+  #clock: RunClock | null = null;
+  readonly #limits: Readonly<WebGpuLimits>;
   /** Why 'auto' found no WebGPU adapter (WASM was the only choice, so this is no fallback). */
   webgpuUnavailable: string | undefined;
   readonly #manifest: ModelManifest;
@@ -232,6 +262,7 @@ export class OrtRuntime {
     this.#ort = ort;
     this.#ortBuild = ortBuild;
     this.#options = options;
+    this.#limits = { ...WEBGPU_LIMITS, ...options.webgpuLimits };
     this.#manifest = manifest;
     this.#modelBytes = modelBytes;
     this.#sessions = sessions;
@@ -248,7 +279,7 @@ export class OrtRuntime {
     return this.#fallbackReason;
   }
 
-  /** The ORT build in use: 'jsep' only when WebGPU was tried (and no WebGPU run hung since). */
+  /** The ORT build in use: 'jsep' only when WebGPU was tried (and no WebGPU work hung since). */
   get ortBuild(): OrtBuild {
     return this.#ortBuild;
   }
@@ -260,31 +291,47 @@ export class OrtRuntime {
 
   static async create(manifest: ModelManifest, modelBytes: Record<ModelKey, Uint8Array>, options: RuntimeOptions): Promise<{ runtime: OrtRuntime; sessionsMs: number; warmupMs: number }> {
     const wasmThreads = threadCount(options);
+    const limits = { ...WEBGPU_LIMITS, ...options.webgpuLimits };
     let fallbackReason: string | undefined;
     let webgpuUnavailable: string | undefined;
-    /** Set once the JSEP build is loaded: a WebGPU failure then goes on on its WASM EP, not a second download. */
+    /** Set once the JSEP build is loaded and usable: a WebGPU failure then goes on on its WASM EP, not a second download. */
     let jsep: Ort | undefined;
     if (options.executionProvider !== 'wasm') {
       const found = await findWebGpuAdapter();
       if ('adapter' in found) {
+        let webgpu: { runtime: OrtRuntime; sessionsMs: number } | undefined;
         try {
           jsep = await loadOrt('jsep', options);
           const started = performance.now();
-          const sessions = await createSessions(jsep, modelBytes, 'webgpu');
-          const sessionsMs = performance.now() - started;
+          const creating = createSessions(jsep, modelBytes, 'webgpu');
+          let sessions: Sessions;
+          try {
+            sessions = await withDeadline(creating, limits.startMs, `the WebGPU sessions were not created within ${seconds(limits.startMs)}`);
+          } catch (error) {
+            if (error instanceof DeadlineError) {
+              // Still being created, maybe for good: the JSEP build is given up, and anything it ends up with released.
+              jsep = undefined;
+              void creating.then(releaseSessions, () => undefined);
+            }
+            throw error;
+          }
           const runtime = new OrtRuntime(jsep, 'jsep', options, manifest, modelBytes, sessions, 'webgpu', wasmThreads);
           runtime.#adapter = found.adapter;
           await runtime.#watchDevice();
-          try {
-            // The first WebGPU run compiles the shaders: do it now, not on the user's first image.
-            const warmupMs = await runtime.#warmUp();
-            return { runtime, sessionsMs, warmupMs };
-          } catch (error) {
-            await releaseSessions(sessions);
-            throw error;
-          }
+          webgpu = { runtime, sessionsMs: performance.now() - started };
         } catch (error) {
           fallbackReason = `WebGPU failed, using WASM: ${describe(error)}`;
+        }
+        if (webgpu) {
+          const { runtime, sessionsMs } = webgpu;
+          try {
+            // The first WebGPU run compiles the shaders: do it now, not on the user's first image.
+            return { runtime, sessionsMs, warmupMs: await runtime.#warmUp() };
+          } catch (error) {
+            // The same step as a failure mid-batch: on the plain build when the warm-up run never ended.
+            await runtime.#fallBackToWasm(`WebGPU failed, using WASM: ${describe(error)}`, error);
+            return { runtime, sessionsMs, warmupMs: await runtime.#warmUp() };
+          }
         }
       } else if (options.executionProvider === 'webgpu') {
         fallbackReason = `WebGPU asked for but ${found.unavailable}; using WASM`;
@@ -292,21 +339,10 @@ export class OrtRuntime {
         webgpuUnavailable = found.unavailable;
       }
     }
-    let ortBuild: OrtBuild = jsep ? 'jsep' : 'wasm';
-    let ort = jsep ?? (await loadOrt('wasm', options));
     const started = performance.now();
-    let sessions: Sessions;
-    try {
-      sessions = await createSessions(ort, modelBytes, 'wasm');
-    } catch (error) {
-      // A JSEP build that failed to start cannot serve its WASM EP either: the plain build then.
-      if (ortBuild !== 'jsep') throw error;
-      ortBuild = 'wasm';
-      ort = await loadOrt('wasm', options);
-      sessions = await createSessions(ort, modelBytes, 'wasm');
-    }
+    const wasm = await wasmSessions(jsep, modelBytes, options);
     const sessionsMs = performance.now() - started;
-    const runtime = new OrtRuntime(ort, ortBuild, options, manifest, modelBytes, sessions, 'wasm', wasmThreads, fallbackReason);
+    const runtime = new OrtRuntime(wasm.ort, wasm.build, options, manifest, modelBytes, wasm.sessions, 'wasm', wasmThreads, fallbackReason);
     runtime.webgpuUnavailable = webgpuUnavailable;
     const warmupMs = await runtime.#warmUp();
     return { runtime, sessionsMs, warmupMs };
@@ -316,36 +352,65 @@ export class OrtRuntime {
     const size = inputSize(this.#manifest);
     const started = performance.now();
     const blank = new Float32Array(3 * size * size).fill(0.5);
-    await this.#runOn(this.#sessions, { whole: blank, count: 1, crops: blank, cropCount: this.#manifest.input.crops ? 1 : 0 });
-    return performance.now() - started;
+    const batch = { whole: blank, count: 1, crops: blank, cropCount: this.#manifest.input.crops ? 1 : 0 };
+    if (this.#provider !== 'webgpu') {
+      await this.#runOn(this.#sessions, batch);
+      return performance.now() - started;
+    }
+    await this.#runWebGpu(batch, {}, this.#limits.startMs, 'the WebGPU warm-up run');
+    const ms = performance.now() - started;
+    this.#clock = new RunClock(this.#limits, ms, batch.count + batch.cropCount);
+    return ms;
   }
 
   /** Raw scores of both models for one batch of whole-image views and native crops. */
   async run(batch: ViewBatch, options: RunOptions = {}): Promise<RawBatchScores> {
-    let run: Promise<RawBatchScores> | null = null;
+    if (this.#provider !== 'webgpu') return this.#runOn(this.#sessions, batch, options);
+    const views = batch.count + batch.cropCount;
     try {
-      if (this.#provider === 'webgpu' && this.#lostReason) throw new Error(this.#lostReason);
-      run = this.#runOn(this.#sessions, batch, options);
-      return await (this.#deviceLost && this.#provider === 'webgpu' ? Promise.race([run, this.#deviceLost]) : run);
+      const started = performance.now();
+      const raw = await this.#runWebGpu(batch, options, this.#clock!.deadlineMs(views), `a WebGPU run of ${views} views`);
+      this.#clock!.record(performance.now() - started, views);
+      return raw;
     } catch (error) {
-      if (this.#provider !== 'webgpu') throw error;
-      // A lost device or an unsupported kernel at run time: move to WASM for good and retry once. ORT runs one
-      // session at a time per loaded build, so let a WebGPU run caught by the device loss end first (it fails soon
-      // after); the WebGPU sessions are released without waiting: on a lost device that may never settle.
-      const settled = run ? await settlesWithin(run, HUNG_RUN_WAIT_MS) : true;
-      void releaseSessions(this.#sessions);
-      if (!settled && this.#ortBuild === 'jsep') {
-        // A run that never ends holds the JSEP build for good: each later run there fails with "Session already
-        // started". The plain WASM build is a module of its own (its .wasm is downloaded now, once).
-        this.#ort = await loadOrt('wasm', this.#options);
-        this.#ortBuild = 'wasm';
-      }
-      // Otherwise the JSEP build's own WASM EP: its .wasm is loaded already.
-      this.#sessions = await createSessions(this.#ort, this.#modelBytes, 'wasm');
-      this.#provider = 'wasm';
-      this.#fallbackReason = `WebGPU failed during a run, using WASM: ${describe(error)}`;
+      // A lost device, a run past its deadline or an unsupported kernel: WASM for good, and this batch again.
+      await this.#fallBackToWasm(`WebGPU failed during a run, using WASM: ${describe(error)}`, error);
       return this.#runOn(this.#sessions, batch, options);
     }
+  }
+
+  /**
+   * One WebGPU run raced against the device's loss and a deadline of `deadlineMs`. The run is kept in #inFlight
+   * until it ends, so that a fallback knows whether it ever did.
+   */
+  async #runWebGpu(batch: ViewBatch, options: RunOptions, deadlineMs: number, what: string): Promise<RawBatchScores> {
+    if (this.#lostReason) throw new Error(this.#lostReason);
+    const run = this.#runOn(this.#sessions, batch, options);
+    this.#inFlight = run;
+    const raced = this.#deviceLost ? Promise.race([run, this.#deviceLost]) : run;
+    const raw = await withDeadline(raced, deadlineMs, `${what} did not finish within ${seconds(deadlineMs)} (a GPU that stopped answering, or a device lost without a report)`);
+    this.#inFlight = null;
+    return raw;
+  }
+
+  /**
+   * WebGPU given up, at start-up (warm-up) or mid-batch: its sessions released without waiting (on a lost device
+   * that may never settle) and WASM sessions made (wasmSessions). A WebGPU run caught by a device loss is given a
+   * moment to end first (it fails soon after); one past its deadline is not waited for. Whether it ended decides
+   * whether the JSEP build can still serve its own WASM EP.
+   */
+  async #fallBackToWasm(reason: string, error: unknown): Promise<void> {
+    const inFlight = this.#inFlight;
+    const ended = inFlight ? await settlesWithin(inFlight, error instanceof DeadlineError ? 0 : HUNG_RUN_WAIT_MS) : true;
+    void releaseSessions(this.#sessions);
+    const wasm = await wasmSessions(ended && this.#ortBuild === 'jsep' ? this.#ort : undefined, this.#modelBytes, this.#options);
+    this.#ort = wasm.ort;
+    this.#ortBuild = wasm.build;
+    this.#sessions = wasm.sessions;
+    this.#provider = 'wasm';
+    this.#fallbackReason = reason;
+    this.#inFlight = null;
+    this.#clock = null;
   }
 
   /** Listens for the loss of ORT's WebGPU device (driver reset, GPU removed, tab in the background too long). */
