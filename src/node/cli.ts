@@ -14,7 +14,8 @@ import { PRESET_NAMES } from '../detector/manifest';
 import type { ResultRow } from '../detector/export';
 import { toCsv, toJsonRecord } from '../detector/export';
 import type { Provenance } from '../detector/provenance';
-import { readProvenanceNode } from '../detector/provenance/node';
+import { METADATA_TIME_LIMIT_MS } from '../detector/provenance/limits';
+import { NodeProvenanceReader } from '../detector/provenance/node-isolate';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
 import { verdictWords } from '../detector/verdict';
 import type { FileOutcome } from './node-detector';
@@ -41,6 +42,8 @@ Options:
                       Content Credentials (validated offline), IPTC digital source type, generator parameters,
                       camera EXIF: "provenance" in each --json entry, its columns in --csv, a line per file in
                       the table. Evidence beside the score, never part of it
+  --metadata-limit S  seconds one file's metadata may take (default ${METADATA_TIME_LIMIT_MS / 1000}); past it the reading is stopped (its
+                      thread terminated), the file is still scored and its metadata says why it was not read
   --threshold T       flag images whose ensemble score is >= T (0..1); default: the manifest's default
   --preset NAME       use a preset threshold: ${PRESET_NAMES.join(' | ')}
   --backend B         node (onnxruntime-node, default) | wasm (onnxruntime-web)
@@ -64,12 +67,14 @@ export interface CliOptions {
   modelsDir: string;
   batchSize: number;
   provenance: boolean;
+  /** Per-file metadata time limit, ms. */
+  metadataLimitMs: number;
   quiet: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: true, quiet: false, help: false };
+  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: true, metadataLimitMs: METADATA_TIME_LIMIT_MS, quiet: false, help: false };
   const args = [...argv];
   if (args[0] === '-h' || args[0] === '--help' || args.length === 0) return { ...options, help: true };
   const command = args.shift();
@@ -113,6 +118,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       options.provenance = true; // the default; kept so that older command lines still work
     } else if (arg === '--no-provenance') {
       options.provenance = false;
+    } else if (arg === '--metadata-limit') {
+      const text = value(arg);
+      const seconds = Number(text);
+      if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new UsageError(`--metadata-limit must be a number of seconds in (0, 600], got "${text}"`);
+      options.metadataLimitMs = seconds * 1000;
     } else if (arg === '-q' || arg === '--quiet') {
       options.quiet = true;
     } else if (arg === '-h' || arg === '--help') {
@@ -248,11 +258,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
   }
 
-  // Metadata of each scored file, from its bytes, with the same reader as the page (src/detector/provenance/).
+  // Metadata of each scored file, from its bytes, with the same reader as the page (src/detector/provenance/), on a
+  // thread of its own that is terminated at the time limit (node-isolate.ts).
   const provenance = new Map<string, Provenance>();
   if (options.provenance) {
-    for (const outcome of outcomes) {
-      if (outcome.ok) provenance.set(outcome.file, await readProvenanceNode(new Uint8Array(await readFile(outcome.file))));
+    const reader = new NodeProvenanceReader({ timeLimitMs: options.metadataLimitMs });
+    try {
+      for (const outcome of outcomes) {
+        if (outcome.ok) provenance.set(outcome.file, await reader.read(new Uint8Array(await readFile(outcome.file))));
+      }
+    } finally {
+      reader.dispose();
     }
   }
   const rows: ResultRow[] = outcomes.map((outcome) =>

@@ -86,7 +86,7 @@ describe('provenance: pieces', () => {
     // earth_apollo17 has Photoshop metadata (XMP history), so the reader runs; a bare 1x1 PNG does not.
     expect(sniffMetadata(none).metadata).toBe(true);
     const bare = new Uint8Array(readFileSync(path.resolve(import.meta.dirname, '../fixtures/cifar10_test_0.png')));
-    expect(sniffMetadata(bare)).toEqual({ format: 'png', metadata: false, c2pa: false, metadataBytes: 0 });
+    expect(sniffMetadata(bare)).toEqual({ format: 'png', metadata: false, c2pa: false, bytes: { exif: 0, xmp: 0, iptc: 0, text: 0, icc: 0, c2pa: 0, structure: 0 } });
     const provenance = await readProvenanceNode(bare);
     expect(provenance.summary).toBe(noProvenance().summary);
   });

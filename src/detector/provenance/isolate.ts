@@ -2,30 +2,49 @@
  * Provenance in the detector's worker: one call per image (`read`), on the bytes the decoder gets. A file
  * without metadata is answered here from the segment walk alone (sniff.ts: microseconds); any other file goes to
  * the provenance worker (provenance.worker.ts), started on first need, which loads the readers. A file the
- * readers do not finish with in HARD_LIMIT_MS gets a notice, and that worker is terminated and replaced.
+ * readers do not finish with in time gets a notice, and that worker is terminated and replaced, which stops even a
+ * synchronous parse or a WebAssembly call (limits.ts). Two clocks: until the reading starts (the worker's start,
+ * the first C2PA file's 9 MB WebAssembly download and compile) at most START_LIMIT_MS; from then on the time limit
+ * (5 s) and a second's grace, in which readProvenance's own soft limit answers wherever the work yields. So a
+ * hostile file holds its batch for at most about 6 s.
  */
 import type { WorkerImageInput } from '../protocol';
 import type { ProvenanceRequest } from './provenance.worker';
 // Not from read.ts: that would bundle the readers (ExifReader, xmldom) into the detector's worker.
+import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
 import { noProvenance } from './summary';
 import { sniffMetadata } from './sniff';
 import type { Provenance } from './types';
 
-/** Beyond readProvenance's own 5 s: the first C2PA file also downloads and compiles the 9 MB WebAssembly. */
-export const HARD_LIMIT_MS = 20_000;
+/** Until the reading starts: the worker's start and, for the first C2PA file, the 9 MB WebAssembly's. */
+export const START_LIMIT_MS = 20_000;
+/** How long past the time limit the worker is terminated (readProvenance's soft limit answers first if it can). */
+export const HARD_LIMIT_GRACE_MS = 1000;
+
+/** What the provenance worker posts: the timed reading started, or the answer. */
+export type ProvenanceAnswer = { id: number; started: true } | { id: number; provenance: Provenance };
 
 function withNotice(notice: string, ms: number): Provenance {
   return { summary: `Metadata could not be read: ${notice}`, details: [`Notice: ${notice}`], notices: [notice], ms };
 }
 
+interface Pending {
+  settle: (answer: Provenance | string) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 export class ProvenanceReader {
-  readonly #hardLimitMs: number;
+  readonly #startLimitMs: number;
+  readonly #timeLimitMs: number;
+  readonly #graceMs: number;
   #worker: Worker | null = null;
   #next = 0;
-  readonly #pending = new Map<number, (provenance: Provenance | string) => void>();
+  readonly #pending = new Map<number, Pending>();
 
-  constructor(options: { hardLimitMs?: number } = {}) {
-    this.#hardLimitMs = options.hardLimitMs ?? HARD_LIMIT_MS;
+  constructor(options: { startLimitMs?: number; timeLimitMs?: number; graceMs?: number } = {}) {
+    this.#startLimitMs = options.startLimitMs ?? START_LIMIT_MS;
+    this.#timeLimitMs = options.timeLimitMs ?? METADATA_TIME_LIMIT_MS;
+    this.#graceMs = options.graceMs ?? Math.min(HARD_LIMIT_GRACE_MS, this.#timeLimitMs);
   }
 
   /** Never throws: what cannot be read becomes a notice. */
@@ -48,10 +67,17 @@ export class ProvenanceReader {
 
   #spawn(): Worker {
     const worker = new Worker(new URL('./provenance.worker.ts', import.meta.url), { type: 'module', name: 'provenance' });
-    worker.addEventListener('message', (event: MessageEvent<{ id: number; provenance: Provenance }>) => {
-      const settle = this.#pending.get(event.data.id);
+    worker.addEventListener('message', (event: MessageEvent<ProvenanceAnswer>) => {
+      const pending = this.#pending.get(event.data.id);
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      if ('started' in event.data) {
+        // The timed reading began: the time limit and its grace from now on.
+        pending.timer = setTimeout(() => this.#stop(timeLimitNotice(this.#timeLimitMs)), this.#timeLimitMs + this.#graceMs);
+        return;
+      }
       this.#pending.delete(event.data.id);
-      settle?.(event.data.provenance);
+      pending.settle(event.data.provenance);
     });
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -64,7 +90,10 @@ export class ProvenanceReader {
   #stop(reason: string): void {
     this.#worker?.terminate();
     this.#worker = null;
-    for (const settle of this.#pending.values()) settle(reason);
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.settle(reason);
+    }
     this.#pending.clear();
   }
 
@@ -72,11 +101,8 @@ export class ProvenanceReader {
     this.#worker ??= this.#spawn();
     const id = ++this.#next;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.#stop(`reading the metadata took longer than ${this.#hardLimitMs / 1000} s and was stopped`), this.#hardLimitMs);
-      this.#pending.set(id, (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      });
+      const timer = setTimeout(() => this.#stop(timeLimitNotice(this.#startLimitMs)), this.#startLimitMs);
+      this.#pending.set(id, { settle: resolve, timer });
       this.#worker!.postMessage({ id, bytes } satisfies ProvenanceRequest, [bytes.buffer]);
     });
   }

@@ -14,11 +14,14 @@ import ExifReader from 'exifreader';
 /** Largest inflated zTXt / compressed chunk ExifReader may produce: text prompts are kilobytes, not megabytes. */
 export const MAX_INFLATED_BYTES = 1024 * 1024;
 
-/**
- * Metadata segments larger than this in all are read without their XMP: xmldom takes seconds per 10 MB (a 20 MB
- * packet: 16 s here), and real packets are kilobytes (Photoshop's longest histories, a few hundred).
- */
-export const MAX_XMP_BYTES = 2 * 1024 * 1024;
+/** Groups of metadata that readMetadata can leave out (a kind over its cap, limits.ts). */
+export interface SkippedGroups {
+  exif?: boolean;
+  xmp?: boolean;
+  iptc?: boolean;
+  /** PNG text chunks (tEXt, zTXt, iTXt other than XMP). */
+  text?: boolean;
+}
 
 /** What the metadata says, still close to the tags; provenance.ts turns it into the result. */
 export interface MetadataFacts {
@@ -116,9 +119,10 @@ function pngTexts(group: Group): Record<string, string> {
 
 /**
  * Reads what the provenance summary needs. Throws on input ExifReader refuses outright (not an image it knows).
- * `skipXmp`: leave XMP out (the caller found more metadata bytes than MAX_XMP_BYTES).
+ * `skip`: groups left out, never parsed (read.ts leaves out a kind over its cap).
  */
-export async function readMetadata(bytes: Uint8Array, options: { skipXmp?: boolean } = {}): Promise<MetadataFacts> {
+export async function readMetadata(bytes: Uint8Array, options: { skip?: SkippedGroups } = {}): Promise<MetadataFacts> {
+  const skip = options.skip ?? {};
   const warnings: string[] = [];
   let xmpDamaged = false;
   // ExifReader takes an ArrayBuffer and reads it in place: hand it exactly the file's bytes.
@@ -141,7 +145,17 @@ export async function readMetadata(bytes: Uint8Array, options: { skipXmp?: boole
       deflate: cappedInflate(MAX_INFLATED_BYTES, () => warnings.push(`a compressed text chunk inflates to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MB (a zip bomb?) and was skipped`)),
     },
     // Thumbnails, maker notes and ICC profiles say nothing about provenance; skipping them is also less to go wrong.
-    excludeTags: { thumbnail: true, icc: true, makerNotes: true, mpf: true, ...(options.skipXmp ? { xmp: true } : {}) },
+    excludeTags: {
+      thumbnail: true,
+      icc: true,
+      makerNotes: true,
+      mpf: true,
+      // In a TIFF, XMP and IPTC are EXIF tags' values: left out there too, or they are still read as arrays.
+      ...(skip.exif ? { exif: true, gps: true } : skip.xmp || skip.iptc ? { exif: [...(skip.xmp ? ['ApplicationNotes'] : []), ...(skip.iptc ? ['IPTC-NAA', 'PhotoshopSettings'] : [])] } : {}),
+      ...(skip.xmp ? { xmp: true } : {}),
+      ...(skip.iptc ? { iptc: true, photoshop: true } : {}),
+      ...(skip.text ? { png: true } : {}),
+    },
   })) as unknown as Record<string, Group>;
 
   const exif = tags.exif;

@@ -5,6 +5,7 @@
  * time limit without stopping the models.
  */
 import { keepForOffline, loadC2paBrowser } from './browser';
+import type { ProvenanceAnswer } from './isolate';
 import { readProvenance } from './read';
 
 export interface ProvenanceRequest {
@@ -16,5 +17,7 @@ void keepForOffline([self.location.href]);
 
 self.addEventListener('message', (event: MessageEvent<ProvenanceRequest>) => {
   const { id, bytes } = event.data;
-  void readProvenance(bytes, { loadC2pa: loadC2paBrowser }).then((provenance) => self.postMessage({ id, provenance }));
+  const post = (answer: ProvenanceAnswer) => self.postMessage(answer);
+  // `started` once the timed reading begins (after the C2PA WebAssembly is loaded): isolate.ts's clock switches then.
+  void readProvenance(bytes, { loadC2pa: loadC2paBrowser, onStart: () => post({ id, started: true }) }).then((provenance) => post({ id, provenance }));
 });

@@ -7,7 +7,8 @@
 import type { C2paWasm } from './c2pa';
 import { readC2pa, sourceTypeTerm } from './c2pa';
 import { GENERATOR_SOFTWARE, generatorFromText } from './generator';
-import { MAX_XMP_BYTES, readMetadata } from './metadata';
+import { METADATA_TIME_LIMIT_MS, overCap, overCapNotice, timeLimitNotice } from './limits';
+import { readMetadata } from './metadata';
 import type { MetadataFacts } from './metadata';
 import { C2PA_MIME, sniffMetadata } from './sniff';
 import type { MetadataSniff } from './sniff';
@@ -18,18 +19,27 @@ import type { Provenance } from './types';
 export interface ReadProvenanceOptions {
   /** Loads the C2PA WebAssembly module; called only for a file with a C2PA marker. */
   loadC2pa: () => Promise<C2paWasm>;
-  /** Gives up on a file's metadata after this long (default 5 s) with a notice; see isolate.ts for the hard limit. */
+  /**
+   * Gives up on a file's metadata after this long (default METADATA_TIME_LIMIT_MS, 5 s) with a notice where the
+   * work yields; the hard limit, which also stops synchronous work, is the reader's thread being terminated
+   * (isolate.ts in the browser, node-isolate.ts in Node).
+   */
   timeLimitMs?: number;
+  /**
+   * Called when the timed work starts (after the C2PA WebAssembly is loaded, which is not held against the
+   * file), so that a hard limit outside can start its clock there too.
+   */
+  onStart?: () => void;
 }
 
-export const DEFAULT_TIME_LIMIT_MS = 5000;
+export const DEFAULT_TIME_LIMIT_MS = METADATA_TIME_LIMIT_MS;
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`reading the metadata took longer than ${ms / 1000} s and was stopped`)), ms);
+    timer = setTimeout(() => reject(new Error(timeLimitNotice(ms))), ms);
   });
   return { promise, cancel: () => clearTimeout(timer) };
 }
@@ -37,16 +47,19 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
 type Facts = Omit<Provenance, 'summary' | 'details'> & { aiAgent?: string; software?: string[] };
 
 async function read(bytes: Uint8Array, sniff: MetadataSniff, wasm: C2paWasm | null, notices: string[]): Promise<Facts> {
-  if (sniff.metadataBytes > MAX_XMP_BYTES) {
-    notices.push(`the metadata is ${(sniff.metadataBytes / 1024 / 1024).toFixed(1)} MB; XMP over ${MAX_XMP_BYTES / 1024 / 1024} MB is not read`);
-  }
+  // A kind of block over its cap is never parsed (limits.ts); the container's own tables over theirs, nothing is.
+  const over = new Set(overCap(sniff).map(({ kind, bytes: size }) => (notices.push(overCapNotice(kind, size)), kind)));
+  const skipAll = over.has('structure');
+  const skip = { exif: over.has('exif'), xmp: over.has('xmp'), iptc: over.has('iptc'), text: over.has('text') };
   const mime = C2PA_MIME[sniff.format];
   const [metadata, c2pa] = await Promise.all([
-    readMetadata(bytes, { skipXmp: sniff.metadataBytes > MAX_XMP_BYTES }).catch((error: unknown): MetadataFacts | null => {
-      notices.push(`EXIF/XMP/IPTC could not be read (${reason(error)})`);
-      return null;
-    }),
-    wasm && mime
+    skipAll
+      ? Promise.resolve(null)
+      : readMetadata(bytes, { skip }).catch((error: unknown): MetadataFacts | null => {
+          notices.push(`EXIF/XMP/IPTC could not be read (${reason(error)})`);
+          return null;
+        }),
+    wasm && mime && !skipAll && !over.has('c2pa')
       ? readC2pa(wasm, bytes, mime).catch((error: unknown) => {
           notices.push(reason(error));
           return null;
@@ -84,12 +97,13 @@ export async function readProvenance(bytes: Uint8Array, options: ReadProvenanceO
   if (!sniff.metadata && !sniff.c2pa) return noProvenance(performance.now() - started);
   // Loading the C2PA WebAssembly (the first time: a 9 MB download and compile) is not held against the file.
   let wasm: C2paWasm | null = null;
-  if (sniff.c2pa && C2PA_MIME[sniff.format]) {
+  if (sniff.c2pa && C2PA_MIME[sniff.format] && overCap(sniff).every(({ kind }) => kind !== 'c2pa' && kind !== 'structure')) {
     wasm = await options.loadC2pa().catch((error: unknown) => {
       notices.push(`the Content Credentials reader could not be loaded (${reason(error)})`);
       return null;
     });
   }
+  options.onStart?.();
   const limit = timeout(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
   let facts: Facts;
   try {
