@@ -406,12 +406,15 @@ export class BatchResults {
     const detector = this.#hooks.detector();
     const modelVersion = detector?.manifest.version ?? '';
     const threshold = detector?.threshold ?? Number.NaN;
+    // A run fact on every row: this browser's canvas read-back check (worker/canvas-check.ts).
+    const readback = detector?.runtimeInfo.canvasReadback;
+    const canvas = readback ? { canvasReadback: readback } : {};
     return this.#entries.flatMap((entry): ResultRow[] => {
       if (entry.prediction) {
         const p = entry.prediction;
-        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, evidence: p.evidence, crops: p.crops, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}) }];
+        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, evidence: p.evidence, crops: p.crops, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}), ...canvas }];
       }
-      return entry.error ? [{ file: entry.name, ok: false, error: entry.error, threshold, modelVersion }] : [];
+      return entry.error ? [{ file: entry.name, ok: false, error: entry.error, threshold, modelVersion, ...canvas }] : [];
     });
   }
 

@@ -5,6 +5,7 @@ import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetN
 import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, progressTotals, unseenGeneratorsLine } from '../detector';
 import type { FaultHookOptions } from '../detector/detector';
 import { SIMULATED_FAULTS } from '../detector/worker/simulate';
+import { canvasNoiseWords } from '../detector/readback-noise';
 import { BatchResults } from './batch';
 import { Evaluation } from './evaluation';
 import { filesFromDrop, filesFromInput } from './files';
@@ -79,6 +80,16 @@ function showRuntime(active: EnsembleDeepfakeDetector): void {
     const note = document.createElement('span');
     note.className = 'runtime-note';
     note.textContent = ' (WebGPU unavailable)';
+    ui.executionProvider.append(note);
+  }
+  // A canvas that lies (anti-fingerprinting read-back noise): said on the engine line, explained in its title.
+  const readback = active.runtimeInfo.canvasReadback;
+  if (readback?.altered) {
+    const words = canvasNoiseWords(readback);
+    const note = document.createElement('span');
+    note.className = 'runtime-note canvas-readback';
+    note.textContent = ` · ${words.note}`;
+    note.title = words.detail;
     ui.executionProvider.append(note);
   }
   ui.modelVersion.textContent = active.manifest.version;

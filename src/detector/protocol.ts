@@ -31,6 +31,17 @@ export interface WorkerInitOptions {
   simulate?: SimulatedFault;
 }
 
+/**
+ * What the worker's canvas gave back for a known pattern (worker/canvas-check.ts): `altered` when any pixel came
+ * back changed, as anti-fingerprinting read-back noise does; the share of pixels changed and the largest change in
+ * levels.
+ */
+export interface CanvasReadback {
+  altered: boolean;
+  changedShare: number;
+  maxDelta: number;
+}
+
 export interface RuntimeInfo {
   manifest: ModelManifest;
   executionProvider: ExecutionProvider;
@@ -43,6 +54,8 @@ export interface RuntimeInfo {
   wasmThreads: number;
   crossOriginIsolated: boolean;
   cacheStatus: CacheStatus;
+  /** The canvas read-back check; absent where the worker has no OffscreenCanvas. */
+  canvasReadback?: CanvasReadback;
   modelSources: Record<ModelKey, ModelSource>;
   /** Model files whose cached copy failed its sha256 check and was downloaded again. */
   cacheRepairs: string[];

@@ -19,6 +19,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/detector/export';
+import { READBACK_TOLERANCE } from '../../src/detector/readback-noise';
 import type { StaticServer } from './harness';
 import { DIST, ROOT, launchChromium, openApp, readCards, serveDist } from './harness';
 
@@ -75,7 +77,7 @@ const bundleText = (root: string) =>
 
 describe('the fault hooks', () => {
   it('are in the test build only: the production build (dist/) has no ?simulate= and no simulated fault', () => {
-    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-warmup-hangs', 'webgpu-device-lost', 'webgpu-run-hangs', 'webgpu-silent-loss', 'simulated: requestDevice failed'];
+    const faults = ['no-webgpu-adapter', 'webgpu-session-fails', 'webgpu-warmup-hangs', 'webgpu-device-lost', 'webgpu-run-hangs', 'webgpu-silent-loss', 'canvas-noise', 'simulated: requestDevice failed'];
     const test = bundleText(hooksBuild);
     for (const fault of faults) expect(test, fault).toContain(fault);
     const production = bundleText(DIST);
@@ -210,6 +212,41 @@ async function expectFallbackAfterFirstChunk(fault: string, batch: string[], not
     await context.close();
   }
 }
+
+describe('a canvas that lies', () => {
+  it('anti-fingerprinting read-back noise is detected, shown on the engine line and in the exports, and moves scores within the pinned tolerance', async () => {
+    // ?simulate=canvas-noise: every getImageData in the worker gets +/-1 on 10% of pixels, as Brave's farbling does.
+    const larger = [path.join(dir, 'textured-300x200.png'), path.join(dir, 'textured-256x256.png')];
+    await sharp(Buffer.from(Array.from({ length: 300 * 200 * 3 }, (_, i) => (i * 37 + Math.floor(i / 900) * 11) % 256)), { raw: { width: 300, height: 200, channels: 3 } }).png().toFile(larger[0]!);
+    await sharp(Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i * 13 + (i % 768) * 5) % 256)), { raw: { width: 256, height: 256, channels: 3 } }).png().toFile(larger[1]!);
+    const batch = [...images.slice(70, 78), ...larger];
+    const scoresOn = async (query: string) => {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      await openApp(page, server.origin, query);
+      await page.locator('#file-input').setInputFiles(batch);
+      await finished(page, batch.length);
+      const engine = await page.locator('#execution-provider').textContent();
+      const title = await page.locator('#execution-provider .canvas-readback').getAttribute('title').catch(() => null);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+      const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+      await context.close();
+      return { engine, title, scores: new Map(csv.map((row) => [row.file!, Number(row.score)] as const)), canvasNoise: csv.map((row) => row.canvasNoise ?? '') };
+    };
+    const clean = await scoresOn('?ep=wasm');
+    const noisy = await scoresOn('?ep=wasm&simulate=canvas-noise');
+    expect(clean.engine).not.toMatch(/canvas/);
+    expect(clean.canvasNoise.every((cell) => cell === '')).toBe(true);
+    expect(noisy.engine).toMatch(/^WebAssembly, \d threads? · canvas read-back noise detected$/);
+    expect(noisy.title).toMatch(/anti-fingerprinting\): [\d.]+% of a test pattern's pixels came back up to 1 level off/);
+    expect(noisy.canvasNoise.every((cell) => /^detected: [\d.]+% of pixels, up to 1 level$/.test(cell))).toBe(true);
+    for (const [file, score] of clean.scores) {
+      const tolerance = /textured/.test(file) ? READBACK_TOLERANCE.crops : READBACK_TOLERANCE.whole;
+      console.log(`${file}: ${score.toFixed(5)} clean, ${noisy.scores.get(file)!.toFixed(5)} with read-back noise`);
+      expect(Math.abs(noisy.scores.get(file)! - score), file).toBeLessThanOrEqual(tolerance);
+    }
+  });
+});
 
 describe('a crashed worker', () => {
   it('is replaced; the batch resumes where it stopped and every image is scored once', async () => {

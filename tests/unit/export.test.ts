@@ -8,6 +8,22 @@ const rows: ResultRow[] = [
   { file: 'bad.png', ok: false, error: 'not, an "image"', threshold: 0.9, modelVersion: 'v1' },
 ];
 
+describe('canvas read-back noise in the exports', () => {
+  it('is a run fact on every row: a CSV cell and a JSON field when the page found its canvas altered, nothing otherwise', () => {
+    const canvasReadback = { altered: true, changedShare: 0.1025, maxDelta: 1 };
+    const noisy = rows.map((row) => ({ ...row, canvasReadback }) as ResultRow);
+    const parsed = parseCsv(toCsv(noisy));
+    expect(parsed.map((record) => record.canvasNoise)).toEqual(Array(3).fill('detected: 10.3% of pixels, up to 1 level'));
+    expect(toJsonRecord(noisy[0]!).canvasReadback).toEqual(canvasReadback);
+    expect(toJsonRecord(noisy[2]!).canvasReadback).toEqual(canvasReadback);
+    // An exact read-back, the CLI (no canvas) and the CLI's bare records say nothing.
+    const exact = rows.map((row) => ({ ...row, canvasReadback: { altered: false, changedShare: 0, maxDelta: 0 } }) as ResultRow);
+    expect(parseCsv(toCsv(exact)).map((record) => record.canvasNoise)).toEqual(['', '', '']);
+    expect(toJsonRecord(exact[0]!)).not.toHaveProperty('canvasReadback');
+    expect(toJsonRecord(noisy[0]!, { runFacts: false })).not.toHaveProperty('canvasReadback');
+  });
+});
+
 describe('CSV export', () => {
   it('quotes only fields that need it', () => {
     expect(csvField('plain')).toBe('plain');
@@ -20,7 +36,7 @@ describe('CSV export', () => {
     const parsed = parseCsv(toCsv(rows));
     expect(Object.keys(parsed[0]!)).toEqual([...CSV_COLUMNS]);
     expect(parsed).toHaveLength(3);
-    const noProvenance = { provenance: '', c2pa: '', metadataAi: '', sourceType: '', generator: '', camera: '' };
+    const noProvenance = { provenance: '', c2pa: '', metadataAi: '', sourceType: '', generator: '', camera: '', canvasNoise: '' };
     expect(parsed[0]).toEqual({ file: 'a.png', score: '0.123456789012', svdd: '0.2', autoencoder: '0.04691', verdict: 'real', evidence: 'image', threshold: '0.9', modelVersion: 'v1', error: '', ...noProvenance });
     expect(parsed[1]!.file).toBe('odd, "name"\nx.jpg');
     expect(parsed[1]!.verdict).toBe('fake');

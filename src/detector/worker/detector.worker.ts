@@ -8,6 +8,7 @@ import { fillBatches } from '../batches';
 import { ViewBatchBuilder, pictureRaw } from '../views';
 import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
+import { checkCanvasReadback } from './canvas-check';
 import { decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
 import type { RuntimeOptions } from './runtime';
@@ -52,7 +53,7 @@ const api: DetectorWorkerApi = {
     started = performance.now();
     const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
     const modelsMs = performance.now() - started;
-    const { runtime, sessionsMs, warmupMs } = await OrtRuntime.create(manifest, models.bytes, runtimeOptions);
+    const [{ runtime, sessionsMs, warmupMs }, canvasReadback] = await Promise.all([OrtRuntime.create(manifest, models.bytes, runtimeOptions), checkCanvasReadback()]);
     state = { manifest, runtime, faultAfterFirstBatch };
     return {
       manifest,
@@ -63,6 +64,7 @@ const api: DetectorWorkerApi = {
       wasmThreads: runtime.wasmThreads,
       crossOriginIsolated: self.crossOriginIsolated,
       cacheStatus: store.cacheStatus,
+      ...(canvasReadback ? { canvasReadback } : {}),
       modelSources: models.sources,
       cacheRepairs: models.repaired,
       timings: { manifestMs, modelsMs, sessionsMs, warmupMs },

@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
 /**
- * Simulated WebGPU faults, for the end-to-end tests and for anyone who wants to see the fallbacks work (the page's
+ * Simulated faults, for the end-to-end tests and for anyone who wants to see the fallbacks work (the page's
  * `?simulate=` option). They break WebGPU where a real fault would (no adapter, a device that cannot be made, a
  * warm-up that never ends, a device lost after the first batch with or without a report, a run that never ends),
- * so the production code paths under test are the real ones.
+ * or make the canvas lie as anti-fingerprinting does (read-back noise), so the production code paths under test
+ * are the real ones.
  */
+import { addReadbackNoise } from '../readback-noise';
 import type { WebGpuLimits } from './deadline';
 
 export type SimulatedFault =
@@ -13,7 +15,8 @@ export type SimulatedFault =
   | 'webgpu-warmup-hangs'
   | 'webgpu-device-lost'
   | 'webgpu-run-hangs'
-  | 'webgpu-silent-loss';
+  | 'webgpu-silent-loss'
+  | 'canvas-noise';
 
 export const SIMULATED_FAULTS: readonly SimulatedFault[] = [
   'no-webgpu-adapter',
@@ -22,6 +25,7 @@ export const SIMULATED_FAULTS: readonly SimulatedFault[] = [
   'webgpu-device-lost',
   'webgpu-run-hangs',
   'webgpu-silent-loss',
+  'canvas-noise',
 ];
 
 /** The faults that strike after the first scored batch (the worker calls afterFirstBatch then). */
@@ -46,8 +50,9 @@ interface PatchableGpu {
   requestAdapter(...args: unknown[]): Promise<{ requestDevice(...args: unknown[]): Promise<unknown> } | null>;
 }
 
-/** Patches this worker's navigator.gpu (or GPU reads) before the runtime looks at it. */
+/** Patches this worker's navigator.gpu (or GPU reads, or canvas read-back) before anything looks at it. */
 export function installSimulatedFault(fault: SimulatedFault | undefined): void {
+  if (fault === 'canvas-noise') return addCanvasNoise();
   const gpu = (navigator as Navigator & { gpu?: PatchableGpu }).gpu;
   if (!fault || !gpu) return;
   if (fault === 'no-webgpu-adapter') {
@@ -92,4 +97,19 @@ export async function afterFirstBatch(fault: SimulatedFault, runtime: FaultTarge
 export function hangGpuReads(): void {
   const buffer = (self as unknown as { GPUBuffer?: { prototype: { mapAsync: (...args: unknown[]) => Promise<void> } } }).GPUBuffer;
   if (buffer) buffer.prototype.mapAsync = () => new Promise<void>(() => undefined);
+}
+
+/**
+ * Every canvas read-back (getImageData) in this worker gets anti-fingerprinting noise: +/-1 on the colour channels
+ * of 10% of pixels (readback-noise.ts), different on every read, as Brave's farbling and private modes do.
+ */
+function addCanvasNoise(): void {
+  const context = (self as unknown as { OffscreenCanvasRenderingContext2D?: { prototype: { getImageData: (...args: never[]) => ImageData } } }).OffscreenCanvasRenderingContext2D;
+  if (!context) return;
+  const getImageData = context.prototype.getImageData;
+  context.prototype.getImageData = function (this: unknown, ...args: never[]) {
+    const image = getImageData.apply(this, args);
+    addReadbackNoise(image.data, Math.random);
+    return image;
+  };
 }

@@ -1,0 +1,57 @@
+/**
+ * A canvas that lies: anti-fingerprinting read-back noise (+/-1 on the colour channels of 10% of pixels) moves an
+ * ensemble score by little, pinned here on the shipped models through the Node path's views and scoring, so no
+ * decoder of our own is needed where a browser adds it; the page detects it and says so
+ * (src/detector/worker/canvas-check.ts; tests/e2e/faults.test.ts, 'a canvas that lies'). Measured on models
+ * 2026.11.27-170312: at most 0.0052 for pictures judged on native crops (12 photographs: 0.0014; 8 SD 1.5 tiles:
+ * 0.0052) and 0.0151 for small pictures judged as a whole (48 CIFAR-10 and 16 MNIST thumbnails), so the issue's
+ * "at most 0.002" holds for photographs only; READBACK_TOLERANCE (0.006 and 0.02) is what the page quotes.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../src/detector/preprocess';
+import { READBACK_NOISE, READBACK_TOLERANCE, withReadbackNoise } from '../../src/detector/readback-noise';
+import { DEFAULT_DATA_DIR, loadImageSet, seededRandom } from '../../src/node/datasets';
+import { decodeImage } from '../../src/node/decode';
+import type { NodeDetector } from '../../src/node/node-detector';
+import { createNodeDetector } from '../../src/node/node-detector';
+import { generatedTiles } from '../fixtures/alpha';
+
+let detector: NodeDetector;
+const pictures: Array<{ group: string; name: string; image: RgbaImage }> = [];
+
+beforeAll(async () => {
+  detector = await createNodeDetector({ backend: 'node' });
+  const cifar = await loadImageSet('cifar10_test', { limit: 48 });
+  cifar.images.forEach((image, i) => pictures.push({ group: 'CIFAR-10', name: `cifar10_test #${i}`, image }));
+  const mnist = await loadImageSet('mnist_test', { limit: 16 });
+  mnist.images.forEach((image, i) => pictures.push({ group: 'MNIST', name: `mnist_test #${i}`, image }));
+  const photos = readdirSync(path.join(DEFAULT_DATA_DIR, 'photos/val')).filter((name) => /\.(jpe?g|png)$/i.test(name)).sort().slice(0, 12);
+  for (const name of photos) pictures.push({ group: 'photos', name, image: await decodeImage(path.join(DEFAULT_DATA_DIR, 'photos/val', name)) });
+  for (const { name, image } of await generatedTiles(8)) pictures.push({ group: 'SD 1.5 tiles', name, image });
+}, 300_000);
+
+afterAll(async () => {
+  await detector?.dispose();
+});
+
+describe('canvas read-back noise', () => {
+  it(`moves an ensemble score by at most ${READBACK_TOLERANCE.crops} with crops, ${READBACK_TOLERANCE.whole} judged whole (+/-${READBACK_NOISE.levels} on ${READBACK_NOISE.share * 100}% of pixels)`, async () => {
+    const random = seededRandom(2026);
+    const clean = await detector.scoreImages(pictures.map(({ image }) => image));
+    const noisy = await detector.scoreImages(pictures.map(({ image }) => withReadbackNoise(image, random)));
+    const worst = new Map<string, { name: string; delta: number; crops: boolean }>();
+    pictures.forEach(({ group, name }, i) => {
+      const delta = Math.abs(clean[i]!.score - noisy[i]!.score);
+      const crops = clean[i]!.crops.length > 0;
+      if (delta >= (worst.get(group)?.delta ?? -1)) worst.set(group, { name, delta, crops });
+    });
+    for (const [group, { name, delta, crops }] of worst) {
+      console.info(`read-back noise, ${group}: largest ensemble move ${delta.toFixed(4)} (${name}, ${crops ? 'crops' : 'whole'})`);
+      expect(delta, name).toBeLessThanOrEqual(crops ? READBACK_TOLERANCE.crops : READBACK_TOLERANCE.whole);
+    }
+    // Photographs, the pictures a browser's canvas mostly carries: the issue's 0.002 holds.
+    expect(worst.get('photos')!.delta).toBeLessThanOrEqual(0.002);
+  });
+});
