@@ -104,7 +104,8 @@ function sniffJpeg(bytes: Uint8Array, found: Found): void {
     const payload = at + 4;
     if (marker === 0xe1) {
       // EXIF, XMP, extended XMP (its chunks are reassembled into one packet), or an APP1 the reader will try.
-      found.add(startsWith(bytes, payload, 'http://ns.adobe.com/') ? 'xmp' : 'exif', length);
+      const xmp = startsWith(bytes, payload, 'http://ns.adobe.com/xap/1.0/\0') || startsWith(bytes, payload, 'http://ns.adobe.com/xmp/extension/\0');
+      found.add(xmp ? 'xmp' : 'exif', length);
     } else if (marker === 0xed) {
       found.add('iptc', length);
     } else if (marker === 0xfe) {
