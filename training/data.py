@@ -63,7 +63,13 @@ def centre_square(image_hwc):
 
 
 def load_photo(path):
+    """8-bit RGB; transparency composited on white, as the manifest's input.alphaBackground says and the browser
+    and the CLI do (src/detector/composite.ts), not dropped."""
     with Image.open(path) as image:
+        if image.mode in ('RGBA', 'LA', 'PA') or (image.mode == 'P' and 'transparency' in image.info):
+            rgba = image.convert('RGBA')
+            white = Image.new('RGBA', rgba.size, (255, 255, 255, 255))
+            return np.asarray(Image.alpha_composite(white, rgba).convert('RGB'))
         return np.asarray(image.convert('RGB'))
 
 

@@ -27,8 +27,7 @@ TILE_MARGIN = 4  # WebP deblocking mixes the 1-2 px beside each inner seam of th
 
 
 def _rgb(path):
-    with Image.open(path) as image:
-        return np.asarray(image.convert('RGB'))
+    return data.load_photo(path)
 
 
 def photo_split(rng_seed):

@@ -16,6 +16,8 @@ const LOAD = 'bench/results/2026-11-27.load.json'; // tests/e2e/load.test.ts
 const BATCH = 'bench/results/2026-11-27.batch.json'; // tests/e2e/batch.test.ts (the 1,000-image batch)
 const REPORT = 'public/models/report.json'; // npm run models:eval
 const BENCH_TWO_VIEW = 'bench/results/2026-11-27.json'; // npm run bench -- --quick --no-webgpu, the two-view models
+const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
+const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- artifacts are JSON read for their numbers
 type Json = any;
@@ -127,6 +129,50 @@ const CLAIMS: Record<string, Claim> = {
       const flagged = report.generated.realPhotosFlagged;
       return `PNG ${percent(flagged.png)}, WebP q80 ${percent(flagged['webp q80'])}, JPEG q95 ${percent(flagged['jpeg q95'])}, JPEG q75 ${percent(flagged['jpeg q75'])}, resized 0.5x ${percent(flagged['resize 0.5x'])}, hidden protocol ${percent(flagged['hidden protocol (centre <=512, jpeg q92)'])}`;
     },
+  },
+  // The in-the-wild section (report.json `wild`: test split of training/data-splits.json only).
+  'wild: unseen generators': {
+    artifact: REPORT,
+    text: (report) => {
+      const unseen = report.wild.unseenGenerators;
+      return `at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures)`;
+    },
+  },
+  'wild: held-out pictures of trained families': {
+    artifact: REPORT,
+    text: (report) => {
+      const seen = report.wild.seenFamiliesTest;
+      return `held-out pictures of trained families at AUROC ${fixed(seen.auroc, 3)} (${percent(seen.caughtAtDefault)} caught, ${seen.count} pictures)`;
+    },
+  },
+  'wild: real groups flagged': {
+    artifact: REPORT,
+    text: (report) => {
+      const groups = report.wild.realGroups.byGroup;
+      return ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(groups[group].flagged.default)} (of ${groups[group].count})`).join(', ');
+    },
+  },
+  'wild: edit table': {
+    artifact: REPORT,
+    text: (report) => {
+      const rows = Object.entries(report.wild.edits.conditions as Record<string, Json>);
+      return rows.map(([name, row]) => `| ${name} | ${fixed(row.auroc, 3)} | ${percent(row.generatedCaught)} | ${percent(row.realFlagged)} |`).join(' ');
+    },
+  },
+  // The in-the-wild retrain of 2026-12-05, measured and not shipped (training/results/).
+  'wild retrain: test split': {
+    artifact: RETRAIN,
+    text: (report) => {
+      const { wild, generated } = report;
+      const edits = wild.edits.conditions;
+      return `unseen generators AUROC ${fixed(wild.unseenGenerators.auroc, 3)} (caught ${percent(wild.unseenGenerators.caughtAtDefault)}), `
+        + `SD 1.5 held-out grids ${fixed(generated.sd15HeldOutGrids['as is'].auroc, 3)}, edit table as is ${fixed(edits['as is'].auroc, 3)}, `
+        + `shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, real 256-px patch ${fixed(edits['real 256-px patch'].auroc, 3)}`;
+    },
+  },
+  'wild retrain: shortcut controls': {
+    artifact: CONTROLS,
+    text: (controls) => controls.controls.map((row: Json) => `${row.pipeline}, ${row.features}: AUROC ${fixed(row.auroc, 2)}`).join('; '),
   },
   'Models table, ensemble row': {
     artifact: REPORT,
