@@ -8,7 +8,6 @@ Every picture, real or generated, goes through the same `degrade`: an optional d
 JPEG at a random quality or WebP at a random quality, so file format, compression and size say nothing about
 the class.
 """
-import csv
 import io
 import os
 
@@ -61,17 +60,6 @@ def sd_tiles(grid_path):
             top, left = 512 * row + (TILE_MARGIN if row else 0), 512 * col + (TILE_MARGIN if col else 0)
             tiles.append(grid[top:top + 512 - TILE_MARGIN, left:left + 512 - TILE_MARGIN])
     return tiles
-
-
-def gen_train_images(unseen):
-    """{generator: [pictures]} of gen_train, seen generators (unseen=False) or the held-out ones (True)."""
-    folder = os.path.join(data.DATA_DIR, 'gen_train')
-    by_generator = {}
-    with open(os.path.join(folder, 'index.csv')) as f:
-        for row in csv.DictReader(f):
-            if (row['generator'] in UNSEEN_GENERATORS) == unseen:
-                by_generator.setdefault(row['generator'], []).append(_rgb(os.path.join(folder, row['file'])))
-    return by_generator
 
 
 def encode(image, fmt, quality, subsampling=None):

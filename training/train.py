@@ -151,10 +151,9 @@ VERSIONS = {'sd15-grids': 1, 'taef2': 3}
 REAL_VERSIONS, GENERATED_VERSIONS = 4, 3
 
 
-def build_trace_view(args, rng):
+def build_trace_view(args, rng, table):
     """Native 128x128 crops: training pools by group ({group: uint8 crops}, real and generated) and validation
-    pictures by group, from training/data-splits.json's roles (splits.py: by source, never by picture)."""
-    table = splits.build(args.seed)
+    pictures by group, from `table`: the roles of training/data-splits.json (splits.build: by source, never by picture)."""
     real = native.split_pictures(table, 'real', 'train')
     fake = native.split_pictures(table, 'generated', 'train')
     val_real = native.split_pictures(table, 'real', 'validation')
@@ -600,7 +599,8 @@ def main():
 
     train_photo_paths, val_photo_paths = native.photo_split(args.seed)
     # The whole-image view sees the diverse real photos (cameras, phones, web) of the same splits too.
-    diverse_reals = lambda split: [os.path.join(data.DATA_DIR, row['file']) for row in splits.build(args.seed)
+    table = splits.build(args.seed)
+    diverse_reals = lambda split: [os.path.join(data.DATA_DIR, row['file']) for row in table
                                    if row['label'] == 'real' and row['split'] == split and row['file'].startswith('diverse_train/')]
     train_photo_paths, val_photo_paths = train_photo_paths + diverse_reals('train'), val_photo_paths + diverse_reals('validation')
     if args.limit:
@@ -608,7 +608,7 @@ def main():
     train_photos = [data.load_photo(p) for p in train_photo_paths]
     val_photos = [data.load_photo(p) for p in val_photo_paths]
     normal, generated, whole_val, lossless = build_whole_view(args, rng, train_photos, val_photos)
-    real_pools, fake_pools, trace_val = build_trace_view(args, rng)
+    real_pools, fake_pools, trace_val = build_trace_view(args, rng, table)
     grids = native.sd_grid_split(args.seed)
     stats = networks.image_statistics(normal)
     stat_mean, stat_std = stats.mean(0), stats.std(0)

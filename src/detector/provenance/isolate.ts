@@ -12,7 +12,7 @@ import type { WorkerImageInput } from '../protocol';
 import type { ProvenanceRequest } from './provenance.worker';
 // Not from read.ts: that would bundle the readers (ExifReader, xmldom) into the detector's worker.
 import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
-import { noProvenance } from './summary';
+import { noProvenance, unreadProvenance } from './summary';
 import { sniffMetadata } from './sniff';
 import type { Provenance } from './types';
 
@@ -23,10 +23,6 @@ export const HARD_LIMIT_GRACE_MS = 1000;
 
 /** What the provenance worker posts: the timed reading started, or the answer. */
 export type ProvenanceAnswer = { id: number; started: true } | { id: number; provenance: Provenance };
-
-function withNotice(notice: string, ms: number): Provenance {
-  return { summary: `Metadata could not be read: ${notice}`, details: [`Notice: ${notice}`], notices: [notice], ms };
-}
 
 interface Pending {
   settle: (answer: Provenance | string) => void;
@@ -56,13 +52,13 @@ export class ProvenanceReader {
       else if (input.kind === 'url') bytes = new Uint8Array(await (await fetch(input.url)).arrayBuffer());
       else return { summary: 'No file, only pixels, was given: no metadata to read', details: [], ms: 0 };
     } catch (error) {
-      return withNotice(`the file could not be read (${String(error)})`, performance.now() - started);
+      return unreadProvenance(`the file could not be read (${String(error)})`, performance.now() - started);
     }
     const sniff = sniffMetadata(bytes);
     if (!sniff.metadata && !sniff.c2pa) return noProvenance(performance.now() - started);
     const answer = await this.#inWorker(bytes);
     const ms = performance.now() - started;
-    return typeof answer === 'string' ? withNotice(answer, ms) : { ...answer, ms };
+    return typeof answer === 'string' ? unreadProvenance(answer, ms) : { ...answer, ms };
   }
 
   #spawn(): Worker {

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
 import { sniffMetadata } from './sniff';
-import { noProvenance } from './summary';
+import { noProvenance, unreadProvenance } from './summary';
 import type { Provenance } from './types';
 
 /** How long past the soft limit the hard one waits (the soft one answers in that time when the work yields). */
@@ -44,10 +44,6 @@ const { parentPort, workerData } = require('node:worker_threads');
   parentPort.postMessage({ ready: true });
 })();
 `;
-}
-
-function withNotice(notice: string, ms: number): Provenance {
-  return { summary: `Metadata could not be read: ${notice}`, details: [`Notice: ${notice}`], notices: [notice], ms };
 }
 
 interface Pending {
@@ -83,7 +79,7 @@ export class NodeProvenanceReader {
       const started = performance.now();
       const answer = await this.#inThread(copy);
       const ms = performance.now() - started;
-      return typeof answer === 'string' ? withNotice(answer, ms) : { ...answer, ms };
+      return typeof answer === 'string' ? unreadProvenance(answer, ms) : { ...answer, ms };
     });
     this.#queue = turn.catch(() => undefined);
     return turn;

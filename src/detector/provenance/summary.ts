@@ -9,6 +9,11 @@ export function noProvenance(ms?: number): Provenance {
   return { summary: NO_METADATA, details: [], ...(ms !== undefined ? { ms } : {}) };
 }
 
+/** What a metadata reader answers when it gave up on a file (time limit, crash): the notice says why. */
+export function unreadProvenance(notice: string, ms: number): Provenance {
+  return { summary: `Metadata could not be read: ${notice}`, details: [`Notice: ${notice}`], notices: [notice], ms };
+}
+
 const SOURCE_TYPE_WORDS: Record<string, string> = {
   trainedAlgorithmicMedia: 'created by generative AI',
   compositeWithTrainedAlgorithmicMedia: 'a composite with AI-generated parts',
