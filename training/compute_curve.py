@@ -17,7 +17,9 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import networks  # noqa: E402
-import train  # noqa: E402
+import common  # noqa: E402
+import objectives  # noqa: E402
+import whole_view  # noqa: E402
 
 DEVICE = 'cuda' if torch.cuda.is_available() else 'cpu'
 
@@ -90,7 +92,7 @@ def measure(encoder, centre, real, fake):
     for mirror in (False, True):
         negative, positive = distances(encoder, centre, real, mirror), distances(encoder, centre, fake, mirror)
         tpr = float((positive >= np.quantile(negative, 0.99)).mean())
-        figures['mirror' if mirror else 'plain'] = {'auroc': round(train.auroc(negative, positive), 4), 'tprAt1%': round(tpr, 4)}
+        figures['mirror' if mirror else 'plain'] = {'auroc': round(common.auroc(negative, positive), 4), 'tprAt1%': round(tpr, 4)}
     return figures
 
 
@@ -98,9 +100,9 @@ def run(make, epochs, real, fake, batch=192, seed=0):
     torch.manual_seed(seed)
     generator = torch.Generator(device=DEVICE).manual_seed(seed)
     encoder = make().to(DEVICE)
-    centre = train.initial_centre(encoder, real[:4096])
+    centre = objectives.initial_centre(encoder, real[:4096])
     steps = len(real) // batch
-    optimiser, schedule = train.one_cycle(encoder.parameters(), epochs * steps)
+    optimiser, schedule = objectives.one_cycle(encoder.parameters(), epochs * steps)
     for _ in range(epochs):
         encoder.train()
         order = torch.randperm(len(real), device=DEVICE, generator=generator)
@@ -109,7 +111,7 @@ def run(make, epochs, real, fake, batch=192, seed=0):
                               fake[torch.randint(0, len(fake), (batch,), device=DEVICE, generator=generator)]])
             flip = torch.rand(len(both), device=DEVICE, generator=generator) < 0.5
             both = torch.where(flip[:, None, None, None], both.flip(3), both)
-            loss = train.hypersphere_classifier_loss(((encoder(both) - centre) ** 2).sum(1), batch, 1.0)
+            loss = objectives.hypersphere_classifier_loss(((encoder(both) - centre) ** 2).sum(1), batch, 1.0)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -121,10 +123,10 @@ def main():
     wanted = sys.argv[1:]
     torch.backends.cudnn.benchmark = True
     started = time.time()
-    pixels, labels = train.load_cifake()
-    n_val = train.CIFAKE_VALIDATION
+    pixels, labels = whole_view.load_cifake()
+    n_val = whole_view.CIFAKE_VALIDATION
     train_px, train_lb, val_px, val_lb = pixels[:-n_val], labels[:-n_val], pixels[-n_val:], labels[-n_val:]
-    tensor = lambda images: train.to_tensor(images).to(DEVICE)
+    tensor = lambda images: common.to_tensor(images).to(DEVICE)
     real, fake = tensor(train_px[train_lb == 0]), tensor(train_px[train_lb == 1])
     val_real, val_fake = tensor(val_px[val_lb == 0]), tensor(val_px[val_lb == 1])
     print(f'CIFAKE: {len(real)} real + {len(fake)} generated for training, validation {len(val_real)} + {len(val_fake)} ({DEVICE})', flush=True)

@@ -22,7 +22,7 @@ import torch
 import crops
 import native
 import splits
-import train
+import common
 
 OUT = os.path.join(os.path.dirname(__file__), 'results', 'shortcut-controls.json')
 PER_CLASS = 160
@@ -66,7 +66,7 @@ def logistic_auroc(train_x, train_y, test_x, test_y, steps=400):
         optimiser.step()
     with torch.no_grad():
         scores = (((torch.from_numpy(test_x) - mean) / std) @ weights + bias).numpy()
-    return train.auroc(scores[test_y == 0], scores[test_y == 1])
+    return common.auroc(scores[test_y == 0], scores[test_y == 1])
 
 
 def pictures_of(table, label, rng):
@@ -79,7 +79,7 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(1)
     rng = np.random.default_rng(1)
-    table = splits.build(train.DEFAULT_SEED)
+    table = splits.build(common.DEFAULT_SEED)
     real, fake = pictures_of(table, 'real', rng), pictures_of(table, 'generated', rng)
     half = lambda items: (items[::2], items[1::2])
     results = {'note': __doc__.strip().splitlines()[0], 'pictures': {'real': len(real), 'generated': len(fake)}, 'controls': []}

@@ -230,3 +230,31 @@ class TwoViewAutoencoderScorer(nn.Module):
     def forward(self, image, crops):
         score, reconstruction, error_map = self.whole(image)
         return score, reconstruction, error_map, self.trace.relative_error(crops) / self.trace_scale
+
+
+class PretrainedTraceEncoder(nn.Module):
+    """Deep SVDD encoder of the trace view on ImageNet-pretrained features: MobileNetV2's stem and blocks 0-10
+    (pretrained.py, frozen; they see the RGB crop, not the residual) and a small trainable bias-free head with
+    non-affine batch norm (no constant solution), then mean and max over positions and a linear embedding."""
+
+    def __init__(self, last_block=10, width=128, embedding_size=64):
+        super().__init__()
+        import pretrained  # reads the weights from node_modules/nsfwjs through node
+        self.backbone = pretrained.MobileNetV2Features(last_block)
+        self.head = nn.Sequential(
+            nn.Conv2d(self.backbone.channels, width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
+            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
+        self.embed = nn.Linear(2 * width, embedding_size, bias=False)
+
+    def forward(self, crops_128):
+        features = self.head(self.backbone(crops_128)).flatten(2)
+        return self.embed(torch.cat([features.mean(2), features.amax(2)], 1))
+
+
+# Which trace encoder training builds (probe_pretrained.py measured both on validation: results/pretrained-probe.json).
+TRACE_ENCODER = 'mobilenet-v2-b10'
+
+
+def trace_encoder(kind=TRACE_ENCODER):
+    """A new trace-view Deep SVDD encoder of `kind` ('scratch-npr': TraceEncoder; 'mobilenet-v2-b10': PretrainedTraceEncoder)."""
+    return TraceEncoder() if kind == 'scratch-npr' else PretrainedTraceEncoder(int(kind.rsplit('-b', 1)[1]))
