@@ -61,7 +61,7 @@ function separation(real: Judgement[], fake: Judgement[], threshold: number) {
     realFlagged: round(shareAtOrAbove(scoresOf(real, 'ensemble'), threshold)),
     generatedFlagged: round(shareAtOrAbove(scoresOf(fake, 'ensemble'), threshold)),
     /** Of the generated pictures flagged, the share flagged by their native-resolution traces. */
-    flaggedByTraces: flagged.length ? round(flagged.filter((j) => j.evidence === 'traces').length / flagged.length) : null,
+    flaggedByTraces: flagged.length ? round(flagged.filter((j) => j.scoredView === 'traces').length / flagged.length) : null,
     counts: { real: real.length, generated: fake.length },
   };
 }

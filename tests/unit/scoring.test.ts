@@ -16,8 +16,9 @@ import {
   rejudge,
   validateThreshold,
 } from '../../src/detector/scoring';
-import type { PictureRows, RawBatchScores } from '../../src/detector/views';
-import { pictureRaw } from '../../src/detector/views';
+import type { RawBatchScores } from '../../src/detector/model-run';
+import { pictureRaw } from '../../src/detector/picture-raw';
+import type { PictureRows } from '../../src/detector/views';
 import { shippedManifest } from './helpers';
 
 const manifest = shippedManifest();
@@ -142,7 +143,7 @@ describe('ensemble', () => {
     expect(judgement.scores.svdd).toBeCloseTo(0.5, 12);
     expect(judgement.scores.autoencoder).toBeCloseTo(0.5, 12);
     expect(judgement.score).toBeCloseTo(0.5, 12);
-    expect(judgement.rawScores).toEqual(raw);
+    expect(judgement.wholeRawScores).toEqual(raw);
     expect(judge(raw, manifest, 0.49).isFake).toBe(true);
     expect(judge(raw, manifest, 0.51).isFake).toBe(false);
     expect(calibrateAll(raw, manifest)).toEqual(judgement.scores);
@@ -185,7 +186,7 @@ describe('view fusion (ensemble.traceWeight)', () => {
       traceEnsemble: ensembleScore(trace, manifest.ensemble.weights),
       traceWeight: 1,
     });
-    expect(judgement.evidence).toBe('traces');
+    expect(judgement.scoredView).toBe('traces');
     // Weight 1 written out is the same judgement, bit for bit.
     expect(judge(raw, withWeight(1), 0.5, traceRaw, crops)).toEqual(judgement);
     expect(judge(raw, manifest, 0.5, traceRaw, crops)).toEqual(judgement);
@@ -203,13 +204,13 @@ describe('view fusion (ensemble.traceWeight)', () => {
     expect(judgement.views.whole).toEqual(whole);
     expect(judgement.views.trace).toEqual(trace);
     expect(judgement.views.traceWeight).toBe(0.25);
-    // Evidence: the view whose weighted share of the score is larger (0.25 x ~0.88 < 0.75 x ~0.31).
-    expect(judgement.evidence).toBe('image');
-    expect(judge(raw, withWeight(0.75), 0.5, traceRaw, crops).evidence).toBe('traces');
+    // ScoredView: the view whose weighted share of the score is larger (0.25 x ~0.88 < 0.75 x ~0.31).
+    expect(judgement.scoredView).toBe('image');
+    expect(judge(raw, withWeight(0.75), 0.5, traceRaw, crops).scoredView).toBe('traces');
     // Weight 0: the whole view alone, crops still listed.
     const wholeOnly = judge(raw, withWeight(0), 0.5, traceRaw, crops);
     expect(wholeOnly.scores).toEqual(whole);
-    expect(wholeOnly.evidence).toBe('image');
+    expect(wholeOnly.scoredView).toBe('image');
     expect(wholeOnly.crops).toHaveLength(1);
   });
 
@@ -218,7 +219,7 @@ describe('view fusion (ensemble.traceWeight)', () => {
       const judgement = judge(raw, withWeight(traceWeight), 0.5);
       expect(judgement.scores).toEqual(whole);
       expect(judgement.views.traceWeight).toBe(0);
-      expect(judgement.evidence).toBe('image');
+      expect(judgement.scoredView).toBe('image');
       expect(judgement.crops).toEqual([]);
     }
   });
