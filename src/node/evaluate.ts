@@ -272,7 +272,7 @@ function printGenerated(generated: Awaited<ReturnType<typeof evaluateGenerated>>
   console.log(`  CIFAKE validation (${c.counts.real}+${c.counts.generated}): AUROC ${pct(c.auroc)} | ${pct(c.perModelAuroc.svdd)} | ${pct(c.perModelAuroc.autoencoder)}, accuracy ${pct(c.accuracy)}`);
   for (const [title, rows] of [['SD 1.5 held-out grids', generated.sd15HeldOutGrids], ['unseen generators (pooled)', generated.unseenGenerators.pooled]] as const) {
     for (const [condition, row] of Object.entries(rows)) {
-      console.log(`  ${title.padEnd(27)} ${condition.padEnd(40)} AUROC ${pct(row.auroc)} | ${pct(row.perModelAuroc.svdd)} | ${pct(row.perModelAuroc.autoencoder)}; generated flagged ${pct(row.generatedFlagged)}, by traces ${pct(row.flaggedByTraces)}; real flagged ${pct(row.realFlagged)}`);
+      console.log(`  ${title.padEnd(27)} ${condition.padEnd(40)} AUROC ${pct(row.auroc)} | ${pct(row.perModelAuroc.svdd)} | ${pct(row.perModelAuroc.autoencoder)}; generated flagged ${pct(row.generatedFlagged)}, by the trace view alone ${pct(row.flaggedByView.trace)}, by the whole view alone ${pct(row.flaggedByView.whole)}, decided by traces ${pct(row.flaggedByView.traceDecided)}; real flagged ${pct(row.realFlagged)}`);
     }
   }
   for (const [name, row] of Object.entries(generated.unseenGenerators.byGenerator)) {

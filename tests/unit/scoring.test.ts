@@ -224,6 +224,45 @@ describe('view fusion (ensemble.traceWeight)', () => {
     }
   });
 
+  it('takes both manifest fields together, from crop scores to verdict: input.crops.topK and ensemble.traceWeight', () => {
+    // Five crops per model: three generated-looking (2 scales above the trace centre), two real-looking (4 below).
+    const crop = (key: 'svdd' | 'autoencoder', scales: number) => Math.exp(manifest.calibration[key].trace!.center + scales * manifest.calibration[key].trace!.scale);
+    const scales = [2, -4, 2.5, -4, 1.5];
+    const batch: RawBatchScores = {
+      svdd: Float32Array.from([raw.svdd]),
+      autoencoder: Float32Array.from([raw.autoencoder]),
+      traceSvdd: Float32Array.from(scales.map((s) => crop('svdd', s))),
+      traceAutoencoder: Float32Array.from(scales.map((s) => crop('autoencoder', s))),
+    };
+    const rows: PictureRows = { row: 0, cropStart: 0, regions: scales.map((_, i) => ({ left: 64 * i, top: 0, detail: 10 - i })) };
+    const rule = (aggregate: 'geometric-mean' | 'top-k-log-mean', topK: number | undefined, traceWeight: number | undefined) => {
+      const picture = pictureRaw(batch, rows, { size: 128, aggregate, ...(topK === undefined ? {} : { topK }) });
+      return judge(picture.raw, withWeight(traceWeight), 0.5, picture.traceRaw, picture.crops);
+    };
+    // By hand: the mean log over the counted crops, calibrated (logistic of (log - centre) / scale), then fused.
+    const byHand = (counted: number[], traceWeight: number) => {
+      const scores = Object.fromEntries(MODEL_KEYS.map((key) => {
+        const { center, scale } = manifest.calibration[key].trace!;
+        const meanLog = counted.reduce((sum, s) => sum + Math.log(crop(key, s)), 0) / counted.length;
+        const traceScore = 1 / (1 + Math.exp(-(meanLog - center) / scale));
+        return [key, traceWeight * traceScore + (1 - traceWeight) * whole[key]];
+      })) as ModelScores;
+      return ensembleScore(scores, manifest.ensemble.weights);
+    };
+    // The old rule: the geometric mean of all five crops, trace view alone; the real-looking crops pull it down.
+    const old = rule('geometric-mean', undefined, undefined);
+    expect(old.score).toBeCloseTo(byHand(scales, 1), 6);
+    // Top 3 alone: the three generated-looking crops (the two others not counted).
+    const top3 = rule('top-k-log-mean', 3, 1);
+    expect(top3.score).toBeCloseTo(byHand([2, 2.5, 1.5], 1), 6);
+    expect(top3.crops.map((c) => c.counted.svdd)).toEqual([true, false, true, false, true]);
+    expect(top3.score).toBeGreaterThan(old.score);
+    // Top 2 fused at 0.65 with the whole view.
+    const fused = rule('top-k-log-mean', 2, 0.65);
+    expect(fused.score).toBeCloseTo(byHand([2, 2.5], 0.65), 6);
+    expect(fused.views.traceWeight).toBe(0.65);
+  });
+
   it('re-judges fused scores at a new threshold without changing them', () => {
     const judgement = judge(raw, withWeight(0.5), 0.99, traceRaw, crops);
     const lowered = rejudge(judgement, judgement.score);

@@ -1,0 +1,75 @@
+"""The Python side of tests/models/python-parity.test.ts: training's own functions, imported, never copied.
+
+    /usr/bin/python3 tests/models/python-reference.py < tasks.json > answers.json
+
+Reads one JSON object of tasks on stdin and writes the answers on stdout:
+- "crops": [{"file"}]: each picture loaded as training loads it (data.load_photo: transparency composited on
+  white), then crops.select_crops: [[top, left, detail], ...] in pick order;
+- "resample": [{"file", "size"}]: data.area_resize(data.centre_square(picture), size) / 255, row-major HWC;
+- "scoring": {"calibration", "weights", "rules": [{"topK", "traceWeight"}], "pictures": [{"whole": {key: raw},
+  "crops": {key: [raw, ...]} or null}]}: per rule, train.ensemble_of on the pictures' raw scores with each
+  model's crops aggregated by train.aggregate_crops (train.with_traces), and train.model_scores per model.
+Also "constants": crops.py's CROP, STRIDE, MAX_CROPS, MAX_OVERLAP, which the manifest's input.crops must equal.
+"""
+import json
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'training'))
+
+import numpy as np  # noqa: E402
+
+import crops  # noqa: E402
+import data  # noqa: E402
+
+
+def crop_answers(tasks):
+    return [[list(map(int, pick)) for pick in crops.select_crops(data.load_photo(task['file']))] for task in tasks]
+
+
+def resample_answers(tasks):
+    out = []
+    for task in tasks:
+        picture = data.load_photo(task['file'])
+        out.append((data.area_resize(data.centre_square(picture), task['size']) / 255.0).ravel().tolist())
+    return out
+
+
+def scoring_answers(task):
+    import train  # torch and the rest of training: only when the scoring rule is asked for
+    keys = list(task['weights'])
+    pictures = task['pictures']
+    raw = {
+        'whole': {key: np.array([p['whole'][key] for p in pictures], np.float64) for key in keys},
+        'crops': [None if p['crops'] is None else {key: p['crops'][key] for key in keys} for p in pictures],
+    }
+    answers = []
+    for rule in task['rules']:
+        viewed = train.with_traces(raw, rule['topK'])
+        answers.append({
+            'ensemble': nan_free(train.ensemble_of(viewed, task['calibration'], task['weights'], rule['traceWeight'])),
+            'models': {key: nan_free(train.model_scores(viewed, task['calibration'], key, rule['traceWeight'])) for key in keys},
+            'trace': {key: nan_free(viewed['trace'][key]) for key in keys},
+        })
+    return answers
+
+
+def nan_free(values):
+    return [None if math.isnan(v) else float(v) for v in np.asarray(values, np.float64)]
+
+
+def main():
+    tasks = json.load(sys.stdin)
+    answers = {'constants': {'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS, 'maxOverlap': crops.MAX_OVERLAP}}
+    if 'crops' in tasks:
+        answers['crops'] = crop_answers(tasks['crops'])
+    if 'resample' in tasks:
+        answers['resample'] = resample_answers(tasks['resample'])
+    if 'scoring' in tasks:
+        answers['scoring'] = scoring_answers(tasks['scoring'])
+    json.dump(answers, sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
