@@ -6,8 +6,11 @@
  *   picture as training loads it (data.load_photo), for 24 pictures of assorted sizes, aspect ratios and alpha;
  * - area resampling at non-integer ratios: preprocess.ts's whole-image tensor against data.area_resize of the
  *   centre square, at 128 px (the tensor) and at 32 px (what the networks see: the graph averages 4x4);
- * - calibration and ensemble: scoring.ts judge() on aggregateCrops against train.ensemble_of / model_scores /
- *   aggregate_crops, for the geometric mean over all crops and the top-k rule, at several trace weights.
+ * - calibration and ensemble: scoring.ts judge() on aggregateCrops against training's ensemble_of / model_scores /
+ *   aggregate_crops (training/calibration.py, or train.py before that stage existed), for the geometric mean over
+ *   all crops and the top-k rule, at several trace weights;
+ * - SD 1.5 grid tiles: src/node/datasets.ts loadSdTiles against training/native.py sd_tiles (both read
+ *   training/sd-tiles.json), on two grids of ../shared/data/sd15_grids.
  *
  * Pictures are written as PNG and both sides decode that file (sharp here, PIL there).
  */
@@ -23,7 +26,7 @@ import type { RgbaImage } from '../../src/detector/preprocess';
 import { aggregateCrops, judge } from '../../src/detector/scoring';
 import type { ModelScores } from '../../src/detector/scoring';
 import { ViewBatchBuilder } from '../../src/detector/views';
-import { seededRandom } from '../../src/node/datasets';
+import { DEFAULT_DATA_DIR, loadSdTiles, seededRandom } from '../../src/node/datasets';
 import { decodeImage } from '../../src/node/decode';
 import { DEFAULT_MODELS_DIR } from '../../src/node/ort-node';
 
@@ -229,6 +232,21 @@ describe('calibration and ensemble: scoring.ts against training/train.py', () =>
         }
         expect(close(judgement.score, expected.ensemble[i]), `${where}: ensemble ${judgement.score} vs ${expected.ensemble[i]}`).toBe(true);
       });
+    });
+  });
+});
+
+describe('SD 1.5 grid tiles: src/node/datasets.ts against training/native.py', () => {
+  it('cuts each grid into the same four pictures (size and pixel sum)', async () => {
+    const grids = ['Abigail-Larson.webp', 'Adam-Hughes.webp'];
+    const answers = python({ tiles: grids.map((file) => ({ file: path.join(DEFAULT_DATA_DIR, 'sd15_grids', file) })) });
+    const tiles = await loadSdTiles(grids);
+    expect(tiles).toHaveLength(4 * grids.length);
+    tiles.forEach(({ image }, i) => {
+      // Both decoders composite nothing here (the grids are opaque): the pixel sum of RGB must agree exactly.
+      let sum = 0;
+      for (let p = 0; p < image.data.length; p += 4) sum += image.data[p]! + image.data[p + 1]! + image.data[p + 2]!;
+      expect([image.height, image.width, sum], tiles[i]!.file).toEqual(answers.tiles[Math.floor(i / 4)][i % 4]);
     });
   });
 });

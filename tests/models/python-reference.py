@@ -7,8 +7,10 @@ Reads one JSON object of tasks on stdin and writes the answers on stdout:
   white), then crops.select_crops: [[top, left, detail], ...] in pick order;
 - "resample": [{"file", "size"}]: data.area_resize(data.centre_square(picture), size) / 255, row-major HWC;
 - "scoring": {"calibration", "weights", "rules": [{"topK", "traceWeight"}], "pictures": [{"whole": {key: raw},
-  "crops": {key: [raw, ...]} or null}]}: per rule, train.ensemble_of on the pictures' raw scores with each
-  model's crops aggregated by train.aggregate_crops (train.with_traces), and train.model_scores per model.
+  "crops": {key: [raw, ...]} or null}]}: per rule, ensemble_of on the pictures' raw scores with each model's
+  crops aggregated by aggregate_crops (with_traces), and model_scores per model: training's own functions, from
+  training/calibration.py where the pipeline has that stage, else from training/train.py.
+- "tiles": [{"file"}]: native.sd_tiles of each sd15_grids file: per tile its height, width and pixel sum.
 Also "constants": crops.py's CROP, STRIDE, MAX_CROPS, MAX_OVERLAP, which the manifest's input.crops must equal.
 """
 import json
@@ -36,8 +38,22 @@ def resample_answers(tasks):
     return out
 
 
+def tile_answers(tasks):
+    import native  # PIL and numpy only
+    return [[[int(tile.shape[0]), int(tile.shape[1]), int(tile.astype(np.int64).sum())] for tile in native.sd_tiles(task['file'])] for task in tasks]
+
+
+def scoring_rule():
+    """The module holding training's calibration and ensemble functions (imported only when asked for)."""
+    try:
+        import calibration as module
+    except ImportError:
+        import train as module  # the pipeline before its calibration stage had a module of its own
+    return module
+
+
 def scoring_answers(task):
-    import train  # torch and the rest of training: only when the scoring rule is asked for
+    train = scoring_rule()
     keys = list(task['weights'])
     pictures = task['pictures']
     raw = {
@@ -66,6 +82,8 @@ def main():
         answers['crops'] = crop_answers(tasks['crops'])
     if 'resample' in tasks:
         answers['resample'] = resample_answers(tasks['resample'])
+    if 'tiles' in tasks:
+        answers['tiles'] = tile_answers(tasks['tiles'])
     if 'scoring' in tasks:
         answers['scoring'] = scoring_answers(tasks['scoring'])
     json.dump(answers, sys.stdout)
