@@ -204,6 +204,7 @@ async function main(): Promise<void> {
       ...Object.fromEntries(ANOMALY_SETS.map((name) => [name, anomalies[name].judgements.length])),
       photos_val: photosScored.judgements.length,
       cifar10_test_jpeg75: jpegScored.judgements.length,
+      kodak_x4: megapixelScored.judgements.length,
     },
     ...ensemble,
     falseAlarmByPhotoScale,
