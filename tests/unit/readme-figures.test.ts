@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { READBACK_NOISE, READBACK_TOLERANCE } from '../../src/detector/readback-noise';
 import { dataRolesSection } from '../../src/node/data-roles';
@@ -474,6 +475,19 @@ function seedRow(label: string, seed: Json, aurocs: Json, falseAlarm: Json): str
   return `| ${label} | ${[...cells, ...anomalies, fixed(aurocs.fake_cifar_like, 3), percent(falseAlarm.photos_val), percent(falseAlarm.cifar10_test_jpeg75, 2)].join(' | ')} |`.replace('|  |', '| |');
 }
 
+/** The string literals of a TypeScript file, template literals by their fixed parts (the compiler's parse). */
+function stringsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  const strings: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) strings.push(node.text);
+    else if (ts.isTemplateExpression(node)) strings.push([node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(' … '));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return strings;
+}
+
 /** Names that contain digits but are no figures: model and version names. */
 const NAMES = [
   /\b(SD|Stable Diffusion|FLUX|Flux|DALL-E|Midjourney|gpt|GPT|Kandinsky|onnxruntime-web|opset) ?[\d.]+/g,
@@ -522,6 +536,23 @@ describe('documentation figures', () => {
       expect(stray.join('\n'), `${page}: figures with no artifact behind them`).toBe('');
     });
   }
+
+  it('the page\'s and the widget\'s own copy types in no figure (what they show of the models comes from the manifest)', () => {
+    for (const file of ['index.html', 'embed.html']) {
+      const copy = readFileSync(path.join(ROOT, file), 'utf8')
+        .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+      expect(copy.trim().length, file).toBeGreaterThan(50);
+      expect(figuresOf(copy).map(({ figure }) => figure), file).toEqual([]);
+    }
+    // The app's strings: no percentage or decimal typed into a user-facing sentence of src/app.
+    for (const file of readdirSync(path.join(ROOT, 'src/app')).filter((name) => name.endsWith('.ts'))) {
+      const sentences = stringsOf(path.join(ROOT, 'src/app', file)).filter((text) => /[A-Za-z]{2,} [A-Za-z0-9]/.test(text));
+      const figures = sentences.flatMap((text) => figuresOf(text).map(({ figure }) => `${figure} in "${text}"`));
+      expect(figures, `src/app/${file}`).toEqual([]);
+    }
+  });
 
   it('covers every page: the README, each docs page and training/README.md', () => {
     expect(PAGES).toEqual(expect.arrayContaining([README, TRAINING, MODELS, PERFORMANCE, PAGE, TESTS, LIBRARY, DEPLOYMENT, RELIABILITY]));
