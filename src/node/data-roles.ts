@@ -64,7 +64,11 @@ export function dataRolesSection(json: unknown): DataRolesSection {
   const figuresUsedForDecision: Record<string, string> = {};
   for (const row of rows) {
     if (row.usedForDecision === null) continue;
-    for (const key of row.report) figuresUsedForDecision[key] = figuresUsedForDecision[key] ? `${figuresUsedForDecision[key]}; ${row.usedForDecision}` : row.usedForDecision;
+    for (const key of row.report) {
+      const known = figuresUsedForDecision[key];
+      if (known === undefined) figuresUsedForDecision[key] = row.usedForDecision;
+      else if (!known.split('; ').includes(row.usedForDecision)) figuresUsedForDecision[key] = `${known}; ${row.usedForDecision}`;
+    }
   }
   return { note, roles: roles as Record<string, string>, sets: rows, figuresUsedForDecision };
 }

@@ -60,7 +60,9 @@ describe('data roles', () => {
       { set: 'a', part: 'all', role: 'evaluation', usedForDecision: 'x', report: ['k'], note: '' },
       { set: 'b', part: 'all', role: 'validation', usedForDecision: 'y', report: ['k', 'j'], note: '' },
       { set: 'c', part: 'all', role: 'evaluation', usedForDecision: null, report: ['h'], note: '' },
+      { set: 'd', part: 'all', role: 'evaluation', usedForDecision: 'y', report: ['k'], note: '' },
     ];
+    // Once each: d's decision is b's.
     expect(dataRolesSection(json).figuresUsedForDecision).toEqual({ k: 'x; y', j: 'y' });
   });
 
