@@ -240,6 +240,22 @@ const CLAIMS: Record<string, Claim> = {
         + `| reference model card | ${[reference.accuracy, reference.precision, reference.recall, reference.f1, reference.agreement].map((v: number) => percent(v, 2)).join(' | ')} | | | | | | |`;
     },
   },
+  'models: the seed table is labelled used for a decision (data roles)': {
+    page: MODELS,
+    artifact: DATA_ROLES,
+    text: (json) => {
+      const sets = dataRolesSection(json).sets.filter((row) => row.role === 'evaluation' && row.usedForDecision !== null && row.report.includes('seedProtocol'));
+      return `### The seed's benchmark (not photographs; its sets were used for a decision) The seed protocol's sets (${sets.map((row) => `\`${row.set}\``).join(', ')}) are evaluation sets`;
+    },
+  },
+  'models: CIFAKE validation is labelled (data roles)': {
+    page: MODELS,
+    artifact: DATA_ROLES,
+    text: (json) => {
+      const row = dataRolesSection(json).sets.find((r) => r.report.includes('generated.cifakeValidation'))!;
+      return `| CIFAKE validation split (32 px) | ${row.role}${row.usedForDecision ? ': used for a decision' : ''} |`;
+    },
+  },
   'models: lossless CIFAR-10 false alarms': { page: MODELS, artifact: REPORT, text: (report) => `(lossless \`cifar10_test\`: ${percent(report.falseAlarm.cifar10_test, 2)}, used for a decision)` },
   'models: prior weight': { page: MODELS, artifact: MANIFEST, text: (manifest) => `(manifest \`training.priorWeight\`: ${manifest.training.priorWeight})` },
   'models: fourth round seconds': {
