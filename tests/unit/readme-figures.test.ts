@@ -12,7 +12,7 @@
  * the constants at the new files if their names changed and update the pages until every test here passes: each
  * failure prints the exact text a page lacks, or the figure that has no artifact.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -567,6 +567,21 @@ describe('documentation figures', () => {
       const sentences = stringsOf(path.join(ROOT, 'src/app', file)).filter((text) => /[A-Za-z]{2,} [A-Za-z0-9]/.test(text));
       const figures = sentences.flatMap((text) => figuresOf(text).map(({ figure }) => `${figure} in "${text}"`));
       expect(figures, `src/app/${file}`).toEqual([]);
+    }
+  });
+
+  it('links every docs page from the README, and every relative link of every page resolves (anchors included)', () => {
+    const readme = readFileSync(path.join(ROOT, README), 'utf8');
+    for (const page of PAGES.filter((p) => p.startsWith('docs/'))) expect(readme, `README.md should link ${page}`).toContain(`](${page})`);
+    const anchorsOf = (file: string) => new Set([...readFileSync(file, 'utf8').matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-')));
+    for (const page of PAGES) {
+      for (const [, target] of readFileSync(path.join(ROOT, page), 'utf8').matchAll(/\]\(([^)]+)\)/g)) {
+        if (/^https?:/.test(target!)) continue;
+        const [file, anchor] = target!.split('#');
+        const resolved = file ? path.resolve(path.dirname(path.join(ROOT, page)), file) : path.join(ROOT, page);
+        expect(existsSync(resolved), `${page} links ${target}`).toBe(true);
+        if (anchor) expect([...anchorsOf(resolved)], `${page} links ${target}`).toContain(anchor);
+      }
     }
   });
 
