@@ -9,6 +9,7 @@ JPEG at a random quality or WebP at a random quality, so file format, compressio
 the class.
 """
 import io
+import json
 import os
 
 import numpy as np
@@ -22,7 +23,10 @@ SD_GRID_SPLIT = {'train': 0.70, 'val': 0.13}  # the rest (~17%) is the held-out 
 # (diffusion: Kolors, Karlo unCLIP, Hunyuan-DiT; commercial: Midjourney v3 / v6; autoregressive: DALL-E mini;
 # GAN: BigGAN-deep).
 UNSEEN_GENERATORS = ('kolors', 'karlo-unclip', 'hunyuan-dit', 'midjourney-v3', 'midjourney-v6', 'dalle-mini', 'biggan-deep-256')
-TILE_MARGIN = 4  # WebP deblocking mixes the 1-2 px beside each inner seam of the 2x2 grids
+# How an sd15_grids file is cut into its four pictures (inner seams trimmed): sd-tiles.json, which the evaluation
+# (src/node/datasets.ts) reads too.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sd-tiles.json')) as _tiles:
+    SD_TILES = json.load(_tiles)['tiles']
 
 
 def _rgb(path):
@@ -54,12 +58,7 @@ def sd_grid_split(rng_seed):
 
 def sd_tiles(grid_path):
     grid = _rgb(grid_path)
-    tiles = []
-    for row in (0, 1):
-        for col in (0, 1):
-            top, left = 512 * row + (TILE_MARGIN if row else 0), 512 * col + (TILE_MARGIN if col else 0)
-            tiles.append(grid[top:top + 512 - TILE_MARGIN, left:left + 512 - TILE_MARGIN])
-    return tiles
+    return [grid[t['top']:t['top'] + t['height'], t['left']:t['left'] + t['width']] for t in SD_TILES]
 
 
 def encode(image, fmt, quality, subsampling=None):

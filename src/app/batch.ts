@@ -372,7 +372,7 @@ export class BatchResults {
           cell(fixed(p.scores.autoencoder), 'number');
           cell(verdictText(p), p.isFake ? 'verdict-fake' : 'verdict-real');
           // Which evidence fired (or which view the score rests on) and what the file's metadata says, as on a card.
-          row.dataset.evidence = p.evidence;
+          row.dataset.evidence = p.scoredView;
           cell(evidenceLine(p, { short: true }).text, 'evidence');
           const summary = p.provenance?.summary ?? '';
           const metadata = cell(summary, 'provenance-summary');
@@ -412,7 +412,7 @@ export class BatchResults {
     return this.#entries.flatMap((entry): ResultRow[] => {
       if (entry.prediction) {
         const p = entry.prediction;
-        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, evidence: p.evidence, crops: p.crops, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}), ...canvas }];
+        return [{ file: entry.name, ok: true, score: p.score, isFake: p.isFake, scores: p.scores, evidence: p.scoredView, crops: p.crops, threshold: p.threshold, modelVersion, ...(p.provenance ? { provenance: p.provenance } : {}), ...canvas }];
       }
       return entry.error ? [{ file: entry.name, ok: false, error: entry.error, threshold, modelVersion, ...canvas }] : [];
     });

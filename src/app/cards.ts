@@ -113,7 +113,7 @@ export function verdictText(prediction: Pick<Prediction, 'isFake'>): string {
 export function evidenceElement(prediction: Prediction, unusual: readonly string[] = []): HTMLParagraphElement {
   const line = evidenceLine(prediction, { unusual });
   const paragraph = element('p', `evidence ${line.fired ? 'evidence-fired' : 'evidence-quiet'}`);
-  paragraph.dataset.evidence = line.evidence;
+  paragraph.dataset.evidence = line.scoredView;
   paragraph.dataset.fired = String(line.fired);
   if (line.fired) paragraph.append(element('span', 'evidence-label', 'Why flagged: '));
   paragraph.append(line.text);
@@ -134,7 +134,7 @@ export function showPrediction(card: Card, prediction: Prediction): void {
   item.dataset.executionProvider = prediction.executionProvider;
   item.dataset.inferenceMs = prediction.timings.inferenceMs.toFixed(1);
   item.dataset.batchSize = String(prediction.timings.batchSize);
-  item.dataset.evidence = prediction.evidence;
+  item.dataset.evidence = prediction.scoredView;
   item.dataset.crops = String(prediction.crops.length);
 
   const body = item.querySelector('.card-body')!;

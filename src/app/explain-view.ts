@@ -119,7 +119,7 @@ export function createExplanationView(prediction: Prediction, name: string, cont
   const figure = document.createElement('figure');
   figure.className = 'explain';
   figure.dataset.meanError = String(explanation.meanError);
-  figure.dataset.evidence = prediction.evidence;
+  figure.dataset.evidence = prediction.scoredView;
 
   const unusual = describeStatistics(explanation.statistics ?? []);
   const evidence = evidenceElement(prediction, unusual);

@@ -2,28 +2,29 @@
  * Which view of a picture carried its score, in words, and the judged crops in the order a person reads them.
  * Pure and DOM-free: the page's cards and explanation, the widget and the CLI say the same thing.
  *
- * A judgement's `evidence` names the view that carried its score: 'traces' (the native-resolution crops of a
+ * A judgement's `scoredView` names the view that carried its score: 'traces' (the native-resolution crops of a
  * picture at least the crop size on both sides, where generator upsampling and decoder fingerprints live) or
  * 'image' (the whole picture, area-averaged: unlike a photograph, or a generated thumbnail; the only view of a
  * picture smaller than the crop size). When the manifest fuses both views (`ensemble.traceWeight` under 1), it
  * is the view whose weighted share of the score is larger. Either is a reason to look closer, never proof.
  */
-import type { CropAggregation, Evidence, JudgedCrop, Judgement } from './scoring';
+import type { CropAggregation, ScoredView, JudgedCrop, Judgement } from './scoring';
 
 /** What fired, as a sentence start, for a flagged picture. */
-export const EVIDENCE_WORDS: Readonly<Record<Evidence, string>> = {
+export const EVIDENCE_WORDS: Readonly<Record<ScoredView, string>> = {
   traces: 'Generator traces in fine detail (native-resolution crops)',
   image: 'The picture as a whole is unlike a photograph',
 };
 
 /** The same, as a few words for narrow places (the widget's 320 px frame). */
-export const EVIDENCE_SHORT: Readonly<Record<Evidence, string>> = {
+export const EVIDENCE_SHORT: Readonly<Record<ScoredView, string>> = {
   traces: 'Generator traces in fine detail',
   image: 'Unlike a photograph as a whole',
 };
 
 export interface EvidenceLine {
-  evidence: Evidence;
+  /** The view the score rests on (Judgement.scoredView). */
+  scoredView: ScoredView;
   /** true: the picture is flagged and this is why; false: the quieter line under a "No sign of generation found" verdict. */
   fired: boolean;
   text: string;
@@ -42,29 +43,29 @@ export const weightText = (weight: number) => String(+weight.toFixed(2));
  * alone may be above the threshold.
  */
 export function evidenceLine(
-  judgement: Pick<Judgement, 'isFake' | 'evidence' | 'views'>,
+  judgement: Pick<Judgement, 'isFake' | 'scoredView' | 'views'>,
   { unusual = [], short = false }: { unusual?: readonly string[]; short?: boolean } = {},
 ): EvidenceLine {
-  const { evidence, isFake, views } = judgement;
+  const { scoredView, isFake, views } = judgement;
   if (isFake) {
-    let text = (short ? EVIDENCE_SHORT : EVIDENCE_WORDS)[evidence];
-    if (evidence === 'image' && unusual.length > 0 && !short) text += `: ${unusual.slice(0, 2).join('; ')}`;
-    return { evidence, fired: true, text };
+    let text = (short ? EVIDENCE_SHORT : EVIDENCE_WORDS)[scoredView];
+    if (scoredView === 'image' && unusual.length > 0 && !short) text += `: ${unusual.slice(0, 2).join('; ')}`;
+    return { scoredView, fired: true, text };
   }
   const { traceEnsemble, traceWeight } = views;
   if (traceEnsemble !== null && traceWeight > 0 && traceWeight < 1) {
     return {
-      evidence,
+      scoredView,
       fired: false,
       text: short
         ? 'Judged on crops and as a whole'
         : `Below the threshold on fine-detail crops (${fixed(traceEnsemble)}, weight ${weightText(traceWeight)}) and as a whole (${fixed(views.wholeEnsemble)}, weight ${weightText(1 - traceWeight)})`,
     };
   }
-  if (evidence === 'traces' && traceEnsemble !== null) {
-    return { evidence, fired: false, text: short ? 'Judged on fine-detail crops' : `Below the threshold on fine-detail crops (${fixed(traceEnsemble)})` };
+  if (scoredView === 'traces' && traceEnsemble !== null) {
+    return { scoredView, fired: false, text: short ? 'Judged on fine-detail crops' : `Below the threshold on fine-detail crops (${fixed(traceEnsemble)})` };
   }
-  return { evidence, fired: false, text: short ? 'Judged as a whole' : `Below the threshold as a whole (${fixed(views.wholeEnsemble)})` };
+  return { scoredView, fired: false, text: short ? 'Judged as a whole' : `Below the threshold as a whole (${fixed(views.wholeEnsemble)})` };
 }
 
 /**

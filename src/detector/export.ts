@@ -6,14 +6,14 @@ import type { CanvasReadback } from './protocol';
 import type { Provenance } from './provenance';
 import { canvasNoiseCell } from './readback-noise';
 import { cameraWords, provenanceSaysAi } from './provenance';
-import type { Evidence, JudgedCrop, ModelScores } from './scoring';
+import type { ScoredView, JudgedCrop, ModelScores } from './scoring';
 
 /**
  * One file's result. `evidence` is the view that carried the score ('traces': the native crops, 'image': the
  * whole picture) and `crops` the native crops judged (none for pictures smaller than the crop size), as in Prediction.
  */
 export type ResultRow = (
-  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; evidence?: Evidence; crops?: ReadonlyArray<Pick<JudgedCrop, 'left' | 'top' | 'size' | 'score'>>; threshold: number; modelVersion: string; provenance?: Provenance }
+  | { file: string; ok: true; score: number; isFake: boolean; scores: ModelScores; evidence?: ScoredView; crops?: ReadonlyArray<Pick<JudgedCrop, 'left' | 'top' | 'size' | 'score'>>; threshold: number; modelVersion: string; provenance?: Provenance }
   | { file: string; ok: false; error: string; threshold: number; modelVersion: string }
 ) & {
   /** The page's canvas read-back check (a run fact): altered when the browser adds anti-fingerprinting noise. */

@@ -9,7 +9,7 @@ export type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo } from './
 export type { ModelManifest, PresetName } from './manifest';
 export { MODEL_KEYS, PRESET_NAMES, ManifestError } from './manifest';
 export { rejudge } from './scoring';
-export type { Evidence, JudgedCrop, Judgement, ModelScores } from './scoring';
+export type { ScoredView, JudgedCrop, Judgement, ModelScores } from './scoring';
 export type { EvidenceLine } from './evidence';
 export { EVIDENCE_WORDS, cropBox, cropsByScore, evidenceLine, wholeOnlyReason } from './evidence';
 export { VERDICT_WORDS, unseenGeneratorsLine, verdictWords } from './verdict';

@@ -174,3 +174,42 @@ export function histogram(values: ArrayLike<number>, bins: number, min = 0, max 
   }
   return { edges: Array.from({ length: bins + 1 }, (_, i) => min + i * width), counts };
 }
+
+/** What flaggedByView reads of a judgement: its ensemble score and each view's ensemble alone (Judgement.views). */
+export interface ViewedScore {
+  score: number;
+  views: { wholeEnsemble: number; traceEnsemble: number | null };
+}
+
+export interface FlaggedByView {
+  pictures: number;
+  /** Pictures that had crops (a trace view). */
+  withCrops: number;
+  /** Of the pictures with crops, the share whose trace view alone reaches the threshold; null when none had crops. */
+  trace: number | null;
+  /** Of all pictures, the share whose whole-image view alone reaches the threshold. */
+  whole: number;
+  /**
+   * Of the pictures with crops, the share whose verdict the trace view decided: flagged, where the whole-image view
+   * alone would not have flagged it, or not flagged where it would have. null when none had crops.
+   */
+  traceDecided: number | null;
+}
+
+/**
+ * Which view's evidence flags pictures, view by view, at `threshold`. Unlike the view a score rests on
+ * (Judgement.scoredView, 'traces' for every picture with crops when the trace view alone gives the score), each
+ * share can be anything from 0 to 1 whatever the fusion rule: it measures the views, not the picture's size.
+ */
+export function flaggedByView(items: readonly ViewedScore[], threshold: number): FlaggedByView {
+  const withCrops = items.filter((item) => item.views.traceEnsemble !== null);
+  const share = (count: number, of: number) => (of === 0 ? null : count / of);
+  const wholeFlags = (item: ViewedScore) => item.views.wholeEnsemble >= threshold;
+  return {
+    pictures: items.length,
+    withCrops: withCrops.length,
+    trace: share(withCrops.filter((item) => item.views.traceEnsemble! >= threshold).length, withCrops.length),
+    whole: share(items.filter(wholeFlags).length, items.length) ?? Number.NaN,
+    traceDecided: share(withCrops.filter((item) => item.score >= threshold !== wholeFlags(item)).length, withCrops.length),
+  };
+}

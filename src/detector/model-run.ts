@@ -5,7 +5,21 @@
  */
 import type { ModelKey, ModelManifest } from './manifest';
 import { MODEL_KEYS, inputSize } from './manifest';
-import type { RawBatchScores, ViewBatch } from './views';
+import type { ViewBatch } from './views';
+
+/** Raw outputs of both graphs for one batch (the larger outputs only when asked for). */
+export interface RawBatchScores {
+  svdd: Float32Array;
+  autoencoder: Float32Array;
+  /** Per crop row: each graph's trace score (empty when the batch had no crops). */
+  traceSvdd: Float32Array;
+  traceAutoencoder: Float32Array;
+  /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
+  reconstruction?: Float32Array;
+  errorMap?: Float32Array;
+  /** Only when asked for: Deep SVDD's image-statistic z-scores [n, k] (which statistic is off). */
+  statisticZ?: Float32Array;
+}
 
 export interface OrtTensorLike {
   readonly data: unknown;

@@ -3,7 +3,7 @@
  * crop ranking read every pixel, and one word load plus shifts is cheaper than three or four typed-array byte
  * loads. The values are the same bytes, so every result built on them is unchanged.
  */
-import type { PixelImage } from './preprocess';
+import type { PixelImage } from './pixel-image';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 

@@ -7,32 +7,11 @@
  * training/data.py implements the same arithmetic in numpy.
  */
 import type { InputSpec } from './manifest';
+import type { PixelImage, RgbaImage } from './pixel-image';
 import type { PixelWords } from './pixel-words';
 import { pixelWords } from './pixel-words';
 
-/** RGBA pixels, row-major, as ImageData / a decoder gives them. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8Array | Uint8ClampedArray;
-  /** Only ever 'rgba': marks that a BgrxImage is not one of these. */
-  layout?: 'rgba';
-}
-
-/**
- * An opaque picture as Chromium's VideoFrame holds it (blue, green, red, one unused byte per pixel): the worker
- * reads JPEGs back this way, which saves a conversion pass over 48 MB for a 12-megapixel photo. The views
- * (imageToTensor, selectCrops, cropToTensor) read it as the RgbaImage with those channels and alpha 255.
- */
-export interface BgrxImage {
-  width: number;
-  height: number;
-  data: Uint8Array | Uint8ClampedArray;
-  layout: 'bgrx';
-}
-
-/** What the views take: either byte order. */
-export type PixelImage = RgbaImage | BgrxImage;
+export type { BgrxImage, PixelImage, RgbaImage } from './pixel-image';
 
 export interface SquareRegion {
   left: number;

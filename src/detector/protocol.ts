@@ -4,7 +4,7 @@ import type { ModelKey, ModelManifest } from './manifest';
 import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
 import type { Provenance } from './provenance/types';
 import type { ModelScores } from './scoring';
-import type { CropScore } from './views';
+import type { CropScore } from './picture-raw';
 import type { SimulatedFault } from './worker/simulate';
 
 export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';

@@ -15,7 +15,7 @@ import { MODEL_KEYS } from './manifest';
 export type ModelScores = Record<ModelKey, number>;
 
 /** Which view gave the ensemble score: the native crops ('traces') or the whole image ('image'). */
-export type Evidence = 'traces' | 'image';
+export type ScoredView = 'traces' | 'image';
 
 /** What aggregateCrops reads of the manifest's `input.crops`. */
 export type CropAggregation = Pick<CropSpec, 'aggregate' | 'topK'>;
@@ -138,8 +138,8 @@ export interface Judgement {
    * (1 - traceWeight) x whole), its whole-image view otherwise.
    */
   scores: ModelScores;
-  /** Raw whole-image scores (the graphs' `score` outputs). */
-  rawScores: ModelScores;
+  /** Raw whole-image scores (the graphs' `score` outputs), before calibration; `scores` is what they became. */
+  wholeRawScores: ModelScores;
   /** Raw trace scores (the crops' aggregate, `input.crops.aggregate`); null for pictures with no crops. */
   traceRawScores: ModelScores | null;
   /**
@@ -148,10 +148,12 @@ export interface Judgement {
    */
   views: { whole: ModelScores; trace: ModelScores | null; wholeEnsemble: number; traceEnsemble: number | null; traceWeight: number };
   /**
-   * Which view carried the score: the one whose weighted ensemble adds more to it ('traces' whenever the trace view
-   * alone gives the score, 'image' for pictures without crops).
+   * The view the score rests on: the one whose weighted ensemble adds more to it. With the trace view alone
+   * (traceWeight 1, the shipped rule) this is 'traces' for every picture with crops and 'image' for every
+   * picture without: then it says which view was used, not which evidence fired (report.json's `flaggedByView`
+   * measures that). Serialised as `evidence` (CLI JSON and CSV, the widget's `result` message, exports).
    */
-  evidence: Evidence;
+  scoredView: ScoredView;
   /** The native crops judged (none for pictures smaller than the crop size), in pick order. */
   crops: JudgedCrop[];
   agreement: boolean;
@@ -172,7 +174,7 @@ export function judge(
   const score = ensembleScore(scores, weights);
   const wholeEnsemble = ensembleScore(whole, weights);
   const traceEnsemble = trace ? ensembleScore(trace, weights) : null;
-  const evidence: Evidence =
+  const scoredView: ScoredView =
     traceEnsemble === null || traceWeight === 0
       ? 'image'
       : traceWeight === 1 || traceWeight * traceEnsemble >= (1 - traceWeight) * wholeEnsemble
@@ -183,10 +185,10 @@ export function judge(
     isFake: isFakeAt(score, threshold),
     threshold,
     scores,
-    rawScores: raw,
+    wholeRawScores: raw,
     traceRawScores: trace ? traceRaw : null,
     views: { whole, trace, wholeEnsemble, traceEnsemble, traceWeight },
-    evidence,
+    scoredView,
     crops: trace
       ? crops.map(({ left, top, size, raw: cropRaw, counted }) => ({
           left,

@@ -6,12 +6,10 @@
 import { compositeOnBackground } from './composite';
 import type { CropRegion } from './crops';
 import { cropToTensor, selectCrops } from './crops';
-import type { CropSpec, InputSpec, ModelKey, ModelManifest } from './manifest';
+import type { InputSpec, ModelManifest } from './manifest';
 import { inputSize } from './manifest';
-import type { PixelImage } from './preprocess';
+import type { PixelImage } from './pixel-image';
 import { imageToTensor } from './preprocess';
-import type { ModelScores } from './scoring';
-import { aggregateCrops, countedCrops } from './scoring';
 
 export interface ViewBatch {
   whole: Float32Array;
@@ -25,38 +23,6 @@ export interface PictureRows {
   row: number;
   cropStart: number;
   regions: CropRegion[];
-}
-
-/** Raw outputs of both graphs for one batch (the larger outputs only when asked for). */
-export interface RawBatchScores {
-  svdd: Float32Array;
-  autoencoder: Float32Array;
-  /** Per crop row: each graph's trace score (empty when the batch had no crops). */
-  traceSvdd: Float32Array;
-  traceAutoencoder: Float32Array;
-  /** Only when asked for: the autoencoder's reconstruction [n, 3, s, s] and squared error [n, s, s]. */
-  reconstruction?: Float32Array;
-  errorMap?: Float32Array;
-  /** Only when asked for: Deep SVDD's image-statistic z-scores [n, k] (which statistic is off). */
-  statisticZ?: Float32Array;
-}
-
-/** One judged crop: its place in the picture, each model's raw trace score, and whether it counted in it. */
-export interface CropScore {
-  left: number;
-  top: number;
-  size: number;
-  raw: ModelScores;
-  /** Whether this crop's raw score counted towards each model's trace score (`input.crops.aggregate`). */
-  counted: Record<ModelKey, boolean>;
-}
-
-/** What the graphs said about one picture, before calibration. */
-export interface PictureRaw {
-  raw: ModelScores;
-  /** The crops' trace scores aggregated per model (`input.crops.aggregate`); null for a picture with no crops. */
-  traceRaw: ModelScores | null;
-  crops: CropScore[];
 }
 
 export class ViewBatchBuilder {
@@ -121,31 +87,4 @@ export class ViewBatchBuilder {
     this.#count = 0;
     this.#cropCount = 0;
   }
-}
-
-/**
- * One picture's raw scores out of a batch's outputs. `spec` is the manifest's `input.crops` (how the crops'
- * scores aggregate); it may be undefined only for models without crops.
- */
-export function pictureRaw(scores: RawBatchScores, rows: PictureRows, spec: Pick<CropSpec, 'size' | 'aggregate' | 'topK'> | undefined): PictureRaw {
-  const raw = { svdd: scores.svdd[rows.row]!, autoencoder: scores.autoencoder[rows.row]! };
-  if (rows.regions.length === 0) return { raw, traceRaw: null, crops: [] };
-  if (!spec) throw new RangeError('crops were judged, but the manifest has no input.crops');
-  const values = {
-    svdd: rows.regions.map((_, i) => scores.traceSvdd[rows.cropStart + i]!),
-    autoencoder: rows.regions.map((_, i) => scores.traceAutoencoder[rows.cropStart + i]!),
-  };
-  const counted = { svdd: countedCrops(values.svdd, spec), autoencoder: countedCrops(values.autoencoder, spec) };
-  const crops = rows.regions.map((region, i) => ({
-    left: region.left,
-    top: region.top,
-    size: spec.size,
-    raw: { svdd: values.svdd[i]!, autoencoder: values.autoencoder[i]! },
-    counted: { svdd: counted.svdd[i]!, autoencoder: counted.autoencoder[i]! },
-  }));
-  return {
-    raw,
-    traceRaw: { svdd: aggregateCrops(values.svdd, spec), autoencoder: aggregateCrops(values.autoencoder, spec) },
-    crops,
-  };
 }

@@ -120,7 +120,7 @@ function showPrediction(prediction: Prediction, fileName: string): void {
   const full = Object.assign(document.createElement('span'), { className: 'sr-only', textContent: evidenceLine(prediction).text });
   ui.evidence.replaceChildren(words, full);
   ui.evidence.title = full.textContent;
-  ui.evidence.dataset.evidence = evidence.evidence;
+  ui.evidence.dataset.evidence = evidence.scoredView;
   ui.evidence.dataset.fired = String(evidence.fired);
   ui.fileName.textContent = fileName;
   ui.choose.textContent = 'Another image…';
@@ -137,7 +137,7 @@ function postResult(prediction: Prediction, fileName: string, rejudged: boolean,
     isFake: prediction.isFake,
     scores: { svdd: prediction.scores.svdd, autoencoder: prediction.scores.autoencoder },
     threshold: prediction.threshold,
-    evidence: prediction.evidence,
+    evidence: prediction.scoredView,
     rejudged,
     ...(prediction.provenance ? { provenance: prediction.provenance } : {}),
   });

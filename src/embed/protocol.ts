@@ -12,10 +12,10 @@ import type { DetectorNotice } from '../detector/detector';
 import type { CacheStatus } from '../detector/model-store';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../detector/protocol';
 import type { Provenance } from '../detector/provenance';
-import type { Evidence } from '../detector/scoring';
+import type { ScoredView } from '../detector/scoring';
 import type { Theme } from '../ui/theme';
 
-export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus, Evidence };
+export type { PresetName, ExecutionProvider, ExecutionProviderChoice, CacheStatus, ScoredView };
 
 /** Marks every message the widget sends, so a host page can tell them from other frames' messages. */
 export const WIDGET_SOURCE = 'deepfake-detector-widget';
@@ -90,7 +90,7 @@ export interface ResultMessage extends FromWidget {
    * fingerprints live; pictures at least 128 px on both sides) or 'image' (the whole picture is unlike a photograph).
    * Says why a flagged picture was flagged; a reason to look closer, not proof.
    */
-  evidence: Evidence;
+  evidence: ScoredView;
   /** true when this is an earlier image judged again after a threshold change (no new inference). */
   rejudged: boolean;
   /**

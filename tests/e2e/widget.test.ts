@@ -244,7 +244,7 @@ describe('the widget framed by a page on another origin', () => {
     );
     const result = await waitForMessage<ResultMessage>(page, "m.id === 'large' && (m.type === 'result' || m.type === 'error')");
     expect(result.type).toBe('result');
-    expect(result.evidence).toBe(nodeLarge.evidence);
+    expect(result.evidence).toBe(nodeLarge.scoredView);
     expect(Math.abs(result.score - nodeLarge.score)).toBeLessThan(TOLERANCE);
     // Flagged at threshold 0, so the line names what fired; its title is the full sentence.
     expect(result).toMatchObject({ isFake: true, threshold: 0 });
@@ -260,9 +260,9 @@ describe('the widget framed by a page on another origin', () => {
       (document.getElementById('widget') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'setThreshold', threshold: 1 }, widgetOrigin);
     }, app.origin);
     const quiet = await waitForMessage<ResultMessage>(page, "m.type === 'result' && m.rejudged && m.threshold === 1");
-    expect(quiet).toMatchObject({ id: 'large', isFake: false, evidence: nodeLarge.evidence });
+    expect(quiet).toMatchObject({ id: 'large', isFake: false, evidence: nodeLarge.scoredView });
     expect(await line.getAttribute('data-fired')).toBe('false');
-    expect(await line.locator('[aria-hidden="true"]').textContent()).toBe(nodeLarge.evidence === 'traces' ? 'Judged on fine-detail crops' : 'Judged as a whole');
+    expect(await line.locator('[aria-hidden="true"]').textContent()).toBe(nodeLarge.scoredView === 'traces' ? 'Judged on fine-detail crops' : 'Judged as a whole');
     expect(nodeLarge.crops.length > 0).toBe(manifest.input.crops !== undefined);
 
     // Every result carries it; the 32x32 pictures (when this runs after the tests above) were judged as a whole.

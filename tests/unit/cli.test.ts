@@ -81,7 +81,7 @@ describe('deepfake-detector score --json: evidence and crops', () => {
     try {
       for (const [file, record] of [[large, records[0]!], [IMAGE, records[1]!]] as const) {
         const expected = await detector.scoreFile(file);
-        expect(record.evidence).toBe(expected.evidence);
+        expect(record.evidence).toBe(expected.scoredView);
         expect(record.crops.map((crop) => Object.keys(crop).sort())).toEqual(expected.crops.map(() => ['left', 'score', 'size', 'top']));
         record.crops.forEach((crop, i) => {
           expect(crop).toMatchObject({ left: expected.crops[i]!.left, top: expected.crops[i]!.top, size: expected.crops[i]!.size });

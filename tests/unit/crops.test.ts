@@ -3,7 +3,6 @@ import type { CropSpec } from '../../src/detector/manifest';
 import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
 import { seededRandom } from '../../src/node/datasets';
 import { ViewBatchBuilder } from '../../src/detector/views';
-import { referenceCrops, referenceStarts } from './crop-reference';
 import { shippedManifest } from './helpers';
 import type { RgbaImage } from '../../src/detector/preprocess';
 
@@ -45,7 +44,6 @@ describe('native crop selection', () => {
       const picked = selectCrops(image, SPEC);
       expect(picked).toHaveLength(1);
       expect(picked[0]).toMatchObject({ left: 0, top: 0 });
-      expect(picked).toEqual(referenceCrops(image, SPEC));
     }
     // A flat 128x128 picture has no detail at all, and is still judged on its one window.
     expect(selectCrops({ width: 128, height: 128, data: new Uint8Array(128 * 128 * 4).fill(255) }, SPEC)).toEqual([{ left: 0, top: 0, detail: 0 }]);
@@ -72,7 +70,7 @@ describe('native crop selection', () => {
     const picked = selectCrops(image, SPEC);
     expect(picked.length).toBeGreaterThan(1);
     expect(picked.every((region) => region.left === 0)).toBe(true);
-    expect(picked).toEqual(referenceCrops(image, SPEC));
+    expect(picked.map((region) => region.top % SPEC.stride === 0 || region.top === 900 - SPEC.size)).toEqual(picked.map(() => true));
   });
 
   it('puts windows on the 64-px grid plus the last window flush with the edge', () => {
@@ -81,7 +79,10 @@ describe('native crop selection', () => {
     expect(windowStarts(129, SPEC)).toEqual([0, 1]);
     expect(windowStarts(256, SPEC)).toEqual([0, 64, 128]);
     expect(windowStarts(300, SPEC)).toEqual([0, 64, 128, 172]);
-    for (const length of [0, 1, 127, 128, 129, 191, 192, 193, 256, 300, 1000]) expect(windowStarts(length, SPEC)).toEqual(referenceStarts(length, SPEC));
+    expect(windowStarts(191, SPEC)).toEqual([0, 63]);
+    expect(windowStarts(192, SPEC)).toEqual([0, 64]);
+    expect(windowStarts(193, SPEC)).toEqual([0, 64, 65]);
+    expect(windowStarts(1000, SPEC)).toEqual([0, 64, 128, 192, 256, 320, 384, 448, 512, 576, 640, 704, 768, 832, 872]);
   });
 
   it('refuses a stride under 1 instead of looping forever', () => {
@@ -96,10 +97,21 @@ describe('native crop selection', () => {
     [321, 481, 5],
     [512, 512, 6],
     [700, 300, 7],
-  ])('picks the same windows as the definition (%i x %i)', (width, height, seed) => {
+  ])('picks windows in detail order, on the grid, inside the picture, overlapping at most maxOverlap (%i x %i)', (width, height, seed) => {
+    // The exact pick is held to training/crops.py in tests/models/python-parity.test.ts.
     const image = picture(width, height, seed);
     const picked = selectCrops(image, SPEC);
-    expect(picked).toEqual(referenceCrops(image, SPEC));
+    const rows = windowStarts(height, SPEC);
+    const columns = windowStarts(width, SPEC);
+    for (const [i, region] of picked.entries()) {
+      expect(rows).toContain(region.top);
+      expect(columns).toContain(region.left);
+      if (i > 0) expect(region.detail).toBeLessThanOrEqual(picked[i - 1]!.detail);
+      for (const other of picked.slice(0, i)) {
+        const overlap = Math.max(0, SPEC.size - Math.abs(region.top - other.top)) * Math.max(0, SPEC.size - Math.abs(region.left - other.left));
+        expect(overlap).toBeLessThanOrEqual(SPEC.maxOverlap);
+      }
+    }
     expect(picked.length).toBeGreaterThan(0);
     expect(picked.length).toBeLessThanOrEqual(SPEC.maxCrops);
     for (const region of picked) {

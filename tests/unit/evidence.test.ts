@@ -29,12 +29,12 @@ const crop = (left: number, top: number, logScore: number) => ({ left, top, size
 
 /** What evidenceLine reads of a judgement: the verdict, the view named, both views' ensembles, the trace view's weight. */
 const judged = (isFake: boolean, evidence: 'traces' | 'image', wholeEnsemble: number, traceEnsemble: number | null, traceWeight = traceEnsemble === null ? 0 : 1) =>
-  ({ isFake, evidence, views: { whole: { svdd: 0, autoencoder: 0 }, trace: null, wholeEnsemble, traceEnsemble, traceWeight } }) as const;
+  ({ isFake, scoredView: evidence, views: { whole: { svdd: 0, autoencoder: 0 }, trace: null, wholeEnsemble, traceEnsemble, traceWeight } }) as const;
 const ALL = { svdd: true, autoencoder: true };
 
 describe('evidenceLine', () => {
   it('names the traces when the crops carried a flagged score', () => {
-    expect(evidenceLine(judged(true, 'traces', 0.1, 0.93))).toEqual({ evidence: 'traces', fired: true, text: 'Generator traces in fine detail (native-resolution crops)' });
+    expect(evidenceLine(judged(true, 'traces', 0.1, 0.93))).toEqual({ scoredView: 'traces', fired: true, text: 'Generator traces in fine detail (native-resolution crops)' });
     expect(evidenceLine(judged(true, 'traces', 0.1, 0.93), { short: true }).text).toBe(EVIDENCE_SHORT.traces);
     // The whole-image statistics belong to the 'image' case only.
     expect(evidenceLine(judged(true, 'traces', 0.1, 0.93), { unusual: ['much less colour than photos have (−8.2 σ)'] }).text).toBe(EVIDENCE_WORDS.traces);
@@ -51,7 +51,7 @@ describe('evidenceLine', () => {
 
   it('is a quieter line with the score of the view it rests on when nothing is flagged', () => {
     const traces = evidenceLine(judged(false, 'traces', 0.0474, 0.2689));
-    expect(traces).toEqual({ evidence: 'traces', fired: false, text: 'Below the threshold on fine-detail crops (0.269)' });
+    expect(traces).toEqual({ scoredView: 'traces', fired: false, text: 'Below the threshold on fine-detail crops (0.269)' });
     expect(evidenceLine(judged(false, 'traces', 0.0474, 0.2689), { short: true }).text).toBe('Judged on fine-detail crops');
     expect(evidenceLine(judged(false, 'image', 0.0474, 0.01)).text).toBe('Below the threshold as a whole (0.047)');
   });
@@ -75,7 +75,7 @@ describe('evidenceLine', () => {
     const judgement = judge(raw(-3), manifest, 0.5, raw(-1), [crop(0, 0, -1)]);
     expect(evidenceLine(judgement).fired).toBe(false);
     expect(evidenceLine(rejudge(judgement, 0)).fired).toBe(true);
-    expect(evidenceLine(rejudge(judgement, 0)).evidence).toBe(judgement.evidence);
+    expect(evidenceLine(rejudge(judgement, 0)).scoredView).toBe(judgement.scoredView);
   });
 });
 

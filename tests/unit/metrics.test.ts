@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledScore } from '../../src/detector/metrics';
 import {
-  agreementRate, auroc, aurocOf, classificationMetrics, confusionAt, histogram, operatingPoint, quantile, rocCurve, shareAtOrAbove, suggestThreshold,
+  agreementRate, auroc, aurocOf, classificationMetrics, confusionAt, flaggedByView, histogram, operatingPoint, quantile, rocCurve, shareAtOrAbove, suggestThreshold,
 } from '../../src/detector/metrics';
+import { judge } from '../../src/detector/scoring';
+import { shippedManifest } from './helpers';
 
 const items = (real: number[], fake: number[]): LabelledScore[] => [
   ...real.map((score) => ({ score, isFake: false })),
@@ -122,5 +124,38 @@ describe('quantile and shareAtOrAbove', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
     expect(quantile([], 0.5)).toBeNaN();
     expect(shareAtOrAbove([0.1, 0.5, 0.9, 0.5], 0.5)).toBe(0.75);
+  });
+});
+
+describe('flaggedByView (report.json: which view flags generated pictures)', () => {
+  const manifest = shippedManifest();
+  const { svdd, autoencoder } = manifest.calibration;
+  /** Raw scores `w` scales from the whole-image centres and `t` from the trace centres (null: no crops). */
+  const picture = (w: number, t: number | null, traceWeight?: number) =>
+    judge(
+      { svdd: Math.exp(svdd.center + w * svdd.scale), autoencoder: Math.exp(autoencoder.center + w * autoencoder.scale) },
+      { calibration: manifest.calibration, ensemble: traceWeight === undefined ? manifest.ensemble : { ...manifest.ensemble, traceWeight } },
+      0.5,
+      t === null ? null : { svdd: Math.exp(svdd.trace!.center + t * svdd.trace!.scale), autoencoder: Math.exp(autoencoder.trace!.center + t * autoencoder.trace!.scale) },
+    );
+
+  it('counts each view on its own: neither share is 1 just because every picture has crops', () => {
+    // Four pictures with crops, judged on the trace view alone (the shipped rule): flagged by the traces only (2),
+    // by the whole view only (1: not flagged, the traces decided), by both (1: the traces changed nothing).
+    const judged = [picture(-2, 2), picture(-3, 1), picture(2, -2), picture(3, 3)];
+    expect(judged.every((j) => j.scoredView === 'traces')).toBe(true);
+    expect(flaggedByView(judged, 0.5)).toEqual({ pictures: 4, withCrops: 4, trace: 0.75, whole: 0.5, traceDecided: 0.75 });
+  });
+
+  it('leaves the trace view out for pictures without crops, and says so with null when none has any', () => {
+    expect(flaggedByView([picture(2, null), picture(-2, null)], 0.5)).toEqual({ pictures: 2, withCrops: 0, trace: null, whole: 0.5, traceDecided: null });
+    expect(flaggedByView([picture(2, null), picture(-2, 2)], 0.5)).toEqual({ pictures: 2, withCrops: 1, trace: 1, whole: 0.5, traceDecided: 1 });
+  });
+
+  it('counts a fused verdict the traces changed, and not one they left as the whole view had it', () => {
+    // traceWeight 0.5: a whole-view 0.27 and a trace 0.95 fuse above 0.5 (traces decided); both high (not decided).
+    const judged = [picture(-1, 3, 0.5), picture(3, 3, 0.5), picture(-3, -3, 0.5)];
+    expect(judged.map((j) => j.isFake)).toEqual([true, true, false]);
+    expect(flaggedByView(judged, 0.5)).toMatchObject({ trace: 2 / 3, whole: 1 / 3, traceDecided: 1 / 3 });
   });
 });

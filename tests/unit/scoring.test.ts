@@ -16,8 +16,9 @@ import {
   rejudge,
   validateThreshold,
 } from '../../src/detector/scoring';
-import type { PictureRows, RawBatchScores } from '../../src/detector/views';
-import { pictureRaw } from '../../src/detector/views';
+import type { RawBatchScores } from '../../src/detector/model-run';
+import { pictureRaw } from '../../src/detector/picture-raw';
+import type { PictureRows } from '../../src/detector/views';
 import { shippedManifest } from './helpers';
 
 const manifest = shippedManifest();
@@ -142,7 +143,7 @@ describe('ensemble', () => {
     expect(judgement.scores.svdd).toBeCloseTo(0.5, 12);
     expect(judgement.scores.autoencoder).toBeCloseTo(0.5, 12);
     expect(judgement.score).toBeCloseTo(0.5, 12);
-    expect(judgement.rawScores).toEqual(raw);
+    expect(judgement.wholeRawScores).toEqual(raw);
     expect(judge(raw, manifest, 0.49).isFake).toBe(true);
     expect(judge(raw, manifest, 0.51).isFake).toBe(false);
     expect(calibrateAll(raw, manifest)).toEqual(judgement.scores);
@@ -185,7 +186,7 @@ describe('view fusion (ensemble.traceWeight)', () => {
       traceEnsemble: ensembleScore(trace, manifest.ensemble.weights),
       traceWeight: 1,
     });
-    expect(judgement.evidence).toBe('traces');
+    expect(judgement.scoredView).toBe('traces');
     // Weight 1 written out is the same judgement, bit for bit.
     expect(judge(raw, withWeight(1), 0.5, traceRaw, crops)).toEqual(judgement);
     expect(judge(raw, manifest, 0.5, traceRaw, crops)).toEqual(judgement);
@@ -203,13 +204,13 @@ describe('view fusion (ensemble.traceWeight)', () => {
     expect(judgement.views.whole).toEqual(whole);
     expect(judgement.views.trace).toEqual(trace);
     expect(judgement.views.traceWeight).toBe(0.25);
-    // Evidence: the view whose weighted share of the score is larger (0.25 x ~0.88 < 0.75 x ~0.31).
-    expect(judgement.evidence).toBe('image');
-    expect(judge(raw, withWeight(0.75), 0.5, traceRaw, crops).evidence).toBe('traces');
+    // ScoredView: the view whose weighted share of the score is larger (0.25 x ~0.88 < 0.75 x ~0.31).
+    expect(judgement.scoredView).toBe('image');
+    expect(judge(raw, withWeight(0.75), 0.5, traceRaw, crops).scoredView).toBe('traces');
     // Weight 0: the whole view alone, crops still listed.
     const wholeOnly = judge(raw, withWeight(0), 0.5, traceRaw, crops);
     expect(wholeOnly.scores).toEqual(whole);
-    expect(wholeOnly.evidence).toBe('image');
+    expect(wholeOnly.scoredView).toBe('image');
     expect(wholeOnly.crops).toHaveLength(1);
   });
 
@@ -218,9 +219,48 @@ describe('view fusion (ensemble.traceWeight)', () => {
       const judgement = judge(raw, withWeight(traceWeight), 0.5);
       expect(judgement.scores).toEqual(whole);
       expect(judgement.views.traceWeight).toBe(0);
-      expect(judgement.evidence).toBe('image');
+      expect(judgement.scoredView).toBe('image');
       expect(judgement.crops).toEqual([]);
     }
+  });
+
+  it('takes both manifest fields together, from crop scores to verdict: input.crops.topK and ensemble.traceWeight', () => {
+    // Five crops per model: three generated-looking (2 scales above the trace centre), two real-looking (4 below).
+    const crop = (key: 'svdd' | 'autoencoder', scales: number) => Math.exp(manifest.calibration[key].trace!.center + scales * manifest.calibration[key].trace!.scale);
+    const scales = [2, -4, 2.5, -4, 1.5];
+    const batch: RawBatchScores = {
+      svdd: Float32Array.from([raw.svdd]),
+      autoencoder: Float32Array.from([raw.autoencoder]),
+      traceSvdd: Float32Array.from(scales.map((s) => crop('svdd', s))),
+      traceAutoencoder: Float32Array.from(scales.map((s) => crop('autoencoder', s))),
+    };
+    const rows: PictureRows = { row: 0, cropStart: 0, regions: scales.map((_, i) => ({ left: 64 * i, top: 0, detail: 10 - i })) };
+    const rule = (aggregate: 'geometric-mean' | 'top-k-log-mean', topK: number | undefined, traceWeight: number | undefined) => {
+      const picture = pictureRaw(batch, rows, { size: 128, aggregate, ...(topK === undefined ? {} : { topK }) });
+      return judge(picture.raw, withWeight(traceWeight), 0.5, picture.traceRaw, picture.crops);
+    };
+    // By hand: the mean log over the counted crops, calibrated (logistic of (log - centre) / scale), then fused.
+    const byHand = (counted: number[], traceWeight: number) => {
+      const scores = Object.fromEntries(MODEL_KEYS.map((key) => {
+        const { center, scale } = manifest.calibration[key].trace!;
+        const meanLog = counted.reduce((sum, s) => sum + Math.log(crop(key, s)), 0) / counted.length;
+        const traceScore = 1 / (1 + Math.exp(-(meanLog - center) / scale));
+        return [key, traceWeight * traceScore + (1 - traceWeight) * whole[key]];
+      })) as ModelScores;
+      return ensembleScore(scores, manifest.ensemble.weights);
+    };
+    // The old rule: the geometric mean of all five crops, trace view alone; the real-looking crops pull it down.
+    const old = rule('geometric-mean', undefined, undefined);
+    expect(old.score).toBeCloseTo(byHand(scales, 1), 6);
+    // Top 3 alone: the three generated-looking crops (the two others not counted).
+    const top3 = rule('top-k-log-mean', 3, 1);
+    expect(top3.score).toBeCloseTo(byHand([2, 2.5, 1.5], 1), 6);
+    expect(top3.crops.map((c) => c.counted.svdd)).toEqual([true, false, true, false, true]);
+    expect(top3.score).toBeGreaterThan(old.score);
+    // Top 2 fused at 0.65 with the whole view.
+    const fused = rule('top-k-log-mean', 2, 0.65);
+    expect(fused.score).toBeCloseTo(byHand([2, 2.5], 0.65), 6);
+    expect(fused.views.traceWeight).toBe(0.65);
   });
 
   it('re-judges fused scores at a new threshold without changing them', () => {

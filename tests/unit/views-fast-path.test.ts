@@ -2,7 +2,9 @@
  * The whole-image view and the crop ranking read pixels as 32-bit words and fuse passes (pixel-words.ts,
  * preprocess.ts, crops.ts); the models were trained on the plain definitions. These tests hold the fast code
  * to bit-for-bit equality with the definitions written the straightforward way, byte by byte, on random
- * pictures of awkward sizes, with and without transparency, and the BGRX byte order to the RGBA one.
+ * pictures of awkward sizes, with and without transparency, and the BGRX byte order to the RGBA one. The crop
+ * pick's definition is training/crops.py: tests/models/python-parity.test.ts holds crops.ts to it (noise pictures
+ * up to 3000 x 2000 included); here the pick must not depend on how the bytes are laid out.
  */
 import { describe, expect, it } from 'vitest';
 import type { CropSpec } from '../../src/detector/manifest';
@@ -11,7 +13,6 @@ import type { BgrxImage, RgbaImage } from '../../src/detector/preprocess';
 import { areaWeights, centreSquare, imageToTensor } from '../../src/detector/preprocess';
 import { shippedManifest } from './helpers';
 import { seededRandom } from '../../src/node/datasets';
-import { referenceCrops } from './crop-reference';
 
 const input = shippedManifest().input;
 const SPEC: CropSpec = input.crops!;
@@ -90,15 +91,18 @@ describe('fast whole-image view and crop ranking', () => {
     const image = randomPicture(width, height, seed, alpha);
     expect(firstDifference(imageToTensor(image, input), referenceTensor(image))).toBe(-1);
     const picked = selectCrops(image, SPEC);
-    expect(picked).toEqual(referenceCrops(image, SPEC));
+    // Alpha is not read by the pick (composite.ts settles it first): the same pixels made opaque pick the same.
+    const opaque = new Uint8ClampedArray(image.data);
+    for (let p = 3; p < opaque.length; p += 4) opaque[p] = 255;
+    expect(picked).toEqual(selectCrops({ width, height, data: opaque }, SPEC));
     if (Math.min(width, height) > SPEC.size) expect(picked.length).toBeGreaterThan(0);
   });
 
-  it('equals the definition on a 12-megapixel photo-sized picture (4096 x 3072, a few transparent pixels)', () => {
+  it('equals the definition (tensor) on a 12-megapixel photo-sized picture (4096 x 3072, a few transparent pixels)', () => {
     const image = randomPicture(4096, 3072, 10, false);
     for (const [x, y] of [[600, 0], [2000, 1500], [3583, 3071]] as const) image.data[(y * 4096 + x) * 4 + 3] = 0;
     expect(firstDifference(imageToTensor(image, input), referenceTensor(image))).toBe(-1);
-    expect(selectCrops(image, SPEC)).toEqual(referenceCrops(image, SPEC));
+    expect(selectCrops(image, SPEC)).toHaveLength(SPEC.maxCrops);
   });
 
   it('reads pixels that do not start on a 4-byte boundary (a view into a pooled Node Buffer)', () => {
@@ -107,7 +111,7 @@ describe('fast whole-image view and crop ranking', () => {
     bytes.set(aligned.data, 1);
     const shifted: RgbaImage = { width: 257, height: 131, data: bytes.subarray(1) };
     expect(firstDifference(imageToTensor(shifted, input), referenceTensor(aligned))).toBe(-1);
-    expect(selectCrops(shifted, SPEC)).toEqual(referenceCrops(aligned, SPEC));
+    expect(selectCrops(shifted, SPEC)).toEqual(selectCrops(aligned, SPEC));
   });
 
   it.each([

@@ -21,7 +21,8 @@ import { MODEL_KEYS, inputSize } from '../manifest';
 import type { ExecutionProvider, ExecutionProviderChoice } from '../protocol';
 import type { OrtModuleLike, OrtSessionLike, RunOptions } from '../model-run';
 import { createSessions as createModelSessions, releaseSessions, runModels } from '../model-run';
-import type { RawBatchScores, ViewBatch } from '../views';
+import type { RawBatchScores } from '../model-run';
+import type { ViewBatch } from '../views';
 import type { WebGpuLimits } from './deadline';
 import { DeadlineError, RunClock, WEBGPU_LIMITS, seconds, withDeadline } from './deadline';
 
