@@ -145,7 +145,8 @@ def train_trace(real_pool, fake_pool, args, generator):
         svdd_loss.backward()
         svdd_opt.step()
         svdd_schedule.step()
-        ae_loss = trace_autoencoder_loss(autoencoder, batch, count, args)
+        # The autoencoder keeps its 64-px windows (a corner of each random window is another random window).
+        ae_loss = trace_autoencoder_loss(autoencoder, batch[..., :64, :64] if size < crops.CROP else batch, count, args)
         ae_opt.zero_grad()
         ae_loss.backward()
         ae_opt.step()
