@@ -17,7 +17,7 @@ const isolationHeaders = {
 
 /**
  * The runtime files onnxruntime-web loads at run time, for its two builds the worker chooses between
- * (src/detector/worker/runtime.ts): the plain WASM build (14 MB .wasm) whenever WASM runs, the JSEP build (28 MB
+ * (src/detector/worker/ort-builds.ts): the plain WASM build (14 MB .wasm) whenever WASM runs, the JSEP build (28 MB
  * .wasm, WebGPU and WASM EPs) only when WebGPU is tried. A browser downloads one of the two .wasm files, not both.
  * They are served from our own origin under ort/ (never a CDN) so the app works offline and under COEP. The JSEP
  * build's entry (ort.min.mjs) is here too, not bundled: the worker imports it by URL, so that only a browser that
@@ -92,14 +92,14 @@ function faultHooks(): Plugin {
  */
 const appVersion = process.env.APP_VERSION ?? (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Names the worker's ORT cache (runtime.ts, ORT_CACHE_PREFIX + ort.env.versions.web). */
+/** Names the worker's ORT cache (ort-builds.ts, ORT_CACHE_PREFIX + ort.env.versions.web). */
 const ortVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The page's offline copy: app shell, JS (the plain WASM build's ORT chunk among it), CSS, icons, web manifest
  * and the plain build's small .mjs loader: what every visit runs. Nothing of the JSEP build (WebGPU): its entry and
  * loader (0.4 MB) and its 28 MB .wasm are fetched only by a worker that tries WebGPU, which keeps them in its ORT
- * cache (runtime.ts); the service worker answers the scripts from that cache (runtimeCaching below), the worker
+ * cache (ort-builds.ts); the service worker answers the scripts from that cache (runtimeCaching below), the worker
  * reads the .wasm from it itself. So a first visit without WebGPU fetches one ORT bundle and one .wasm.
  */
 function offlineApp() {

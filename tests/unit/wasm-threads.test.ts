@@ -1,6 +1,6 @@
 /** `?threads=N` (wasmThreads) is bounded by the device's cores: each thread is a pthread worker. */
 import { describe, expect, it } from 'vitest';
-import { wasmThreadCount } from '../../src/detector/worker/runtime';
+import { wasmThreadCount } from '../../src/detector/worker/ort-builds';
 
 describe('wasmThreadCount', () => {
   it('clamps the request to [1, cores] on a cross-origin isolated page, default 2', () => {

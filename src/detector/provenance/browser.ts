@@ -1,7 +1,7 @@
 /**
  * The C2PA WebAssembly in the browser: self-hosted (Vite emits the SDK's .wasm as an asset of this app, never a
  * CDN), fetched only when a file carries a C2PA marker, and kept in Cache Storage like the ORT runtime
- * (worker/runtime.ts, cachedWasmBinary), so it is downloaded once and works offline. The service worker does not
+ * (worker/ort-builds.ts, cachedWasmBinary), so it is downloaded once and works offline. The service worker does not
  * precache it (9 MB that most visitors never need); it answers the provenance scripts from this same cache
  * (vite.config.ts, runtimeCaching), since a worker cannot hand its own module imports to itself.
  */
