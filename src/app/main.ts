@@ -1,5 +1,6 @@
 /** The drag-and-drop page: wires the detector library to the DOM. No framework. */
 import { followTheme } from '../ui/theme';
+import { appAssets } from '../ui/app-assets';
 import './styles.css';
 import type { DetectorNotice, DownloadProgress, ExecutionProviderChoice, PresetName } from '../detector';
 import { EnsembleDeepfakeDetector, MODEL_KEYS, PRESET_NAMES, progressTotals, unseenGeneratorsLine } from '../detector';
@@ -127,6 +128,7 @@ async function start(): Promise<void> {
   const simulate = __FAULT_HOOKS__ ? SIMULATED_FAULTS.find((fault) => fault === params.get('simulate')) : undefined;
   try {
     const options: FaultHookOptions = {
+      ...appAssets(),
       executionProvider,
       onProgress,
       onNotice: showNotice,

@@ -11,6 +11,8 @@ import type { ExecutionProvider, ExecutionProviderChoice, RuntimeInfo, WorkerIma
 import type { Provenance } from './provenance/types';
 import type { Judgement } from './scoring';
 import { judge, presetThreshold, rejudge, validateThreshold } from './scoring';
+import { env, pageUrl, resolveFiles } from './env';
+import { PACKAGE_VERSION } from './version';
 import { WorkerBridge } from './worker-bridge';
 import type { SimulatedFault } from './worker/simulate';
 
@@ -30,14 +32,22 @@ export interface DetectorNotice {
 export type ImageInput = Blob | ImageBitmap | ImageData | HTMLImageElement | string | URL;
 
 export interface FromPretrainedOptions {
-  /** Folder with manifest.json and the .onnx files, relative to the page. Default './models/'. */
-  baseUrl?: string;
+  /**
+   * Folder with manifest.json and the .onnx files, relative to the page. Default: env.modelsBaseUrl, else the
+   * models the npm package carries (env.modelFiles).
+   */
+  modelsBaseUrl?: string | URL;
+  /** Old name of modelsBaseUrl. */
+  baseUrl?: string | URL;
   /** 'auto' (default): WebGPU when an adapter is available, else WASM. */
   executionProvider?: ExecutionProviderChoice;
   /** Download progress of each model file, in bytes. Cached files report once, complete. */
   onProgress?: ProgressCallback;
-  /** Folder with onnxruntime-web's .mjs/.wasm files. Default: 'ort/' under the app's base URL. */
-  ortBaseUrl?: string;
+  /**
+   * Folder with onnxruntime-web's .mjs/.wasm files, relative to the page. Default: env.ortBaseUrl, else the files
+   * the npm package carries (env.ortFiles).
+   */
+  ortBaseUrl?: string | URL;
   /** WASM threads. Default 2 when the page is cross-origin isolated, else 1; never more than navigator.hardwareConcurrency. */
   wasmThreads?: number;
   /** false: do not use IndexedDB. Default true. */
@@ -98,12 +108,18 @@ export class DetectorInputError extends Error {
 
 export type BatchOutcome = { ok: true; prediction: Prediction } | { ok: false; error: DetectorInputError };
 
-function defaultOrtBaseUrl(): string {
-  return new URL('ort/', new URL(import.meta.env.BASE_URL, document.baseURI)).href;
+/** The versions a detector runs: this library's (package.json) and its models' (the manifest's). */
+export interface DetectorVersions {
+  package: string;
+  models: string;
 }
 
+/** Files the worker cannot start without, when they are given one by one (env.modelFiles, env.ortFiles). */
+const REQUIRED_MODEL_FILES = ['manifest.json'] as const;
+const REQUIRED_ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'] as const;
+
 async function toWorkerInput(input: ImageInput): Promise<WorkerImageInput> {
-  if (typeof input === 'string' || input instanceof URL) return { kind: 'url', url: new URL(input, document.baseURI).href };
+  if (typeof input === 'string' || input instanceof URL) return { kind: 'url', url: new URL(input, pageUrl()).href };
   if (input instanceof Blob) return { kind: 'blob', blob: input };
   if (typeof ImageData !== 'undefined' && input instanceof ImageData) {
     return { kind: 'pixels', width: input.width, height: input.height, data: input.data };
@@ -151,9 +167,13 @@ export class EnsembleDeepfakeDetector {
     });
     try {
       const { onProgress } = options;
+      const models = resolveFiles(options.modelsBaseUrl ?? options.baseUrl, env.modelsBaseUrl, env.modelFiles, REQUIRED_MODEL_FILES, 'modelsBaseUrl');
+      const ort = resolveFiles(options.ortBaseUrl, env.ortBaseUrl, env.ortFiles, REQUIRED_ORT_FILES, 'ortBaseUrl');
       const initOptions = {
-        modelsBaseUrl: new URL(options.baseUrl ?? './models/', document.baseURI).href.replace(/\/?$/, '/'),
-        ortBaseUrl: options.ortBaseUrl ? new URL(options.ortBaseUrl, document.baseURI).href : defaultOrtBaseUrl(),
+        modelsBaseUrl: models.baseUrl,
+        ...(models.files ? { modelFiles: models.files } : {}),
+        ortBaseUrl: ort.baseUrl,
+        ...(ort.files ? { ortFiles: ort.files } : {}),
         executionProvider: options.executionProvider ?? 'auto',
         cache: options.cache ?? true,
         ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
@@ -182,6 +202,14 @@ export class EnsembleDeepfakeDetector {
   get manifest(): ModelManifest {
     return this.#info.manifest;
   }
+
+  /** This library's version (the npm package's) and the models' version (manifest.json's), which change apart. */
+  get versions(): DetectorVersions {
+    return { package: PACKAGE_VERSION, models: this.#info.manifest.version };
+  }
+
+  /** This library's version, known before any model is loaded. */
+  static readonly version: string = PACKAGE_VERSION;
 
   get threshold(): number {
     return this.#threshold;

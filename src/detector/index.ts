@@ -15,3 +15,7 @@ export { EVIDENCE_WORDS, cropBox, cropsByScore, evidenceLine, wholeOnlyReason } 
 export { VERDICT_WORDS, unseenGeneratorsLine, verdictWords } from './verdict';
 export type { ProgressTotals } from './progress';
 export { progressTotals } from './progress';
+export type { DetectorVersions } from './detector';
+export type { DetectorEnv } from './env';
+export { env } from './env';
+export { PACKAGE_VERSION } from './version';

@@ -108,8 +108,12 @@ export class ModelStore {
     return manifest;
   }
 
-  /** Both model files for this manifest: cached copies that still match their sha256, else downloads. */
-  async loadModels(manifest: ModelManifest, modelsBaseUrl: string, onProgress?: ProgressCallback): Promise<LoadedModels> {
+  /**
+   * Both model files for this manifest: cached copies that still match their sha256, else downloads, from the
+   * folder `models` or from where `models(file)` says.
+   */
+  async loadModels(manifest: ModelManifest, models: string | ((file: string) => string), onProgress?: ProgressCallback): Promise<LoadedModels> {
+    const urlOf = typeof models === 'string' ? (file: string) => new URL(file, models).href : models;
     const bytes = {} as Record<ModelKey, Uint8Array>;
     const sources = {} as Record<ModelKey, ModelSource>;
     const repaired: string[] = [];
@@ -129,7 +133,7 @@ export class ModelStore {
       }
       // Missing, stale (other hash) or corrupt: fetch again and replace.
       if (cached !== undefined) await this.#delete(storageKey);
-      const downloaded = await this.#download(new URL(facts.file, modelsBaseUrl).href, facts.file, facts.bytes, onProgress);
+      const downloaded = await this.#download(urlOf(facts.file), facts.file, facts.bytes, onProgress);
       const digest = await this.#sha256(downloaded);
       if (digest !== facts.sha256) {
         throw new ModelIntegrityError(

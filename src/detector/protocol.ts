@@ -20,8 +20,12 @@ export type WorkerImageInput =
 export interface WorkerInitOptions {
   /** Absolute URL of the folder holding manifest.json and the .onnx files. */
   modelsBaseUrl: string;
+  /** Absolute URLs of single model files by name (manifest.json, each model's file), overriding the folder. */
+  modelFiles?: Record<string, string>;
   /** Absolute URL of the folder holding onnxruntime-web's .mjs/.wasm files. */
   ortBaseUrl: string;
+  /** Absolute URLs of single ORT files by name, overriding the folder (worker/ort-builds.ts, ortFileUrl). */
+  ortFiles?: Record<string, string>;
   executionProvider: ExecutionProviderChoice;
   /** WASM threads; default 2 when cross-origin isolated, else 1. */
   wasmThreads?: number;

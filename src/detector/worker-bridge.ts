@@ -6,6 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DetectorWorkerApi } from './protocol';
+import { spawnDetectorWorker } from './spawn-worker';
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
@@ -36,10 +37,7 @@ export class WorkerBridge {
   }
 
   #spawn(): void {
-    const worker = new Worker(new URL('./worker/detector.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'ensemble-deepfake-detector',
-    });
+    const worker = spawnDetectorWorker();
     this.#worker = worker;
     this.#api = Comlink.wrap<DetectorWorkerApi>(worker);
     this.#crashed = new Promise<never>((_, reject) => {

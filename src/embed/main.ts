@@ -4,6 +4,7 @@
  * parameter names; everything else it receives is ignored and counted in `window.__widgetDebug`.
  */
 import { followTheme } from '../ui/theme';
+import { appAssets } from '../ui/app-assets';
 import './embed.css';
 import { createProvenanceView } from '../ui/provenance-view';
 import type { DetectorNotice, DownloadProgress, Prediction } from '../detector';
@@ -255,6 +256,7 @@ async function start(): Promise<void> {
   if (params.warnings.length > 0) setNote(params.warnings.join('; '), true);
   try {
     detector = await EnsembleDeepfakeDetector.fromPretrained({
+      ...appAssets(),
       executionProvider: params.executionProvider,
       onProgress,
       onNotice,

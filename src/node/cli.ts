@@ -18,6 +18,7 @@ import { METADATA_TIME_LIMIT_MS } from '../detector/provenance/limits';
 import { NodeProvenanceReader } from '../detector/provenance/node-isolate';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
 import { verdictWords } from '../detector/verdict';
+import { PACKAGE_VERSION } from '../detector/version';
 import type { FileOutcome } from './node-detector';
 import { createNodeDetector, oneLine } from './node-detector';
 import type { NodeBackend } from './ort-node';
@@ -47,9 +48,11 @@ Options:
   --threshold T       flag images whose ensemble score is >= T (0..1); default: the manifest's default
   --preset NAME       use a preset threshold: ${PRESET_NAMES.join(' | ')}
   --backend B         node (onnxruntime-node, default) | wasm (onnxruntime-web)
-  --models DIR        folder with manifest.json and the .onnx files (default: public/models)
+  --models DIR        folder with manifest.json and the .onnx files (default: the models shipped with this
+                      package: public/models in a checkout)
   --batch N           images per inference run (default 32)
   -q, --quiet         no progress on stderr
+  -v, --version       the package's version and the models' (they change apart)
   -h, --help          this text
 
 Exit status: 0 when at least one image was scored, 1 when none could be, 2 for a usage error.`;
@@ -71,12 +74,18 @@ export interface CliOptions {
   metadataLimitMs: number;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: true, metadataLimitMs: METADATA_TIME_LIMIT_MS, quiet: false, help: false };
+  const options: CliOptions = { inputs: [], format: 'table', backend: 'node', modelsDir: DEFAULT_MODELS_DIR, batchSize: 32, provenance: true, metadataLimitMs: METADATA_TIME_LIMIT_MS, quiet: false, help: false, version: false };
   const args = [...argv];
   if (args[0] === '-h' || args[0] === '--help' || args.length === 0) return { ...options, help: true };
+  if (args[0] === '-v' || args[0] === '--version') {
+    // `--version --models DIR` names the models folder whose version to report.
+    if (args[1] === '--models' && args[2] !== undefined) options.modelsDir = path.resolve(args[2]);
+    return { ...options, version: true };
+  }
   const command = args.shift();
   if (command !== 'score') throw new UsageError(`unknown command "${command}" (the command is "score")`);
   const value = (flag: string) => {
@@ -208,6 +217,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   if (options.help) {
     io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.version) {
+    let models: string;
+    try {
+      models = (await readManifest(options.modelsDir)).version;
+    } catch (error) {
+      io.stderr(`deepfake-detector: --models ${options.modelsDir}: ${oneLine(error)}\n`);
+      return 2;
+    }
+    io.stdout(`ensemble-deepfake-detector ${PACKAGE_VERSION}\nmodels ${models}\n`);
     return 0;
   }
   const log = (text: string) => {

@@ -24,7 +24,11 @@ export interface NodeModels {
   dispose(): Promise<void>;
 }
 
-export const DEFAULT_MODELS_DIR = path.resolve(import.meta.dirname, '../../public/models');
+/**
+ * The shipped models: public/models in this repository (this file runs as TypeScript), models/ beside the compiled
+ * Node code in the npm package (lib/node/*.js, lib/models: scripts/build-package.ts).
+ */
+export const DEFAULT_MODELS_DIR = import.meta.filename.endsWith('.ts') ? path.resolve(import.meta.dirname, '../../public/models') : path.resolve(import.meta.dirname, '../models');
 
 export async function readManifest(modelsDir = DEFAULT_MODELS_DIR): Promise<ModelManifest> {
   return parseManifest(JSON.parse(await readFile(path.join(modelsDir, 'manifest.json'), 'utf8')));

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await page.goto(`http://127.0.0.1:${address.port}/tests/e2e/pages/library.html`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120_000 });
   await page.evaluate(async () => {
-    window.detector = await window.detectorLibrary.EnsembleDeepfakeDetector.fromPretrained({ baseUrl: '/models/', executionProvider: 'wasm' });
+    window.detector = await window.detectorLibrary.EnsembleDeepfakeDetector.fromPretrained({ modelsBaseUrl: '/models/', ortBaseUrl: '/ort/', executionProvider: 'wasm' });
   });
 });
 
@@ -96,7 +96,7 @@ describe('EnsembleDeepfakeDetector in a page', () => {
     // The dev server builds with fault hooks: the WebGPU device is destroyed after the first ORT batch (16 images),
     // so one predictBatch call of 17 runs 16 on WebGPU (SwiftShader here: slow, hence the time limit) and 1 on WASM.
     const stamps = await page.evaluate(async () => {
-      const options = { baseUrl: '/models/', executionProvider: 'webgpu', cache: false, simulate: 'webgpu-device-lost' } as const;
+      const options = { modelsBaseUrl: '/models/', ortBaseUrl: '/ort/', executionProvider: 'webgpu', cache: false, simulate: 'webgpu-device-lost' } as const;
       const detector = await window.detectorLibrary.EnsembleDeepfakeDetector.fromPretrained(options);
       const images = Array.from({ length: 17 }, (_, i) => {
         const data = new Uint8ClampedArray(40 * 40 * 4);

@@ -14,6 +14,7 @@ import type { ProvenanceRequest } from './provenance.worker';
 import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
 import { noProvenance, unreadProvenance } from './summary';
 import { sniffMetadata } from './sniff';
+import { spawnProvenanceWorker } from './spawn-worker';
 import type { Provenance } from './types';
 
 /** Until the reading starts: the worker's start and, for the first C2PA file, the 9 MB WebAssembly's. */
@@ -62,7 +63,7 @@ export class ProvenanceReader {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(new URL('./provenance.worker.ts', import.meta.url), { type: 'module', name: 'provenance' });
+    const worker = spawnProvenanceWorker();
     worker.addEventListener('message', (event: MessageEvent<ProvenanceAnswer>) => {
       const pending = this.#pending.get(event.data.id);
       if (!pending) return;

@@ -24,18 +24,23 @@ export const START_LIMIT_MS = 30_000;
 
 type FromThread = { id: number; started: true } | { id: number; provenance: Provenance } | { ready: true };
 
-/** The thread's code: tsx registered, then node.ts's reader on every message. */
+/** The thread's code: tsx registered (in a checkout), then node.ts's reader on every message. */
 function threadSource(): string {
+  // The npm package's compiled code (scripts/build-package.ts): node.ts is provenance-thread.js beside this bundle.
+  if (!import.meta.filename.endsWith('.ts')) return threadCode(null, new URL('./provenance-thread.js', import.meta.url).href);
   // tsx's ESM API entry, as its package.json exports it for `import` (require.resolve would give the CommonJS one).
   const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
   const exportsMap = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
   const tsx = pathToFileURL(path.join(path.dirname(tsxPackage), exportsMap['./esm/api']!.import.default)).href;
-  const reader = new URL('./node.ts', import.meta.url).href;
+  return threadCode(tsx, new URL('./node.ts', import.meta.url).href);
+}
+
+function threadCode(tsx: string | null, reader: string): string {
   return `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
-  const { register } = await import(${JSON.stringify(tsx)});
-  register();
+  ${tsx ? `const { register } = await import(${JSON.stringify(tsx)});
+  register();` : ''}
   const { readProvenanceNode } = await import(${JSON.stringify(reader)});
   parentPort.on('message', async ({ id, bytes }) => {
     const provenance = await readProvenanceNode(bytes, { timeLimitMs: workerData.timeLimitMs, onStart: () => parentPort.postMessage({ id, started: true }) });

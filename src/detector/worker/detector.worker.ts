@@ -49,10 +49,11 @@ const api: DetectorWorkerApi = {
     const opened = options.cache ? await openBrowserStorage() : { storage: null, reason: 'turned off by the cache option' };
     const store = new ModelStore({ storage: opened.storage, ...(opened.reason ? { noStorageReason: opened.reason } : {}) });
     let started = performance.now();
-    const manifest = await store.loadManifest(new URL('manifest.json', options.modelsBaseUrl).href);
+    const modelUrl = (file: string) => options.modelFiles?.[file] ?? new URL(file, options.modelsBaseUrl).href;
+    const manifest = await store.loadManifest(modelUrl('manifest.json'));
     const manifestMs = performance.now() - started;
     started = performance.now();
-    const models = await store.loadModels(manifest, options.modelsBaseUrl, onProgress);
+    const models = await store.loadModels(manifest, modelUrl, onProgress);
     const modelsMs = performance.now() - started;
     const [{ runtime, sessionsMs, warmupMs }, canvasReadback] = await Promise.all([OrtRuntime.create(manifest, models.bytes, runtimeOptions), checkCanvasReadback()]);
     state = { manifest, runtime, faultAfterFirstBatch };
