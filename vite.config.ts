@@ -181,6 +181,9 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
+    // No module-preload polyfill in the first visit's JavaScript: every browser this app runs in (ES2022 module
+    // workers) either preloads modules itself or, without the hint, simply loads them when imported.
+    modulePreload: { polyfill: false },
     rollupOptions: {
       // One entry per page; embed.html joins here.
       input: { index: path.join(root, 'index.html'), embed: path.join(root, 'embed.html') },
@@ -215,6 +218,17 @@ export default defineConfig({
           fileParallelism: false,
           maxWorkers: 1,
           sequence: { concurrent: false },
+        },
+      },
+      {
+        test: {
+          // The packed npm package in new projects (tests/package/): installs, builds, Chromium.
+          name: 'package',
+          include: ['tests/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
         },
       },
     ],

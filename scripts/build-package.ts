@@ -17,11 +17,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { build } from 'esbuild';
-import { ORT_RUNTIME_FILES } from '../src/detector/worker/ort-builds';
+import { ORT_JSEP_SCRIPTS, ORT_WASM_FILES, ortLoaderFile } from '../src/detector/worker/ort-builds';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const LIB = path.join(ROOT, 'lib');
 const ortDist = path.join(ROOT, 'node_modules/onnxruntime-web/dist');
+/** Both builds' files, as vite.config.ts copies them for the page (ORT_RUNTIME_FILES there). */
+const ORT_RUNTIME_FILES = [...new Set([...ORT_JSEP_SCRIPTS, ortLoaderFile('wasm'), ...Object.values(ORT_WASM_FILES)])];
 
 /** The repository's Vite-only modules, and what the package has in their place. */
 function packageModules(): Plugin {

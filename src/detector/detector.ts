@@ -114,10 +114,6 @@ export interface DetectorVersions {
   models: string;
 }
 
-/** Files the worker cannot start without, when they are given one by one (env.modelFiles, env.ortFiles). */
-const REQUIRED_MODEL_FILES = ['manifest.json'] as const;
-const REQUIRED_ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'] as const;
-
 async function toWorkerInput(input: ImageInput): Promise<WorkerImageInput> {
   if (typeof input === 'string' || input instanceof URL) return { kind: 'url', url: new URL(input, pageUrl()).href };
   if (input instanceof Blob) return { kind: 'blob', blob: input };
@@ -167,8 +163,8 @@ export class EnsembleDeepfakeDetector {
     });
     try {
       const { onProgress } = options;
-      const models = resolveFiles(options.modelsBaseUrl ?? options.baseUrl, env.modelsBaseUrl, env.modelFiles, REQUIRED_MODEL_FILES, 'modelsBaseUrl');
-      const ort = resolveFiles(options.ortBaseUrl, env.ortBaseUrl, env.ortFiles, REQUIRED_ORT_FILES, 'ortBaseUrl');
+      const models = resolveFiles(options.modelsBaseUrl ?? options.baseUrl ?? env.modelsBaseUrl, env.modelFiles, 'manifest.json', 'modelsBaseUrl');
+      const ort = resolveFiles(options.ortBaseUrl ?? env.ortBaseUrl, env.ortFiles, 'ort-wasm-simd-threaded.wasm', 'ortBaseUrl');
       const initOptions = {
         modelsBaseUrl: models.baseUrl,
         ...(models.files ? { modelFiles: models.files } : {}),
@@ -207,9 +203,6 @@ export class EnsembleDeepfakeDetector {
   get versions(): DetectorVersions {
     return { package: PACKAGE_VERSION, models: this.#info.manifest.version };
   }
-
-  /** This library's version, known before any model is loaded. */
-  static readonly version: string = PACKAGE_VERSION;
 
   get threshold(): number {
     return this.#threshold;

@@ -30,37 +30,16 @@ export const env: DetectorEnv = {
   ortFiles: {},
 };
 
-/** Files of one kind: a folder, or absolute URLs by name (with `base`, the folder new names resolve in). */
-export interface ResolvedFiles {
-  baseUrl: string;
-  files?: Record<string, string>;
-}
-
 /** What relative URLs are relative to: the page, or, where there is no document, the script's location. */
-export function pageUrl(): string {
-  const document = (globalThis as { document?: { baseURI?: string } }).document;
-  const location = (globalThis as { location?: { href?: string } }).location;
-  const base = document?.baseURI ?? location?.href;
-  if (!base) throw new Error('the detector runs in a page or a worker: there is no location to resolve URLs against');
-  return base;
-}
-
-const folder = (url: string | URL, base: string) => new URL(url, base).href.replace(/\/?$/, '/');
+export const pageUrl = (): string => globalThis.document?.baseURI ?? location.href;
 
 /**
- * A folder given for this detector, else env's folder, else env's single files (which must name `required`);
- * `setting` names the option in the error when there is none of them.
+ * A folder given for this detector, else env's folder, else env's single files, which must name `required`
+ * (what the worker cannot start without). Absolute URLs: `{ baseUrl, files? }` for the worker.
  */
-export function resolveFiles(option: string | URL | undefined, envFolder: string | URL | undefined, envFiles: Record<string, string | URL>, required: readonly string[], setting: 'modelsBaseUrl' | 'ortBaseUrl'): ResolvedFiles {
+export function resolveFiles(folder: string | URL | undefined, files: Record<string, string | URL>, required: string, setting: string): { baseUrl: string; files?: Record<string, string> } {
   const base = pageUrl();
-  const chosen = option ?? envFolder;
-  if (chosen !== undefined) return { baseUrl: folder(chosen, base) };
-  const names = Object.keys(envFiles);
-  const missing = required.filter((name) => !names.includes(name));
-  if (names.length === 0 || missing.length > 0) {
-    const lacking = names.length > 0 ? ` (env's files lack ${missing.join(', ')})` : '';
-    throw new Error(`no location for the detector's ${setting === 'modelsBaseUrl' ? 'models' : 'ONNX Runtime files'}: pass the ${setting} option or set env.${setting}${lacking}`);
-  }
-  const files = Object.fromEntries(Object.entries(envFiles).map(([name, url]) => [name, new URL(url, base).href]));
-  return { baseUrl: new URL('./', files[required[0]!]!).href, files };
+  if (folder !== undefined) return { baseUrl: new URL(folder, base).href.replace(/\/?$/, '/') };
+  if (!files[required]) throw new Error(`no ${required}: give the ${setting} option or set env.${setting}`);
+  return { baseUrl: base, files: Object.fromEntries(Object.entries(files).map(([name, url]) => [name, new URL(url, base).href])) };
 }

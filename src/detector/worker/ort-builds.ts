@@ -28,27 +28,24 @@ export type OrtModule = OrtModuleLike<InferenceSession & OrtSessionLike>;
 export type OrtBuild = 'wasm' | 'jsep';
 
 /** The .wasm each build loads from the ORT folder. */
-export const ORT_WASM_FILES: Record<OrtBuild, string> = {
+export const ORT_WASM_FILES = {
   wasm: 'ort-wasm-simd-threaded.wasm',
   jsep: 'ort-wasm-simd-threaded.jsep.wasm',
-};
+} as const satisfies Record<OrtBuild, string>;
 
-/** The .mjs loader each build imports for its .wasm (found by the build itself from wasmPaths). */
-export const ORT_LOADER_FILES: Record<OrtBuild, string> = {
-  wasm: 'ort-wasm-simd-threaded.mjs',
-  jsep: 'ort-wasm-simd-threaded.jsep.mjs',
-};
+/** The .mjs loader each build imports for its .wasm: the same name, .mjs (found by the build from wasmPaths). */
+export const ortLoaderFile = <Build extends OrtBuild>(build: Build) => ORT_WASM_FILES[build].replace(/wasm$/, 'mjs') as OrtLoaderFiles[Build];
+type OrtLoaderFiles = { wasm: 'ort-wasm-simd-threaded.mjs'; jsep: 'ort-wasm-simd-threaded.jsep.mjs' };
 
 /**
  * The JSEP build's two JavaScript files in the ORT folder (vite.config.ts copies them there): its entry, and the
  * loader the entry imports for its .wasm. Neither is precached; the worker keeps them in the ORT cache and the
  * service worker answers them from there (vite.config.ts, runtimeCaching).
  */
-export const ORT_JSEP_SCRIPTS = ['ort.min.mjs', ORT_LOADER_FILES.jsep] as const;
+export const ORT_JSEP_SCRIPTS = ['ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs'] as const;
 
 /** Every file of the ORT folder, by name: what `ortFiles` may name. */
-export const ORT_RUNTIME_FILES = [ORT_JSEP_SCRIPTS[0], ORT_LOADER_FILES.wasm, ORT_WASM_FILES.wasm, ORT_LOADER_FILES.jsep, ORT_WASM_FILES.jsep] as const;
-export type OrtFileName = (typeof ORT_RUNTIME_FILES)[number];
+export type OrtFileName = (typeof ORT_JSEP_SCRIPTS)[number] | OrtLoaderFiles[OrtBuild] | (typeof ORT_WASM_FILES)[OrtBuild];
 
 /** Cache Storage name for the ORT .wasm files, per ORT version; older versions' caches are deleted. */
 export const ORT_CACHE_PREFIX = 'deepfake-detector-ort-';
@@ -95,7 +92,7 @@ export function loadOrt(build: OrtBuild, options: OrtLoadOptions): Promise<Ort> 
           ? ((await import(/* @vite-ignore */ ortFileUrl(ORT_JSEP_SCRIPTS[0], options))) as Ort)
           : await import('onnxruntime-web/wasm');
       // A folder, or this build's two files by their own URLs.
-      ort.env.wasm.wasmPaths = options.ortFiles ? { mjs: ortFileUrl(ORT_LOADER_FILES[build], options), wasm: ortFileUrl(ORT_WASM_FILES[build], options) } : options.ortBaseUrl;
+      ort.env.wasm.wasmPaths = options.ortFiles ? { mjs: ortFileUrl(ortLoaderFile(build), options), wasm: ortFileUrl(ORT_WASM_FILES[build], options) } : options.ortBaseUrl;
       ort.env.wasm.numThreads = threadCount(options);
       // Already in a worker: no second proxy worker.
       ort.env.wasm.proxy = false;
