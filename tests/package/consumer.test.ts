@@ -35,7 +35,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  // KEEP_PACKAGE_TEST=1 keeps the projects for a look after a failure.
+  if (work && process.env.KEEP_PACKAGE_TEST !== '1') rmSync(work, { recursive: true, force: true });
 });
 
 /**
@@ -99,6 +100,7 @@ describe('the npm package', () => {
     const readme = readFileSync(README, 'utf8').replace(/\s*\n\s*/g, ' ');
     expect(readme).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB of them)`);
     expect(readFileSync(README, 'utf8')).toContain(`npm install ./${pack.filename}`);
+    expect(readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\s*\n\s*/g, ' ')).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB** (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB)`);
   });
 
   it('in a Vite app: type-checks under a strict tsconfig, builds, and scores photos in Chromium on WASM', async () => {
