@@ -100,7 +100,13 @@ describe('the npm package', () => {
     const readme = readFileSync(README, 'utf8').replace(/\s*\n\s*/g, ' ');
     expect(readme).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB of them)`);
     expect(readFileSync(README, 'utf8')).toContain(`npm install ./${pack.filename}`);
-    expect(readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\s*\n\s*/g, ' ')).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB** (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB)`);
+    const changelog = readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
+    const { before, after } = recorded.pagePrecache!;
+    const grouped = (bytes: number) => bytes.toLocaleString('en-US');
+    expect(changelog).toContain(`precaches the same ${after.files} files as before`);
+    expect(before.files).toBe(after.files);
+    expect(changelog).toContain(`${grouped(before.bytes)} bytes before this version, ${grouped(after.bytes)} after (+${grouped(after.bytes - before.bytes)} bytes`);
+    expect(changelog).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB** (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB)`);
   });
 
   it('in a Vite app: type-checks under a strict tsconfig, builds, and scores photos in Chromium on WASM', async () => {
