@@ -136,6 +136,12 @@ describe('the npm package', () => {
       await page.waitForFunction(() => /^c2pa_ai_created/.test(document.querySelector('output')?.textContent ?? ''), null, { timeout: 120_000 });
       expect(await text()).toMatch(/score 0\.\d{4}, (not )?flagged \(wasm\)\. Content Credentials signed by Adobe Inc\..*created by AI \(Adobe Firefly\)/);
       expect(errors).toEqual([]);
+      // A second visit: the models from IndexedDB (sha256-checked) and the ORT .wasm from Cache Storage, as in the app.
+      const before = server.requests.length;
+      await page.reload();
+      await page.waitForFunction(() => /^Ready/.test(document.querySelector('output')?.textContent ?? ''), null, { timeout: 180_000 });
+      expect(server.requests.slice(before).filter((request) => /\.(onnx|wasm)$/.test(request))).toEqual([]);
+      expect(errors).toEqual([]);
     } finally {
       await browser?.close();
       await server.close();
@@ -146,6 +152,7 @@ describe('the npm package', () => {
     expect(fetched.some((request) => /\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(request))).toBe(true);
     expect(fetched.filter((request) => request.includes('jsep'))).toEqual([]);
     expect(fetched.filter((request) => /\.onnx$/.test(request))).toHaveLength(2);
+    expect(fetched.filter((request) => /\.wasm$/.test(request))).toHaveLength(2); // ORT's plain build, and C2PA's
   });
 
   it('in a Node project: the CLI scores a photo and a folder, reports both versions, and the Node API type-checks', () => {
