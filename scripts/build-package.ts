@@ -25,20 +25,18 @@ const ortDist = path.join(ROOT, 'node_modules/onnxruntime-web/dist');
 /** Both builds' files, as vite.config.ts copies them for the page (ORT_RUNTIME_FILES there). */
 const ORT_RUNTIME_FILES = [...new Set([...ORT_JSEP_SCRIPTS, ortLoaderFile('wasm'), ...Object.values(ORT_WASM_FILES)])];
 
-/** The repository's Vite-only modules, and what the package has in their place. */
+/** The repository's Vite-only modules, and what the package has in their place (src/package/). */
 function packageModules(): Plugin {
-  const swaps: Array<[RegExp, string]> = [
-    [/^\.\/spawn-worker$/, 'src/package/spawn-worker.ts'],
-    [/^\.\/spawn-worker$/, 'src/package/spawn-provenance-worker.ts'],
-    [/^@contentauth\/c2pa-wasm\/c2pa\.wasm\?url$/, 'src/package/c2pa-wasm-url.ts'],
-  ];
+  const fromRoot = (file: string) => ({ path: path.join(ROOT, file) });
   return {
     name: 'package-modules',
     setup(context) {
-      context.onResolve({ filter: /^\.\/spawn-worker$/ }, (args) => ({
-        path: path.join(ROOT, args.importer.includes(`${path.sep}provenance${path.sep}`) ? swaps[1]![1] : swaps[0]![1]),
-      }));
-      context.onResolve({ filter: swaps[2]![0] }, () => ({ path: path.join(ROOT, swaps[2]![1]) }));
+      // The workers: each spawn-worker.ts names a .ts source for Vite; the package's name the compiled workers.
+      context.onResolve({ filter: /^\.\/spawn-worker$/ }, (args) =>
+        fromRoot(path.basename(args.resolveDir) === 'provenance' ? 'src/package/spawn-provenance-worker.ts' : 'src/package/spawn-worker.ts'),
+      );
+      // Vite's `?url` import of the C2PA WebAssembly.
+      context.onResolve({ filter: /^@contentauth\/c2pa-wasm\/c2pa\.wasm\?url$/ }, () => fromRoot('src/package/c2pa-wasm-url.ts'));
       // The ESM build that loads its .mjs/.wasm from ort.env.wasm.wasmPaths, as vite.config.ts aliases it.
       context.onResolve({ filter: /^onnxruntime-web\/wasm$/ }, () => ({ path: path.join(ortDist, 'ort.wasm.min.mjs') }));
     },
