@@ -1,7 +1,7 @@
 /**
  * `npm run package:size`: packs the npm package (`npm pack --dry-run`, which runs the prepack build) and writes
  * what it weighs to bench/results/package-size.json: the tarball (gzip) and unpacked bytes, the file count, and
- * the parts (models, onnxruntime-web's runtime files, the C2PA WebAssembly, JavaScript, types). The README and
+ * the parts (models, onnxruntime-web's runtime files, the C2PA WebAssembly, JavaScript, types). docs/package.md and
  * CHANGELOG quote this file; tests/package/consumer.test.ts checks it against the tarball it packs. With a built
  * page (dist/, `npm run build`), it also records what the page's first visit precaches (scripts/precache-size.ts).
  */
@@ -39,8 +39,8 @@ export interface PackageSize {
   pagePrecache?: { before: { files: number; bytes: number; commit: string }; after: { files: number; bytes: number } };
 }
 
-/** The page's precache before this package (0af7f33, main before issue 22), measured with scripts/precache-size.ts. */
-export const PRECACHE_BEFORE = { files: 19, bytes: 280_172, commit: '0af7f33' };
+/** The page's precache before this package (8ff45cd, main before issue 22), measured with scripts/precache-size.ts. */
+export const PRECACHE_BEFORE = { files: 19, bytes: 280_203, commit: '8ff45cd' };
 
 export function describePack(pack: PackInfo): PackageSize {
   const sum = (test: (file: string) => boolean) => pack.files.filter((file) => test(file.path)).reduce((total, file) => total + file.size, 0);
@@ -70,7 +70,7 @@ export function npmPack(args: string[]): PackInfo {
   return pack;
 }
 
-/** Megabytes with one decimal, as the README and CHANGELOG quote them. */
+/** Megabytes with one decimal, as docs/package.md and CHANGELOG.md quote them. */
 export const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -9,7 +9,7 @@ export type { NodeBackend, NodeModels } from '../node/ort-node';
 export { DEFAULT_MODELS_DIR, readManifest } from '../node/ort-node';
 export { main as runCli } from '../node/cli';
 export type { CliIo } from '../node/cli';
-export type { Judgement, ModelScores, Evidence, JudgedCrop } from '../detector/scoring';
+export type { Judgement, ModelScores, ScoredView, JudgedCrop } from '../detector/scoring';
 export { judge, rejudge, presetThreshold, validateThreshold } from '../detector/scoring';
 export type { ModelManifest, PresetName } from '../detector/manifest';
 export { MODEL_KEYS, PRESET_NAMES } from '../detector/manifest';

@@ -1,7 +1,7 @@
 /**
  * The npm package as its users get it: packed (`npm pack`, whose prepack step builds lib/), then installed from
- * the tarball into new projects in a temporary folder, which do exactly what the README's "Using the npm package
- * in your own app" section shows (readme-steps.ts): a Vite app that type-checks under a strict tsconfig, builds,
+ * the tarball into new projects in a temporary folder, which do exactly what docs/package.md ("Using the npm
+ * package in your own app") shows (readme-steps.ts): a Vite app that type-checks under a strict tsconfig, builds,
  * and scores photos in Chromium through the library's public API on WASM; a Node project whose CLI scores a photo
  * and a folder and whose Node API type-checks under NodeNext; and `npx` on the tarball in an empty folder. Only
  * the npm registry is reached (installs prefer npm's cache). Chromium runs here: run this file under the machine's
@@ -21,8 +21,9 @@ import { provenanceDir } from '../fixtures/provenance';
 import type { ConsumerName } from './readme-steps';
 import { commandKey, readmeConsumers } from './readme-steps';
 
-const README = path.join(ROOT, 'README.md');
-const steps = readmeConsumers(README);
+/** The page whose steps this test carries out. */
+const GUIDE = path.join(ROOT, 'docs/package.md');
+const steps = readmeConsumers(GUIDE);
 const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'public/models/manifest.json'), 'utf8')) as { version: string };
 
@@ -48,7 +49,7 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
 
-/** A consumer's folder, with the tarball (and the photos its commands name), after every README step for it. */
+/** A consumer's folder, with the tarball (and the photos its commands name), after every step docs/package.md gives it. */
 function consume(name: ConsumerName, photos: Record<string, string> = {}): { dir: string; outputs: Map<string, string> } {
   const dir = path.join(work, name);
   mkdirSync(dir, { recursive: true });
@@ -75,7 +76,7 @@ function consume(name: ConsumerName, photos: Record<string, string> = {}): { dir
 
 const output = (outputs: Map<string, string>, command: string) => {
   const text = outputs.get(command);
-  if (text === undefined) throw new Error(`the README's steps have no \`${command}\` (it has: ${[...outputs.keys()].join('; ')})`);
+  if (text === undefined) throw new Error(`docs/package.md's steps have no \`${command}\` (it has: ${[...outputs.keys()].join('; ')})`);
   return text;
 };
 
@@ -93,13 +94,13 @@ describe('the npm package', () => {
     expect(recorded.version).toBe(packageJson.version);
     expect(recorded.modelVersion).toBe(manifest.version);
     expect(recorded.files).toBe(measured.files);
-    // Within 1%: README and CHANGELOG edits move the compressed size a little; a new model or runtime moves it more.
+    // Within 1%: documentation edits (README.md and CHANGELOG.md are packed) move the compressed size a little; a new model or runtime moves it more.
     expect(Math.abs(measured.tarballBytes - recorded.tarballBytes) / recorded.tarballBytes).toBeLessThan(0.01);
     expect(Math.abs(measured.unpackedBytes - recorded.unpackedBytes) / recorded.unpackedBytes).toBeLessThan(0.01);
     expect(measured.parts.models).toBe(recorded.parts.models);
-    const readme = readFileSync(README, 'utf8').replace(/\s*\n\s*/g, ' ');
+    const readme = readFileSync(GUIDE, 'utf8').replace(/\s*\n\s*/g, ' ');
     expect(readme).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB of them)`);
-    expect(readFileSync(README, 'utf8')).toContain(`npm install ./${pack.filename}`);
+    expect(readFileSync(GUIDE, 'utf8')).toContain(`npm install ./${pack.filename}`);
     const changelog = readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
     const { before, after } = recorded.pagePrecache!;
     const grouped = (bytes: number) => bytes.toLocaleString('en-US');

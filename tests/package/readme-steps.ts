@@ -1,5 +1,5 @@
 /**
- * The README's "Using the npm package in your own app" section as steps: between `<!-- consumer: NAME -->`
+ * docs/package.md ("Using the npm package in your own app") as steps: between `<!-- consumer: NAME -->`
  * markers, each fenced block whose info string names a file (```ts main.ts) is a file to write, each ```sh block
  * holds commands to run, one a line. tests/package/consumer.test.ts carries them out as written.
  */
@@ -9,8 +9,8 @@ import path from 'node:path';
 export type ReadmeStep = { kind: 'file'; path: string; text: string } | { kind: 'command'; line: string };
 export type ConsumerName = 'web' | 'node' | 'npx';
 
-export function readmeConsumers(readmeFile: string): Record<ConsumerName, ReadmeStep[]> {
-  const readme = readFileSync(readmeFile, 'utf8');
+export function readmeConsumers(guideFile: string): Record<ConsumerName, ReadmeStep[]> {
+  const readme = readFileSync(guideFile, 'utf8');
   const parts = readme.split(/^<!-- consumer: (\w+) -->$/m);
   const found: Partial<Record<ConsumerName, ReadmeStep[]>> = {};
   for (let i = 1; i < parts.length; i += 2) {
@@ -24,7 +24,7 @@ export function readmeConsumers(readmeFile: string): Record<ConsumerName, Readme
     }
     found[name as ConsumerName] = steps;
   }
-  for (const name of ['web', 'node', 'npx'] as const) if (!found[name]?.length) throw new Error(`README.md has no steps for the "${name}" consumer`);
+  for (const name of ['web', 'node', 'npx'] as const) if (!found[name]?.length) throw new Error(`${path.basename(guideFile)} has no steps for the "${name}" consumer`);
   return found as Record<ConsumerName, ReadmeStep[]>;
 }
 

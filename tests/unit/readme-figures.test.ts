@@ -39,6 +39,7 @@ const CODE = 'src/detector/readback-noise.ts'; // constants of the code, importe
 const FUZZ_CONTAINERS = 'tests/unit/provenance-fuzz-containers.test.ts'; // its PER_FAMILY
 const FUZZ = 'tests/unit/provenance-fuzz.test.ts'; // its mutations per fixture
 const PROVENANCE_FIXTURES = 'tests/fixtures/provenance.ts'; // the hostile PNG's chunk count
+const PACKAGE_SIZE = 'bench/results/package-size.json'; // npm run package:size (tests/package/ checks it against the tarball)
 
 const README = 'README.md';
 const MODELS = 'docs/models.md';
@@ -49,6 +50,7 @@ const LIBRARY = 'docs/library.md';
 const DEPLOYMENT = 'docs/deployment.md';
 const RELIABILITY = 'docs/reliability.md';
 const TRAINING = 'training/README.md';
+const PACKAGE = 'docs/package.md';
 
 /** Every page the figures rule covers. */
 const PAGES = [README, TRAINING, ...readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
@@ -134,6 +136,12 @@ function dataRolesTable(json: Json): string {
 }
 
 const CLAIMS: Record<string, Claim> = {
+  // docs/package.md: the tarball.
+  'package: tarball size': {
+    page: PACKAGE,
+    artifact: PACKAGE_SIZE,
+    text: (size) => `The tarball weighs ${mb(size.tarballBytes, 1)} MB (${mb(size.unpackedBytes, 1)} MB unpacked, ${size.files} files), models included (${mb(size.parts.models, 1)} MB of them)`,
+  },
   // README.md: what a score can and cannot tell (report.json).
   'README: wild unseen generators and trained families': { page: README, artifact: REPORT, text: wildUnseen },
   'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroups(report)}` },
@@ -586,7 +594,7 @@ describe('documentation figures', () => {
   });
 
   it('covers every page: the README, each docs page and training/README.md', () => {
-    expect(PAGES).toEqual(expect.arrayContaining([README, TRAINING, MODELS, PERFORMANCE, PAGE, TESTS, LIBRARY, DEPLOYMENT, RELIABILITY]));
+    expect(PAGES).toEqual(expect.arrayContaining([README, TRAINING, MODELS, PERFORMANCE, PAGE, TESTS, LIBRARY, DEPLOYMENT, RELIABILITY, PACKAGE]));
   });
 
   it('finds figures the way a reader sees them (the scanner itself)', () => {
