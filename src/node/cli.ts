@@ -19,7 +19,7 @@ import { NodeProvenanceReader } from '../detector/provenance/node-isolate';
 import { presetThreshold, validateThreshold } from '../detector/scoring';
 import { verdictWords } from '../detector/verdict';
 import { PACKAGE_VERSION } from '../detector/version';
-import type { FileOutcome } from './node-detector';
+import type { FileOutcome, NodeDetector } from './node-detector';
 import { createNodeDetector, oneLine } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR, readManifest } from './ort-node';
@@ -205,8 +205,11 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Runs the CLI and returns its exit status. */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/**
+ * The options to score with, or the exit status when the command line is answered without scoring: a usage
+ * error (2), --help (0) or --version (0, or 2 when the models folder cannot be read).
+ */
+async function optionsOrExitStatus(argv: readonly string[], io: CliIo): Promise<CliOptions | number> {
   let options: CliOptions;
   try {
     options = parseArgs(argv);
@@ -219,17 +222,92 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  if (options.version) {
-    let models: string;
-    try {
-      models = (await readManifest(options.modelsDir)).version;
-    } catch (error) {
-      io.stderr(`deepfake-detector: --models ${options.modelsDir}: ${oneLine(error)}\n`);
-      return 2;
-    }
-    io.stdout(`ensemble-deepfake-detector ${PACKAGE_VERSION}\nmodels ${models}\n`);
-    return 0;
+  if (options.version) return printVersions(options.modelsDir, io);
+  return options;
+}
+
+/** `--version`: the package's version and the models'; exit status 0, or 2 when the models cannot be read. */
+async function printVersions(modelsDir: string, io: CliIo): Promise<number> {
+  let models: string;
+  try {
+    models = (await readManifest(modelsDir)).version;
+  } catch (error) {
+    io.stderr(`deepfake-detector: --models ${modelsDir}: ${oneLine(error)}\n`);
+    return 2;
   }
+  io.stdout(`ensemble-deepfake-detector ${PACKAGE_VERSION}\nmodels ${models}\n`);
+  return 0;
+}
+
+/** Scores the files in batches, logging failures and the rate as it goes; disposes of the detector. */
+async function scoreWithProgress(detector: NodeDetector, files: string[], batchSize: number, log: (text: string) => void): Promise<FileOutcome[]> {
+  const started = performance.now();
+  try {
+    return await detector.scoreFiles(files, {
+      batchSize,
+      onProgress: (done, total, outcome) => {
+        if (!outcome.ok) log(`${outcome.file}: ${outcome.error}\n`);
+        if (done === total || done % batchSize === 0) {
+          const rate = done / ((performance.now() - started) / 1000);
+          log(`${done}/${total} (${rate.toFixed(1)} images/s)\n`);
+        }
+      },
+    });
+  } finally {
+    await detector.dispose();
+  }
+}
+
+/**
+ * Metadata of each scored file, from its bytes, with the same reader as the page (src/detector/provenance/), on a
+ * thread of its own that is terminated at the time limit (node-isolate.ts).
+ */
+async function readProvenance(outcomes: readonly FileOutcome[], timeLimitMs: number): Promise<Map<string, Provenance>> {
+  const provenance = new Map<string, Provenance>();
+  const reader = new NodeProvenanceReader({ timeLimitMs });
+  try {
+    for (const outcome of outcomes) {
+      if (outcome.ok) provenance.set(outcome.file, await reader.read(new Uint8Array(await readFile(outcome.file))));
+    }
+  } finally {
+    reader.dispose();
+  }
+  return provenance;
+}
+
+/** One file's row of the output: its judgement and metadata, or the reason it could not be read. */
+function resultRow(outcome: FileOutcome, threshold: number, modelVersion: string, provenance: ReadonlyMap<string, Provenance>): ResultRow {
+  return outcome.ok
+    ? {
+        file: outcome.file,
+        ok: true,
+        score: outcome.judgement.score,
+        isFake: outcome.judgement.isFake,
+        scores: outcome.judgement.scores,
+        evidence: outcome.judgement.scoredView,
+        crops: outcome.judgement.crops,
+        threshold,
+        modelVersion,
+        ...(provenance.has(outcome.file) ? { provenance: provenance.get(outcome.file)! } : {}),
+      }
+    : { file: outcome.file, ok: false, error: outcome.error, threshold, modelVersion };
+}
+
+/** The rows as stdout carries them: one JSON array, CSV, or the table. */
+function formatRows(rows: ResultRow[], format: CliOptions['format']): string {
+  if (format === 'json') {
+    const records = rows.map((row) => toJsonRecord(row, { runFacts: false }));
+    return `${JSON.stringify(records, null, 2)}\n`;
+  }
+  if (format === 'csv') return toCsv(rows);
+  return formatTable(rows);
+}
+
+/** Runs the CLI and returns its exit status. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const parsed = await optionsOrExitStatus(argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const options = parsed;
   const log = (text: string) => {
     if (!options.quiet) io.stderr(text);
   };
@@ -259,62 +337,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     } catch (error) {
       return badModels(error);
     }
-    const started = performance.now();
-    try {
-      outcomes.push(
-        ...(await detector.scoreFiles(files, {
-          batchSize: options.batchSize,
-          onProgress: (done, total, outcome) => {
-            if (!outcome.ok) log(`${outcome.file}: ${outcome.error}\n`);
-            if (done === total || done % options.batchSize === 0) {
-              const rate = done / ((performance.now() - started) / 1000);
-              log(`${done}/${total} (${rate.toFixed(1)} images/s)\n`);
-            }
-          },
-        })),
-      );
-    } finally {
-      await detector.dispose();
-    }
+    outcomes.push(...(await scoreWithProgress(detector, files, options.batchSize, log)));
   }
 
-  // Metadata of each scored file, from its bytes, with the same reader as the page (src/detector/provenance/), on a
-  // thread of its own that is terminated at the time limit (node-isolate.ts).
-  const provenance = new Map<string, Provenance>();
-  if (options.provenance) {
-    const reader = new NodeProvenanceReader({ timeLimitMs: options.metadataLimitMs });
-    try {
-      for (const outcome of outcomes) {
-        if (outcome.ok) provenance.set(outcome.file, await reader.read(new Uint8Array(await readFile(outcome.file))));
-      }
-    } finally {
-      reader.dispose();
-    }
-  }
-  const rows: ResultRow[] = outcomes.map((outcome) =>
-    outcome.ok
-      ? {
-          file: outcome.file,
-          ok: true,
-          score: outcome.judgement.score,
-          isFake: outcome.judgement.isFake,
-          scores: outcome.judgement.scores,
-          evidence: outcome.judgement.scoredView,
-          crops: outcome.judgement.crops,
-          threshold,
-          modelVersion: manifest.version,
-          ...(provenance.has(outcome.file) ? { provenance: provenance.get(outcome.file)! } : {}),
-        }
-      : { file: outcome.file, ok: false, error: outcome.error, threshold, modelVersion: manifest.version },
-  );
-  if (options.format === 'json') {
-    const records = rows.map((row) => toJsonRecord(row, { runFacts: false }));
-    io.stdout(`${JSON.stringify(records, null, 2)}\n`);
-  } else if (options.format === 'csv') {
-    io.stdout(toCsv(rows));
-  } else {
-    io.stdout(formatTable(rows));
-  }
+  const provenance = options.provenance ? await readProvenance(outcomes, options.metadataLimitMs) : new Map<string, Provenance>();
+  const rows = outcomes.map((outcome) => resultRow(outcome, threshold, manifest.version, provenance));
+  io.stdout(formatRows(rows, options.format));
   const scored = rows.filter((row) => row.ok).length;
   const flagged = rows.filter((row) => row.ok && row.isFake).length;
   log(`${scored} scored, ${flagged} flagged, ${rows.length - scored} could not be read\n`);
