@@ -156,11 +156,14 @@ function record(value: unknown, path: string): Record<string, unknown> {
   return value;
 }
 
-/** Validates untrusted JSON (fetched, or read from a cache) and returns it typed. Throws ManifestError. */
-export function parseManifest(json: unknown): ModelManifest {
-  const root = record(json, 'the document');
-  text(root.version, 'version');
-  const input = record(root.input, 'input');
+function inUnit(value: unknown, path: string): number {
+  const number = finite(value, path);
+  if (number < 0 || number > 1) fail(path, 'in [0, 1]');
+  return number;
+}
+
+/** Checks `input`: the tensor the graphs take, and its crops when present. */
+function validateInput(input: Record<string, unknown>): void {
   text(input.name, 'input.name');
   if (input.dtype !== 'float32') fail('input.dtype', '"float32"');
   if (input.layout !== 'NCHW') fail('input.layout', '"NCHW"');
@@ -180,62 +183,80 @@ export function parseManifest(json: unknown): ModelManifest {
   // Composited in whole 0-255 levels (composite.ts), before crops are ranked in integers.
   background.forEach((level, i) => integer(level, `input.alphaBackground[${i}]`, 0, 255));
   if (shape[0] !== null && shape[0] !== undefined) integer(shape[0], 'input.shape[0]', 1, Number.MAX_SAFE_INTEGER);
-  if (input.crops !== undefined) {
-    // Each of these sizes a loop or an allocation: a zero stride would never end, a huge maxCrops would allocate
-    // gigabytes per batch. A bad one is a clear load error.
-    const crops = record(input.crops, 'input.crops');
-    text(crops.name, 'input.crops.name');
-    if (integer(crops.size, 'input.crops.size', 1, MAX_INPUT_SIZE) !== size) fail('input.crops.size', 'the image size');
-    integer(crops.stride, 'input.crops.stride', 1, size);
-    const maxCrops = integer(crops.maxCrops, 'input.crops.maxCrops', 1, MAX_CROPS);
-    // 0: picked windows may not overlap at all; size x size: any overlap short of the same window.
-    integer(crops.maxOverlap, 'input.crops.maxOverlap', 0, size * size);
-    if (crops.selection !== 'laplacian-detail') fail('input.crops.selection', '"laplacian-detail"');
-    if (!CROP_AGGREGATES.includes(crops.aggregate as CropAggregate)) {
-      fail('input.crops.aggregate', CROP_AGGREGATES.map((name) => `"${name}"`).join(' or '));
-    }
-    if (crops.aggregate === 'top-k-log-mean') integer(crops.topK, 'input.crops.topK', 1, maxCrops);
-    else if (crops.topK !== undefined) fail('input.crops.topK', `absent unless input.crops.aggregate is "top-k-log-mean"`);
-  }
+  if (input.crops !== undefined) validateCrops(input.crops, size);
+}
 
+/**
+ * Checks `input.crops`. Each of these sizes a loop or an allocation: a zero stride would never end, a huge
+ * maxCrops would allocate gigabytes per batch. A bad one is a clear load error.
+ */
+function validateCrops(value: unknown, size: number): void {
+  const crops = record(value, 'input.crops');
+  text(crops.name, 'input.crops.name');
+  if (integer(crops.size, 'input.crops.size', 1, MAX_INPUT_SIZE) !== size) fail('input.crops.size', 'the image size');
+  integer(crops.stride, 'input.crops.stride', 1, size);
+  const maxCrops = integer(crops.maxCrops, 'input.crops.maxCrops', 1, MAX_CROPS);
+  // 0: picked windows may not overlap at all; size x size: any overlap short of the same window.
+  integer(crops.maxOverlap, 'input.crops.maxOverlap', 0, size * size);
+  if (crops.selection !== 'laplacian-detail') fail('input.crops.selection', '"laplacian-detail"');
+  if (!CROP_AGGREGATES.includes(crops.aggregate as CropAggregate)) {
+    fail('input.crops.aggregate', CROP_AGGREGATES.map((name) => `"${name}"`).join(' or '));
+  }
+  if (crops.aggregate === 'top-k-log-mean') integer(crops.topK, 'input.crops.topK', 1, maxCrops);
+  else if (crops.topK !== undefined) fail('input.crops.topK', `absent unless input.crops.aggregate is "top-k-log-mean"`);
+}
+
+/** Checks one model's file entry: name, hash, size and the names of its input and score output. */
+function validateModelFile(model: Record<string, unknown>, key: ModelKey): void {
+  text(model.file, `models.${key}.file`);
+  if (!/^[0-9a-f]{64}$/.test(String(model.sha256))) fail(`models.${key}.sha256`, '64 hex digits');
+  if (finite(model.bytes, `models.${key}.bytes`) <= 0) fail(`models.${key}.bytes`, 'positive');
+  text(model.inputName, `models.${key}.inputName`);
+  text(model.scoreOutput, `models.${key}.scoreOutput`);
+}
+
+/** Checks one model's whole-image calibration curve. */
+function validateCalibration(cal: Record<string, unknown>, key: ModelKey): void {
+  if (cal.method !== 'logistic-of-log') fail(`calibration.${key}.method`, '"logistic-of-log"');
+  finite(cal.center, `calibration.${key}.center`);
+  if (finite(cal.scale, `calibration.${key}.scale`) <= 0) fail(`calibration.${key}.scale`, 'positive');
+}
+
+/** Two-view graphs: checks one model's crops input, trace score output and trace calibration curve. */
+function validateTraceView(model: Record<string, unknown>, cal: Record<string, unknown>, key: ModelKey): void {
+  text(model.cropsInputName, `models.${key}.cropsInputName`);
+  text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
+  for (const curve of ['trace'] as const) {
+    const fitted = record(cal[curve], `calibration.${key}.${curve}`);
+    finite(fitted.center, `calibration.${key}.${curve}.center`);
+    if (finite(fitted.scale, `calibration.${key}.${curve}.scale`) <= 0) fail(`calibration.${key}.${curve}.scale`, 'positive');
+  }
+}
+
+/** Checks `models`, `calibration` and `ensemble` model by model, then that the weights sum to 1 and the trace weight. */
+function validateModelsAndEnsemble(root: Record<string, unknown>, hasCrops: boolean): void {
   const models = record(root.models, 'models');
   const calibration = record(root.calibration, 'calibration');
   const weights = record(record(root.ensemble, 'ensemble').weights, 'ensemble.weights');
   let weightSum = 0;
   for (const key of MODEL_KEYS) {
     const model = record(models[key], `models.${key}`);
-    text(model.file, `models.${key}.file`);
-    if (!/^[0-9a-f]{64}$/.test(String(model.sha256))) fail(`models.${key}.sha256`, '64 hex digits');
-    if (finite(model.bytes, `models.${key}.bytes`) <= 0) fail(`models.${key}.bytes`, 'positive');
-    text(model.inputName, `models.${key}.inputName`);
-    text(model.scoreOutput, `models.${key}.scoreOutput`);
+    validateModelFile(model, key);
     const cal = record(calibration[key], `calibration.${key}`);
-    if (cal.method !== 'logistic-of-log') fail(`calibration.${key}.method`, '"logistic-of-log"');
-    finite(cal.center, `calibration.${key}.center`);
-    if (finite(cal.scale, `calibration.${key}.scale`) <= 0) fail(`calibration.${key}.scale`, 'positive');
-    if (input.crops !== undefined) {
-      text(model.cropsInputName, `models.${key}.cropsInputName`);
-      text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
-      for (const curve of ['trace'] as const) {
-        const fitted = record(cal[curve], `calibration.${key}.${curve}`);
-        finite(fitted.center, `calibration.${key}.${curve}.center`);
-        if (finite(fitted.scale, `calibration.${key}.${curve}.scale`) <= 0) fail(`calibration.${key}.${curve}.scale`, 'positive');
-      }
-    }
+    validateCalibration(cal, key);
+    if (hasCrops) validateTraceView(model, cal, key);
     const weight = finite(weights[key], `ensemble.weights.${key}`);
     if (weight < 0) fail(`ensemble.weights.${key}`, 'non-negative');
     weightSum += weight;
   }
   if (Math.abs(weightSum - 1) > 1e-6) fail('ensemble.weights', 'summing to 1');
-  const inUnit = (value: unknown, path: string) => {
-    const number = finite(value, path);
-    if (number < 0 || number > 1) fail(path, 'in [0, 1]');
-    return number;
-  };
   const ensemble = record(root.ensemble, 'ensemble');
   if (ensemble.traceWeight !== undefined) inUnit(ensemble.traceWeight, 'ensemble.traceWeight');
+}
 
-  const thresholds = record(root.thresholds, 'thresholds');
+/** Checks `thresholds`: the default, each preset and the default preset's name. */
+function validateThresholds(value: unknown): void {
+  const thresholds = record(value, 'thresholds');
   inUnit(thresholds.default, 'thresholds.default');
   const presets = record(thresholds.presets, 'thresholds.presets');
   for (const name of PRESET_NAMES) {
@@ -246,19 +267,30 @@ export function parseManifest(json: unknown): ModelManifest {
   if (!PRESET_NAMES.includes(thresholds.defaultPreset as PresetName)) {
     fail('thresholds.defaultPreset', PRESET_NAMES.join(' | '));
   }
+}
 
-  if (root.metrics !== null && root.metrics !== undefined) {
-    const metrics = record(root.metrics, 'metrics');
-    if (metrics.wild !== undefined) {
-      const wild = record(metrics.wild, 'metrics.wild');
-      if (wild.unseenGenerators !== undefined) {
-        const unseen = record(wild.unseenGenerators, 'metrics.wild.unseenGenerators');
-        // null: not measured (a share of no pictures is NaN, which JSON writes as null).
-        if (unseen.caughtAtDefault != null) inUnit(unseen.caughtAtDefault, 'metrics.wild.unseenGenerators.caughtAtDefault');
-        if (unseen.count != null) integer(unseen.count, 'metrics.wild.unseenGenerators.count', 0, Number.MAX_SAFE_INTEGER);
-      }
-    }
-  }
+/** Checks the measured `metrics` the page shows, when present (null: not measured yet). */
+function validateMetrics(value: unknown): void {
+  if (value === null || value === undefined) return;
+  const metrics = record(value, 'metrics');
+  if (metrics.wild === undefined) return;
+  const wild = record(metrics.wild, 'metrics.wild');
+  if (wild.unseenGenerators === undefined) return;
+  const unseen = record(wild.unseenGenerators, 'metrics.wild.unseenGenerators');
+  // null: not measured (a share of no pictures is NaN, which JSON writes as null).
+  if (unseen.caughtAtDefault != null) inUnit(unseen.caughtAtDefault, 'metrics.wild.unseenGenerators.caughtAtDefault');
+  if (unseen.count != null) integer(unseen.count, 'metrics.wild.unseenGenerators.count', 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** Validates untrusted JSON (fetched, or read from a cache) and returns it typed. Throws ManifestError. */
+export function parseManifest(json: unknown): ModelManifest {
+  const root = record(json, 'the document');
+  text(root.version, 'version');
+  const input = record(root.input, 'input');
+  validateInput(input);
+  validateModelsAndEnsemble(root, input.crops !== undefined);
+  validateThresholds(root.thresholds);
+  validateMetrics(root.metrics);
   return root as unknown as ModelManifest;
 }
 
