@@ -57,64 +57,57 @@ export function selectCrops(image: PixelImage, spec: CropSpec, seeThrough: Uint8
   if (Math.min(width, height) < spec.size) return [];
   const rowStarts = windowStarts(height, spec);
   const columnStarts = windowStarts(width, spec);
+  const cumulative = columnDetailSums(image, columnStarts, spec.size);
+  const hidden = seeThrough ? seeThroughSums(image, seeThrough, columnStarts, spec.size) : null;
+  return pickApart(rankedWindows(rowStarts, columnStarts, spec.size, cumulative, hidden), spec);
+}
+
+/** What one sweep of an odd row reads and carries over to the next odd row (columnDetailSums). */
+interface RowSweep {
+  words: Int32Array;
+  width: number;
+  /** Columns where a candidate window starts or ends, ascending. */
+  marks: number[];
+  /** The next (even) row's odd columns, outer lanes and green, read by the previous sweep. */
+  aboveOuter: Int32Array;
+  aboveGreen: Int32Array;
+  /** Luma weights of the first and third bytes. */
+  first: number;
+  third: number;
+}
+
+/**
+ * Detail of every candidate column as cumulative row sums: cumulative[y * columns + c] is the detail of rows above
+ * y inside candidate column c, so a window's detail is one subtraction.
+ *
+ * One pass down the odd rows. The Laplacian is linear, so the luma's Laplacian is exactly the luma-weighted
+ * sum of the channels' Laplacians: they are taken on the raw words, the outer two channels at once as 16-bit
+ * lanes. Each pixel word is read once per use: the row's own as the sweep reaches them, and the next (even)
+ * row's odd columns, kept in `aboveOuter` / `aboveGreen` for the odd row after it. Every sum is of integers
+ * well under 2^53, so the order of additions cannot change a value.
+ * A row's running detail is only needed where a candidate window starts or ends (`marks`, ascending): the
+ * sweep stops there and records it in `markTotal`.
+ */
+function columnDetailSums(image: PixelImage, columnStarts: number[], size: number): Float64Array {
+  const { width, height } = image;
   const columns = columnStarts.length;
   const { words, red } = pixelWords(image);
-  // Luma weights of the first and third bytes (red and blue for RGBA, blue and red for BGRX).
-  const first = red === 0 ? 299 : 114;
-  const third = red === 0 ? 114 : 299;
-  // One pass down the odd rows. The Laplacian is linear, so the luma's Laplacian is exactly the luma-weighted
-  // sum of the channels' Laplacians: they are taken on the raw words, the outer two channels at once as 16-bit
-  // lanes. Each pixel word is read once per use: the row's own as the sweep reaches them, and the next (even)
-  // row's odd columns, kept in `aboveOuter` / `aboveGreen` for the odd row after it. Every sum is of integers
-  // well under 2^53, so the order of additions cannot change a value.
-  // A row's running detail is only needed where a candidate window starts or ends (`marks`, ascending): the
-  // sweep stops there and records it in `markTotal`. cumulative[y * columns + c]: detail of rows above y inside
-  // candidate column c, so a window's detail is one subtraction.
-  const marks = [...new Set(columnStarts.flatMap((left) => [left, left + spec.size]))].sort((a, b) => a - b);
+  const marks = [...new Set(columnStarts.flatMap((left) => [left, left + size]))].sort((a, b) => a - b);
   const startMark = columnStarts.map((left) => marks.indexOf(left));
-  const endMark = columnStarts.map((left) => marks.indexOf(left + spec.size));
+  const endMark = columnStarts.map((left) => marks.indexOf(left + size));
   const markTotal = new Float64Array(marks.length);
   const cumulative = new Float64Array((height + 1) * columns);
-  const aboveOuter = new Int32Array(width);
-  const aboveGreen = new Int32Array(width);
+  // Luma weights of the first and third bytes (red and blue for RGBA, blue and red for BGRX).
+  const sweep: RowSweep = {
+    words, width, marks, aboveOuter: new Int32Array(width), aboveGreen: new Int32Array(width), first: red === 0 ? 299 : 114, third: red === 0 ? 114 : 299,
+  };
   for (let x = 1; x < width - 1; x += 2) {
-    aboveOuter[x] = words[x]! & OUTER;
-    aboveGreen[x] = (words[x]! >>> 8) & 255;
+    sweep.aboveOuter[x] = words[x]! & OUTER;
+    sweep.aboveGreen[x] = (words[x]! >>> 8) & 255;
   }
   let filled = 0;
   for (let y = 1; y < height - 1; y += 2) {
-    const row = y * width;
-    const below = row + width;
-    let total = 0;
-    let leftOuter = words[row]! & OUTER;
-    let leftGreen = (words[row]! >>> 8) & 255;
-    let x = 1;
-    for (let m = 0; m < marks.length; m++) {
-      // At most spec.stride columns between marks: the segment's sum stays a small integer.
-      const stop = Math.min(marks[m]!, width - 1);
-      let segment = 0;
-      for (; x < stop; x += 2) {
-        const centre = words[row + x]!;
-        const right = words[row + x + 1]!;
-        const down = words[below + x]!;
-        const rightOuter = right & OUTER;
-        const rightGreen = (right >>> 8) & 255;
-        const downOuter = down & OUTER;
-        const downGreen = (down >>> 8) & 255;
-        const outer = 4 * (centre & OUTER) + LANE_BIAS - aboveOuter[x]! - downOuter - leftOuter - rightOuter;
-        const green = 4 * ((centre >>> 8) & 255) - aboveGreen[x]! - downGreen - leftGreen - rightGreen;
-        const laplacian = first * ((outer & 0xffff) - 1020) + 587 * green + third * ((outer >>> 16) - 1020);
-        aboveOuter[x] = downOuter;
-        aboveGreen[x] = downGreen;
-        leftOuter = rightOuter;
-        leftGreen = rightGreen;
-        // |laplacian| without a branch: its sign is a coin toss on textured pictures, so a branch mispredicts.
-        const sign = laplacian >> 31;
-        segment += (laplacian ^ sign) - sign;
-      }
-      total += segment;
-      markTotal[m] = total;
-    }
+    oddRowDetailAtMarks(sweep, y, markTotal);
     // Rows y - 1 (even, no detail) and y carry the sums down.
     for (let c = 0; c < columns; c++) {
       const before = cumulative[(y - 1) * columns + c]!;
@@ -125,11 +118,65 @@ export function selectCrops(image: PixelImage, spec: CropSpec, seeThrough: Uint8
   }
   // Rows below the last odd row carry no detail.
   for (let y = filled + 1; y <= height; y++) cumulative.copyWithin(y * columns, (y - 1) * columns, y * columns);
-  const hidden = seeThrough ? seeThroughSums(image, seeThrough, columnStarts, spec.size) : null;
+  return cumulative;
+}
+
+/**
+ * Sweeps odd row `y`: markTotal[m] becomes the row's |Laplacian| sum over its odd columns left of marks[m]; the
+ * next row's words are left in the sweep's `above` arrays for the next odd row.
+ */
+function oddRowDetailAtMarks(sweep: RowSweep, y: number, markTotal: Float64Array): void {
+  const { words, width, marks, aboveOuter, aboveGreen, first, third } = sweep;
+  const row = y * width;
+  const below = row + width;
+  let total = 0;
+  let leftOuter = words[row]! & OUTER;
+  let leftGreen = (words[row]! >>> 8) & 255;
+  let x = 1;
+  for (let m = 0; m < marks.length; m++) {
+    // At most spec.stride columns between marks: the segment's sum stays a small integer.
+    const stop = Math.min(marks[m]!, width - 1);
+    let segment = 0;
+    for (; x < stop; x += 2) {
+      const centre = words[row + x]!;
+      const right = words[row + x + 1]!;
+      const down = words[below + x]!;
+      const rightOuter = right & OUTER;
+      const rightGreen = (right >>> 8) & 255;
+      const downOuter = down & OUTER;
+      const downGreen = (down >>> 8) & 255;
+      const outer = 4 * (centre & OUTER) + LANE_BIAS - aboveOuter[x]! - downOuter - leftOuter - rightOuter;
+      const green = 4 * ((centre >>> 8) & 255) - aboveGreen[x]! - downGreen - leftGreen - rightGreen;
+      const laplacian = first * ((outer & 0xffff) - 1020) + 587 * green + third * ((outer >>> 16) - 1020);
+      aboveOuter[x] = downOuter;
+      aboveGreen[x] = downGreen;
+      leftOuter = rightOuter;
+      leftGreen = rightGreen;
+      // |laplacian| without a branch: its sign is a coin toss on textured pictures, so a branch mispredicts.
+      const sign = laplacian >> 31;
+      segment += (laplacian ^ sign) - sign;
+    }
+    total += segment;
+    markTotal[m] = total;
+  }
+}
+
+/**
+ * Every candidate window with its detail (less what see-through pixels touch) and whether it is wholly opaque, in
+ * pick order: opaque first, then by detail (ties: top, then left).
+ */
+function rankedWindows(
+  rowStarts: number[],
+  columnStarts: number[],
+  size: number,
+  cumulative: Float64Array,
+  hidden: { count: Int32Array; detail: Float64Array } | null,
+): Array<CropRegion & { opaque: boolean }> {
+  const columns = columnStarts.length;
   const candidates: Array<CropRegion & { opaque: boolean }> = [];
   for (const top of rowStarts) {
     for (let c = 0; c < columns; c++) {
-      const bottom = (top + spec.size) * columns + c;
+      const bottom = (top + size) * columns + c;
       const above = top * columns + c;
       let detail = cumulative[bottom]! - cumulative[above]!;
       let opaque = true;
@@ -141,8 +188,13 @@ export function selectCrops(image: PixelImage, spec: CropSpec, seeThrough: Uint8
     }
   }
   candidates.sort((a, b) => Number(b.opaque) - Number(a.opaque) || b.detail - a.detail || a.top - b.top || a.left - b.left);
+  return candidates;
+}
+
+/** Greedy pick in rank order, skipping a window that overlaps a picked one by more than maxOverlap pixels. */
+function pickApart(ranked: ReadonlyArray<CropRegion>, spec: CropSpec): CropRegion[] {
   const picked: CropRegion[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of ranked) {
     const clear = picked.every((p) => {
       const rows = Math.max(0, spec.size - Math.abs(candidate.top - p.top));
       const cols = Math.max(0, spec.size - Math.abs(candidate.left - p.left));
