@@ -5,7 +5,11 @@ import type { CacheStatus, DownloadProgress, ModelSource } from './model-store';
 import type { Provenance } from './provenance/types';
 import type { ModelScores } from './scoring';
 import type { CropScore } from './picture-raw';
+// Defined beside the read-back noise model (readback-noise.ts), which worker/simulate.ts imports: no cycle back here.
+import type { CanvasReadback } from './readback-noise';
 import type { SimulatedFault } from './worker/simulate';
+
+export type { CanvasReadback };
 
 export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
 export type ExecutionProvider = 'webgpu' | 'wasm';
@@ -33,17 +37,6 @@ export interface WorkerInitOptions {
   cache: boolean;
   /** A simulated WebGPU fault (src/detector/worker/simulate.ts), for tests and demonstrations. */
   simulate?: SimulatedFault;
-}
-
-/**
- * What the worker's canvas gave back for a known pattern (worker/canvas-check.ts): `altered` when any pixel came
- * back changed, as anti-fingerprinting read-back noise does; the share of pixels changed and the largest change in
- * levels.
- */
-export interface CanvasReadback {
-  altered: boolean;
-  changedShare: number;
-  maxDelta: number;
 }
 
 export interface RuntimeInfo {

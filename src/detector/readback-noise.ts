@@ -6,7 +6,17 @@
  * browser).
  */
 import type { RgbaImage } from './preprocess';
-import type { CanvasReadback } from './protocol';
+
+/**
+ * What the worker's canvas gave back for a known pattern (worker/canvas-check.ts): `altered` when any pixel came
+ * back changed, as anti-fingerprinting read-back noise does; the share of pixels changed and the largest change in
+ * levels.
+ */
+export interface CanvasReadback {
+  altered: boolean;
+  changedShare: number;
+  maxDelta: number;
+}
 
 /** The noise measured against: +/-1 on each colour channel of 10% of pixels (alpha untouched). */
 export const READBACK_NOISE = { share: 0.1, levels: 1 } as const;

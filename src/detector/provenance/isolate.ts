@@ -9,7 +9,7 @@
  * hostile file holds its batch for at most about 6 s.
  */
 import type { WorkerImageInput } from '../protocol';
-import type { ProvenanceRequest } from './provenance.worker';
+import type { Pending, ProvenanceAnswer, ProvenanceRequest } from './messages';
 // Not from read.ts: that would bundle the readers (ExifReader, xmldom) into the detector's worker.
 import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
 import { noProvenance, unreadProvenance } from './summary';
@@ -21,14 +21,6 @@ import type { Provenance } from './types';
 export const START_LIMIT_MS = 20_000;
 /** How long past the time limit the worker is terminated (readProvenance's soft limit answers first if it can). */
 export const HARD_LIMIT_GRACE_MS = 1000;
-
-/** What the provenance worker posts: the timed reading started, or the answer. */
-export type ProvenanceAnswer = { id: number; started: true } | { id: number; provenance: Provenance };
-
-interface Pending {
-  settle: (answer: Provenance | string) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 export class ProvenanceReader {
   readonly #startLimitMs: number;

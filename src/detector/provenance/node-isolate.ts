@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { METADATA_TIME_LIMIT_MS, timeLimitNotice } from './limits';
+import type { Pending, ProvenanceAnswer } from './messages';
 import { sniffMetadata } from './sniff';
 import { noProvenance, unreadProvenance } from './summary';
 import type { Provenance } from './types';
@@ -22,7 +23,7 @@ export const HARD_LIMIT_GRACE_MS = 1000;
 /** Starting the thread and loading the C2PA WebAssembly are not held against a file, but are bounded too. */
 export const START_LIMIT_MS = 30_000;
 
-type FromThread = { id: number; started: true } | { id: number; provenance: Provenance } | { ready: true };
+type FromThread = ProvenanceAnswer | { ready: true };
 
 /** The thread's code: tsx registered (in a checkout), then node.ts's reader on every message. */
 function threadSource(): string {
@@ -49,11 +50,6 @@ const { parentPort, workerData } = require('node:worker_threads');
   parentPort.postMessage({ ready: true });
 })();
 `;
-}
-
-interface Pending {
-  settle: (answer: Provenance | string) => void;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 export class NodeProvenanceReader {

@@ -5,13 +5,8 @@
  * time limit without stopping the models.
  */
 import { keepForOffline, loadC2paBrowser } from './browser';
-import type { ProvenanceAnswer } from './isolate';
+import type { ProvenanceAnswer, ProvenanceRequest } from './messages';
 import { readProvenance } from './read';
-
-export interface ProvenanceRequest {
-  id: number;
-  bytes: Uint8Array;
-}
 
 void keepForOffline([self.location.href]);
 
