@@ -16,9 +16,11 @@ import { imageToTensor } from '../detector/preprocess';
 import type { LabelledScore } from '../detector/metrics';
 import { agreementRate, auroc, operatingPoint, shareAtOrAbove } from '../detector/metrics';
 import { cropImage, loadImageSet, loadPhotos, sampleIndices, seededRandom } from './datasets';
+import type { NodeDetector } from './node-detector';
 import { createNodeDetector } from './node-detector';
 import type { NodeBackend } from './ort-node';
 import { DEFAULT_MODELS_DIR } from './ort-node';
+import type { LatencyFigures } from './latency';
 import { measureLatency } from './latency';
 import type { ScoredImages } from './evaluate-generated';
 import { evaluateGenerated } from './evaluate-generated';
@@ -83,30 +85,45 @@ async function jpegRoundTrip(image: RgbaImage, quality: number): Promise<RgbaIma
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
-async function main(): Promise<void> {
-  const backend = (arg('backend') ?? 'node') as NodeBackend;
-  const limit = arg('limit') ? Number(arg('limit')) : undefined;
-  const write = !process.argv.includes('--no-write');
-  const modelsDir = arg('models') ?? DEFAULT_MODELS_DIR;
-  const started = performance.now();
-  const detector = await createNodeDetector({ modelsDir, backend });
-  const manifest: ModelManifest = detector.models.manifest;
-  const threshold = manifest.thresholds.default;
+interface EvaluateOptions {
+  backend: NodeBackend;
+  limit: number | undefined;
+  /** Write the shipped report and the manifest's metrics (no --no-write). */
+  write: boolean;
+  modelsDir: string;
+}
+
+function parseOptions(): EvaluateOptions {
+  return {
+    backend: (arg('backend') ?? 'node') as NodeBackend,
+    limit: arg('limit') ? Number(arg('limit')) : undefined,
+    write: !process.argv.includes('--no-write'),
+    modelsDir: arg('models') ?? DEFAULT_MODELS_DIR,
+  };
+}
+
+type Score = (images: RgbaImage[]) => Promise<Scored>;
+type Log = (message: string) => void;
+type AnomalySet = (typeof ANOMALY_SETS)[number];
+
+/** Scores images with the detector, beside the colourlessness baseline of the same input tensor. */
+function createScorer(detector: NodeDetector, manifest: ModelManifest): Score {
   const size = inputSize(manifest);
   const plane = size * size;
-
-  async function score(images: RgbaImage[]): Promise<Scored> {
+  return async (images) => {
     const judgements = await detector.scoreImages(images);
     const tensor = new Float32Array(3 * plane);
     const baseline = Float64Array.from(images, (image) => colourlessness(imageToTensor(image, manifest.input, tensor), 0, plane));
     return { judgements, baseline };
-  }
-  const log = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+  };
+}
 
+/** cifar10_test (real) and each anomaly set, scored; the generator of each fake_cifar_like picture. */
+async function scoreBenchmarkSets(score: Score, limit: number | undefined, log: Log) {
   const real = await loadImageSet('cifar10_test', { limit });
   const realScored = await score(real.images);
   log(`cifar10_test: ${real.images.length}`);
-  const anomalies = {} as Record<(typeof ANOMALY_SETS)[number], Scored>;
+  const anomalies = {} as Record<AnomalySet, Scored>;
   let fakeLabels: Uint8Array = new Uint8Array();
   let fakeNames: string[] = [];
   for (const name of ANOMALY_SETS) {
@@ -115,46 +132,67 @@ async function main(): Promise<void> {
     if (name === 'fake_cifar_like') [fakeLabels, fakeNames] = [set.labels, set.labelNames];
     log(`${name}: ${set.images.length}`);
   }
+  return { realImages: real.images, realScored, anomalies, fakeLabels, fakeNames };
+}
 
-  // Real photographs at their own size: whole photos and random square-ish crops at several scales.
+/** Real photographs at their own size: each photo whole and random square-ish crops at several scales, with each one's scale. */
+function photosAndCrops(photos: ReadonlyArray<{ image: RgbaImage }>): { images: RgbaImage[]; scales: string[] } {
   const random = seededRandom(SEED);
-  const photoImages: RgbaImage[] = [];
-  const photoScales: string[] = [];
-  const photos = (await loadPhotos('val')).slice(0, limit);
+  const images: RgbaImage[] = [];
+  const scales: string[] = [];
   for (const { image } of photos) {
-    photoImages.push(image);
-    photoScales.push('whole');
+    images.push(image);
+    scales.push('whole');
     for (const fraction of [0.6, 0.3, 0.12]) {
-      photoScales.push(`crop ${Math.round(fraction * 100)}%`);
+      scales.push(`crop ${Math.round(fraction * 100)}%`);
       const side = Math.max(32, Math.round(Math.min(image.width, image.height) * fraction * (0.8 + 0.4 * random())));
       const width = Math.min(image.width, Math.round(side * (0.75 + 0.5 * random())));
       const left = Math.floor(random() * (image.width - width + 1));
       const top = Math.floor(random() * (image.height - side + 1));
-      photoImages.push(cropImage(image, left, top, width, side));
+      images.push(cropImage(image, left, top, width, side));
     }
   }
-  const photosScored = await score(photoImages);
-  log(`photos_val: ${photoImages.length} (whole + crops)`);
-  // The megapixel path: the Kodak photographs enlarged 4x (3072x2048, 6.3 megapixels, Lanczos), as a phone
-  // photo of the same scene would arrive; the shared preprocessing must average them down to look real.
-  const megapixel = await Promise.all(photos.filter(({ file }) => file.startsWith('kodak')).map(async ({ image }) => {
+  return { images, scales };
+}
+
+/**
+ * The megapixel path: the Kodak photographs enlarged 4x (3072x2048, 6.3 megapixels, Lanczos), as a phone
+ * photo of the same scene would arrive; the shared preprocessing must average them down to look real.
+ */
+async function enlargedKodak(photos: ReadonlyArray<{ file: string; image: RgbaImage }>): Promise<RgbaImage[]> {
+  return Promise.all(photos.filter(({ file }) => file.startsWith('kodak')).map(async ({ image }) => {
     const { data, info } = await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 4 } })
       .resize(image.width * 4, image.height * 4, { kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   }));
-  const megapixelScored = await score(megapixel);
-  log(`kodak x4 (megapixel): ${megapixel.length}`);
-  const jpegScored = await score(await Promise.all(real.images.map((image) => jpegRoundTrip(image, 75))));
-  log('cifar10_test_jpeg75');
+}
 
-  // Seed protocol: 400 CIFAR-10 test + 200 MNIST + 200 Fashion-MNIST (official 2k), fixed seed.
+/** Every scored set the report's figures come from. */
+interface ScoredSets {
+  realScored: Scored;
+  anomalies: Record<AnomalySet, Scored>;
+  fakeLabels: Uint8Array;
+  fakeNames: string[];
+  photosScored: Scored;
+  photoScales: string[];
+  megapixelScored: Scored;
+  jpegScored: Scored;
+}
+
+/** Seed protocol: 400 CIFAR-10 test + 200 MNIST + 200 Fashion-MNIST (official 2k), fixed seed; anomalies are positive. */
+function seedProtocolSample(realScored: Scored, anomalies: Record<AnomalySet, Scored>): { seedSet: Scored; seedLabels: boolean[] } {
   const seedRandom = seededRandom(SEED);
   const seedReal = pick(realScored, sampleIndices(realScored.judgements.length, Math.min(400, realScored.judgements.length), seedRandom));
   const seedMnist = pick(anomalies.mnist_test, sampleIndices(anomalies.mnist_test.judgements.length, Math.min(200, anomalies.mnist_test.judgements.length), seedRandom));
   const seedFashion = pick(anomalies.fashion_mnist_test_2k, sampleIndices(anomalies.fashion_mnist_test_2k.judgements.length, Math.min(200, anomalies.fashion_mnist_test_2k.judgements.length), seedRandom));
   const seedSet = concat(seedReal, seedMnist, seedFashion);
   const seedLabels = [...seedReal.judgements.map(() => false), ...seedMnist.judgements.map(() => true), ...seedFashion.judgements.map(() => true)];
+  return { seedSet, seedLabels };
+}
 
+/** The report's figures for one scorer: seed protocol, AUROCs, AUROC by generator, false alarms. */
+function figuresOf(sets: ScoredSets, threshold: number) {
+  const { seedSet, seedLabels } = seedProtocolSample(sets.realScored, sets.anomalies);
   function seedProtocol(scorer: Exclude<Scorer, 'baseline'>, at: number) {
     const items: LabelledScore[] = scoreOf(seedSet, scorer).map((score, i) => ({ score, isFake: seedLabels[i]! }));
     const metrics = operatingPoint(items, at);
@@ -162,99 +200,165 @@ async function main(): Promise<void> {
     return { accuracy: round(metrics.accuracy), precision: round(metrics.precision), recall: round(metrics.recall), f1: round(metrics.f1), agreement: round(agreement), threshold: at, images: items.length };
   }
   function aurocs(scorer: Scorer) {
-    const realScores = scoreOf(realScored, scorer);
-    return Object.fromEntries(ANOMALY_SETS.map((name) => [name, round(auroc(realScores, scoreOf(anomalies[name], scorer)))]));
+    const realScores = scoreOf(sets.realScored, scorer);
+    return Object.fromEntries(ANOMALY_SETS.map((name) => [name, round(auroc(realScores, scoreOf(sets.anomalies[name], scorer)))]));
   }
   function byGenerator(scorer: Scorer) {
-    const realScores = scoreOf(realScored, scorer);
-    const fakeScores = scoreOf(anomalies.fake_cifar_like, scorer);
-    return Object.fromEntries(fakeNames.map((label, id) => [label, round(auroc(realScores, fakeScores.filter((_, i) => fakeLabels[i] === id)))]));
+    const realScores = scoreOf(sets.realScored, scorer);
+    const fakeScores = scoreOf(sets.anomalies.fake_cifar_like, scorer);
+    return Object.fromEntries(sets.fakeNames.map((label, id) => [label, round(auroc(realScores, fakeScores.filter((_, i) => sets.fakeLabels[i] === id)))]));
   }
   function falseAlarm(scorer: Exclude<Scorer, 'baseline'>, at: number) {
-    return { photos_val: round(shareAtOrAbove(scoreOf(photosScored, scorer), at)), cifar10_test_jpeg75: round(shareAtOrAbove(scoreOf(jpegScored, scorer), at)), cifar10_test: round(shareAtOrAbove(scoreOf(realScored, scorer), at)) };
+    return { photos_val: round(shareAtOrAbove(scoreOf(sets.photosScored, scorer), at)), cifar10_test_jpeg75: round(shareAtOrAbove(scoreOf(sets.jpegScored, scorer), at)), cifar10_test: round(shareAtOrAbove(scoreOf(sets.realScored, scorer), at)) };
   }
   function summary(scorer: Exclude<Scorer, 'baseline'>) {
     return { seedProtocol: seedProtocol(scorer, threshold), auroc: aurocs(scorer), fakeByGenerator: byGenerator(scorer), falseAlarm: falseAlarm(scorer, threshold) };
   }
+  return { seedProtocol, aurocs, byGenerator, falseAlarm, summary };
+}
 
-  const generated = await evaluateGenerated(manifest, { limit, log, score, photos: photos.map((p) => p.image) });
-  const wild = await evaluateWild(manifest, { limit, log, score: async (images) => (await score(images)).judgements });
-  const ensemble = summary('ensemble');
-  const ensemblePhotoScores = scoreOf(photosScored, 'ensemble');
-  const falseAlarmByPhotoScale = Object.fromEntries([...new Set(photoScales)].map((scale) => [
-    scale, round(shareAtOrAbove(ensemblePhotoScores.filter((_, i) => photoScales[i] === scale), threshold)),
+/** Share of real photos the ensemble flags at the threshold, by scale (whole, each crop size, Kodak enlarged). */
+function falseAlarmByPhotoScale(sets: ScoredSets, threshold: number): Record<string, number> {
+  const ensemblePhotoScores = scoreOf(sets.photosScored, 'ensemble');
+  const byScale = Object.fromEntries([...new Set(sets.photoScales)].map((scale) => [
+    scale, round(shareAtOrAbove(ensemblePhotoScores.filter((_, i) => sets.photoScales[i] === scale), threshold)),
   ]));
-  Object.assign(falseAlarmByPhotoScale, { 'kodak x4 (6.3 megapixels)': round(shareAtOrAbove(scoreOf(megapixelScored, 'ensemble'), threshold)) });
-  const report = {
+  Object.assign(byScale, { 'kodak x4 (6.3 megapixels)': round(shareAtOrAbove(scoreOf(sets.megapixelScored, 'ensemble'), threshold)) });
+  return byScale;
+}
+
+/** Scores every set: the benchmark sets, real photos whole and cropped, Kodak enlarged, cifar10_test as JPEG q75. */
+async function scoreAllSets(score: Score, limit: number | undefined, log: Log) {
+  const benchmark = await scoreBenchmarkSets(score, limit, log);
+  const photos = (await loadPhotos('val')).slice(0, limit);
+  const { images: photoImages, scales: photoScales } = photosAndCrops(photos);
+  const photosScored = await score(photoImages);
+  log(`photos_val: ${photoImages.length} (whole + crops)`);
+  const megapixel = await enlargedKodak(photos);
+  const megapixelScored = await score(megapixel);
+  log(`kodak x4 (megapixel): ${megapixel.length}`);
+  const jpegScored = await score(await Promise.all(benchmark.realImages.map((image) => jpegRoundTrip(image, 75))));
+  log('cifar10_test_jpeg75');
+  const sets: ScoredSets = { ...benchmark, photosScored, photoScales, megapixelScored, jpegScored };
+  return { sets, realImages: benchmark.realImages, photos };
+}
+
+interface ReportParts {
+  manifest: ModelManifest;
+  options: EvaluateOptions;
+  sets: ScoredSets;
+  generated: Awaited<ReturnType<typeof evaluateGenerated>>;
+  wild: Awaited<ReturnType<typeof evaluateWild>>;
+  started: number;
+}
+
+/** report.json's content (but the WASM latency, measured after the detector is disposed of). */
+async function buildReport({ manifest, options, sets, generated, wild, started }: ReportParts) {
+  const threshold = manifest.thresholds.default;
+  const figures = figuresOf(sets, threshold);
+  const ensemble = figures.summary('ensemble');
+  return {
     modelVersion: manifest.version,
     createdAt: new Date().toISOString(),
-    backend: backend === 'node' ? 'onnxruntime-node (CPU)' : 'onnxruntime-web (WASM)',
+    backend: options.backend === 'node' ? 'onnxruntime-node (CPU)' : 'onnxruntime-web (WASM)',
     threshold,
     protocol: {
       seed: SEED,
       seedProtocol: '400 cifar10_test + 200 mnist_test + 200 fashion_mnist_test_2k, drawn with the seed; real = negative',
       auroc: 'each anomaly set against all of cifar10_test (real)',
       falseAlarm: 'share flagged at the default threshold: photos_val = each photo in photos/val whole plus 3 random crops (~60%, 30%, 12% of the short side), each scored at its own size; cifar10_test_jpeg75 = cifar10_test re-encoded as JPEG quality 75 (sharp, 4:2:0)',
-      limit: limit ?? null,
+      limit: options.limit ?? null,
     },
     // Who is training, validation or evaluation data, and which figures rest on data used for a decision.
     dataRoles: await readDataRoles(),
     counts: {
-      cifar10_test: realScored.judgements.length,
-      ...Object.fromEntries(ANOMALY_SETS.map((name) => [name, anomalies[name].judgements.length])),
-      photos_val: photosScored.judgements.length,
-      cifar10_test_jpeg75: jpegScored.judgements.length,
-      kodak_x4: megapixelScored.judgements.length,
+      cifar10_test: sets.realScored.judgements.length,
+      ...Object.fromEntries(ANOMALY_SETS.map((name) => [name, sets.anomalies[name].judgements.length])),
+      photos_val: sets.photosScored.judgements.length,
+      cifar10_test_jpeg75: sets.jpegScored.judgements.length,
+      kodak_x4: sets.megapixelScored.judgements.length,
     },
     ...ensemble,
-    falseAlarmByPhotoScale,
-    models: Object.fromEntries(MODEL_KEYS.map((key) => [key, summary(key)])),
+    falseAlarmByPhotoScale: falseAlarmByPhotoScale(sets, threshold),
+    models: Object.fromEntries(MODEL_KEYS.map((key) => [key, figures.summary(key)])),
     presets: Object.fromEntries(PRESET_NAMES.map((name: PresetName) => {
       const preset = manifest.thresholds.presets[name];
-      return [name, { threshold: preset.threshold, expectedFalseAlarmRate: preset.falseAlarmRate, seedProtocol: seedProtocol('ensemble', preset.threshold), falseAlarm: falseAlarm('ensemble', preset.threshold) }];
+      return [name, { threshold: preset.threshold, expectedFalseAlarmRate: preset.falseAlarmRate, seedProtocol: figures.seedProtocol('ensemble', preset.threshold), falseAlarm: figures.falseAlarm('ensemble', preset.threshold) }];
     })),
     generated,
     wild,
-    baseline: { name: 'colourlessness (1 - mean chroma of the 128x128 input)', auroc: aurocs('baseline'), fakeByGenerator: byGenerator('baseline') },
+    baseline: { name: 'colourlessness (1 - mean chroma of the 128x128 input)', auroc: figures.aurocs('baseline'), fakeByGenerator: figures.byGenerator('baseline') },
     reference: { source: 'seed model card (PyTorch, 800 images, threshold 0.1163)', seedProtocol: REFERENCE },
     seconds: Math.round((performance.now() - started) / 1000),
   };
+}
+
+type Report = Awaited<ReturnType<typeof buildReport>>;
+
+/** The manifest's `metrics`: the ensemble's headline figures from the report, and the WASM latency. */
+function manifestMetrics(report: Report, latency: LatencyFigures) {
+  const { generated, wild } = report;
+  return {
+    report: 'report.json',
+    measuredWith: report.backend,
+    createdAt: report.createdAt,
+    seedProtocol: report.seedProtocol,
+    auroc: report.auroc,
+    falseAlarm: report.falseAlarm,
+    latencyWasmNodeMs: Math.round(latency.medianMs * 100) / 100,
+    perModelAuroc: Object.fromEntries(MODEL_KEYS.map((key) => [key, report.models[key]!.auroc])),
+    generated: {
+      cifakeValidation: { auroc: generated.cifakeValidation.auroc, accuracy: generated.cifakeValidation.accuracy },
+      sd15HeldOutGridsAuroc: generated.sd15HeldOutGrids['as is']!.auroc,
+      unseenGeneratorsAuroc: generated.unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc,
+      realPhotosFlagged: generated.realPhotosFlagged,
+    },
+    wild: wildMetrics(wild),
+  };
+}
+
+/** The tables on stdout: overall, generated pictures, in the wild, and false alarms by photo scale. */
+function printReport(report: Report): void {
+  printTable(report as unknown as PrintableReport);
+  printGenerated(report.generated);
+  printWild(report.wild);
+  console.log(`\nEnsemble false alarms on real photos by scale (default threshold): ${Object.entries(report.falseAlarmByPhotoScale).map(([scale, share]) => `${scale} ${(share * 100).toFixed(1)}%`).join(', ')}`);
+}
+
+/** Writes the report (to --report, or the models folder unless --no-write) and, unless --no-write, the manifest's metrics. */
+async function writeOutputs(report: Report, latency: LatencyFigures, options: EvaluateOptions, log: Log): Promise<void> {
+  const { modelsDir, write } = options;
+  const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
+  if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (!write) return;
+  const manifestPath = path.join(modelsDir, 'manifest.json');
+  const stored = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+  stored.metrics = manifestMetrics(report, latency);
+  await writeFile(manifestPath, `${JSON.stringify(stored, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), path.join(modelsDir, 'report.json'))} and manifest metrics`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const { limit, modelsDir } = options;
+  const started = performance.now();
+  const detector = await createNodeDetector({ modelsDir, backend: options.backend });
+  const manifest: ModelManifest = detector.models.manifest;
+  const score = createScorer(detector, manifest);
+  const log = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
+
+  const { sets, realImages, photos } = await scoreAllSets(score, limit, log);
+  const generated = await evaluateGenerated(manifest, { limit, log, score, photos: photos.map((p) => p.image) });
+  const wild = await evaluateWild(manifest, { limit, log, score: async (images) => (await score(images)).judgements });
+  const report = await buildReport({ manifest, options, sets, generated, wild, started });
   await detector.dispose();
   // One image through both models in onnxruntime-web's WASM backend (1 thread), as a browser without
   // cross-origin isolation runs it; the full benchmark is `npm run bench`.
-  const latency = await measureLatency({ backend: 'wasm', threads: 1, batch: 1, image: real.images[0]!, modelsDir });
+  const latency = await measureLatency({ backend: 'wasm', threads: 1, batch: 1, image: realImages[0]!, modelsDir });
   Object.assign(report, { latencyWasmNode: latency });
   console.log(`\nonnxruntime-web WASM in Node, 1 thread, batch 1: ${latency.medianMs.toFixed(2)} ms median, ${latency.p95Ms.toFixed(2)} ms p95 per image (both models)`);
-
-  printTable(report as unknown as PrintableReport);
-  printGenerated(generated);
-  printWild(wild);
-  console.log(`\nEnsemble false alarms on real photos by scale (default threshold): ${Object.entries(falseAlarmByPhotoScale).map(([scale, share]) => `${scale} ${(share * 100).toFixed(1)}%`).join(', ')}`);
-  const reportPath = arg('report') ?? (write ? path.join(modelsDir, 'report.json') : undefined);
-  if (reportPath) await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  if (write) {
-    const manifestPath = path.join(modelsDir, 'manifest.json');
-    const stored = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
-    stored.metrics = {
-      report: 'report.json',
-      measuredWith: report.backend,
-      createdAt: report.createdAt,
-      seedProtocol: ensemble.seedProtocol,
-      auroc: ensemble.auroc,
-      falseAlarm: ensemble.falseAlarm,
-      latencyWasmNodeMs: Math.round(latency.medianMs * 100) / 100,
-      perModelAuroc: Object.fromEntries(MODEL_KEYS.map((key) => [key, report.models[key]!.auroc])),
-      generated: {
-        cifakeValidation: { auroc: generated.cifakeValidation.auroc, accuracy: generated.cifakeValidation.accuracy },
-        sd15HeldOutGridsAuroc: generated.sd15HeldOutGrids['as is']!.auroc,
-        unseenGeneratorsAuroc: generated.unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc,
-        realPhotosFlagged: generated.realPhotosFlagged,
-      },
-      wild: wildMetrics(wild),
-    };
-    await writeFile(manifestPath, `${JSON.stringify(stored, null, 2)}\n`);
-    log(`wrote ${path.relative(process.cwd(), path.join(modelsDir, 'report.json'))} and manifest metrics`);
-  }
+  printReport(report);
+  await writeOutputs(report, latency, options, log);
 }
 
 interface PrintableReport {
