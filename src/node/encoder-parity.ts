@@ -54,7 +54,8 @@ function compare(files: string[], pil: Judgement[], viaSharp: Judgement[], thres
     ensembleScore: {
       meanAbsDifference: round(mean(absolute)),
       maxAbsDifference: round(absolute[largest]!),
-      largestAt: files[largest]!,
+      /** The photo with the largest difference (null when no photo differs). */
+      largestAt: absolute[largest]! > 0 ? files[largest]! : null,
       meanSharpMinusPil: round(mean(differences)),
     },
   };
