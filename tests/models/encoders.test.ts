@@ -9,9 +9,10 @@
  * - sharp's pictures (encoder-conditions.ts) have PIL's sizes and are close to PIL's.
  * - The report's fields agree with the pictures and with scoring them here (node-detector.ts), with no figures
  *   typed in: shares flagged, score differences (their sign too), differing verdicts, pixel differences.
+ * - public/models/encoders.json, once there is one, is a full run on the models shipped beside it.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -110,6 +111,17 @@ describe(`encoder parity, PIL (training) vs sharp (evaluation), first ${LIMIT} p
         if (condition.scale !== null) expect(difference, `${condition.name}, ${names[i]}: PIL's Lanczos is not libvips's`).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('public/models/encoders.json, where there is one, is a full run on the shipped models', async () => {
+    const shipped = path.join(ROOT, 'public/models/encoders.json');
+    if (!existsSync(shipped)) return; // written by `npm run models:encoders` once the models are final
+    const full = JSON.parse(readFileSync(shipped, 'utf8')) as Report;
+    expect(full.modelVersion).toBe(detector.models.manifest.version);
+    expect(full.threshold).toBe(detector.models.manifest.thresholds.default);
+    expect(full.limit).toBeNull();
+    expect(full.photos).toBe((await photoFiles('val')).length);
+    expect(Object.keys(full.conditions)).toEqual(pil.conditions.map((c) => c.name));
   });
 
   it('the report agrees with the pictures and with scoring them here', async () => {
