@@ -33,9 +33,14 @@ export async function loadImageSet(name: string, options: { dataDir?: string; li
   return { name, images, labels: new Uint8Array(labels.subarray(0, count)), labelNames: meta.label_names };
 }
 
+/** The photographs of photos/train or photos/val (JPEG and PNG), sorted by name: file names, not paths. */
+export async function photoFiles(split: 'train' | 'val', dataDir = DEFAULT_DATA_DIR): Promise<string[]> {
+  return (await readdir(path.join(dataDir, 'photos', split))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+}
+
 export async function loadPhotos(split: 'train' | 'val', dataDir = DEFAULT_DATA_DIR): Promise<{ file: string; image: RgbaImage }[]> {
   const folder = path.join(dataDir, 'photos', split);
-  const files = (await readdir(folder)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+  const files = await photoFiles(split, dataDir);
   return Promise.all(files.map(async (file) => ({ file, image: await decodeImage(path.join(folder, file)) })));
 }
 

@@ -34,7 +34,8 @@ const shifted = (image: RgbaImage, pixels: number) =>
 const shortSide = (image: RgbaImage, side: number) =>
   viaSharp(image, (s) => s.resize(image.width <= image.height ? { width: side } : { height: side }));
 
-const half = (image: RgbaImage) => ({ width: Math.max(1, Math.round(image.width / 2)), height: Math.max(1, Math.round(image.height / 2)) });
+/** Half the size, each side rounded half up (Math.round): the evaluation's halving. */
+export const half = (image: RgbaImage) => ({ width: Math.max(1, Math.round(image.width / 2)), height: Math.max(1, Math.round(image.height / 2)) });
 
 /** Gaussian noise of standard deviation `sigma` on R, G and B (Box-Muller from the seed), rounded and clamped. */
 export function withNoise(image: RgbaImage, sigma: number, seed: number): RgbaImage {
