@@ -1,0 +1,65 @@
+/**
+ * Which model set to ship, decided on validation only: scores the validation-split pictures of
+ * training/data-splits.json (as stored, decoded as the CLI decodes files) with each model folder given, and
+ * reports per set the AUROC of all validation generated pictures against all validation real ones, the mean of
+ * per-family AUROCs weighted by the square root of the family's size (the view rule's criterion), and the shares
+ * flagged at each set's own default threshold, as stored and under each everyday edit of the edit table
+ * (wild-edits.ts EDITS; issue 19 asks for edits to hold), and the mean over edits. The newer models' calibration was
+ * fitted on these real pictures, so their flagged shares are in-sample; AUROC does not depend on the threshold.
+ *
+ *   npx tsx src/node/compare-validation.ts <label>=<models dir> ... [--out FILE]
+ */
+import { writeFile } from 'node:fs/promises';
+import { auroc, shareAtOrAbove } from '../detector/metrics';
+import type { RgbaImage } from '../detector/pixel-image';
+import { loadWildPictures, readSplits, type WildPicture } from './evaluate-wild';
+import { EDITS } from './wild-edits';
+import { createNodeDetector } from './node-detector';
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+function figures(pictures: readonly WildPicture[], scores: readonly number[], threshold: number) {
+  const real = scores.filter((_, i) => pictures[i]!.label === 'real');
+  const fake = scores.filter((_, i) => pictures[i]!.label === 'generated');
+  const families = [...new Set(pictures.filter((p) => p.label === 'generated').map((p) => p.group))];
+  const byFamily = Object.fromEntries(families.map((family) => {
+    const own = scores.filter((_, i) => pictures[i]!.label === 'generated' && pictures[i]!.group === family);
+    return [family, { pictures: own.length, auroc: round(auroc(real, own)), caught: round(shareAtOrAbove(own, threshold)) }];
+  }));
+  const weights = families.map((f) => Math.sqrt(byFamily[f]!.pictures));
+  const weighted = families.reduce((sum, f, i) => sum + weights[i]! * byFamily[f]!.auroc, 0) / weights.reduce((a, b) => a + b, 0);
+  return {
+    realPictures: real.length, generatedPictures: fake.length, pooledAuroc: round(auroc(real, fake)),
+    familyWeightedAuroc: round(weighted), familyMeanAuroc: round(families.reduce((sum, f) => sum + byFamily[f]!.auroc, 0) / families.length),
+    generatedCaught: round(shareAtOrAbove(fake, threshold)), realFlagged: round(shareAtOrAbove(real, threshold)), byFamily,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const out = outIndex >= 0 ? args.splice(outIndex, 2)[1] : undefined;
+  const splits = await readSplits();
+  const pictures = await loadWildPictures(splits.pictures.filter((p) => p.split === 'validation'));
+  const results: Record<string, unknown> = {};
+  const donors = pictures.filter((p) => p.label === 'real').map((p) => p.image);
+  for (const [label, modelsDir] of args.map((a) => a.split('=') as [string, string])) {
+    const detector = await createNodeDetector({ modelsDir });
+    const byEdit: Record<string, ReturnType<typeof figures>> = {};
+    for (const [name, edit] of Object.entries(EDITS)) {
+      const edited: RgbaImage[] = [];
+      for (const [i, p] of pictures.entries()) edited.push(await edit(p.image, donors[(i * 7) % donors.length]!, 1000 + i));
+      const scores = (await detector.scoreImages(edited)).map((j) => j.score);
+      byEdit[name] = figures(pictures, scores, detector.models.manifest.thresholds.default);
+    }
+    const editNames = Object.keys(byEdit);
+    const mean = (key: 'pooledAuroc' | 'familyWeightedAuroc' | 'familyMeanAuroc') => round(editNames.reduce((sum, e) => sum + byEdit[e]![key], 0) / editNames.length);
+    results[label] = { models: detector.models.manifest.version, threshold: detector.models.manifest.thresholds.default,
+      meanOverEdits: { pooledAuroc: mean('pooledAuroc'), familyWeightedAuroc: mean('familyWeightedAuroc'), familyMeanAuroc: mean('familyMeanAuroc') }, byEdit };
+    console.log(label, JSON.stringify((results[label] as { meanOverEdits: unknown }).meanOverEdits), JSON.stringify(Object.fromEntries(editNames.map((e) => [e, byEdit[e]!.familyWeightedAuroc]))));
+    await detector.dispose();
+  }
+  if (out) await writeFile(out, `${JSON.stringify({ split: 'validation (training/data-splits.json), pictures as stored', results }, null, 2)}\n`);
+}
+
+await main();
