@@ -33,6 +33,10 @@ const BENCH_TWO_VIEW = 'bench/results/2026-11-27.json'; // npm run bench -- --qu
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
 const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
+const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run models:eval on the 2026-11-27 models
+const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
+const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the shipped models' training log
+const VALIDATION_COMPARISON = 'training/results/validation-comparison.json'; // src/node/compare-validation.ts
 const COMPUTE_CURVE = 'training/results/compute-curve-2026-11-27-h200.txt'; // training/compute_curve.py (JSON lines)
 const DATA_ROLES = 'training/data-roles.json'; // the data-roles table
 const CODE = 'src/detector/readback-noise.ts'; // constants of the code, imported
@@ -300,7 +304,33 @@ const CLAIMS: Record<string, Claim> = {
         + `shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, real 256-px patch ${fixed(edits['real 256-px patch'].auroc, 3)}`;
     },
   },
-  'models: shipped models on the same pictures': { page: MODELS, artifact: REPORT, text: (report) => `(as is ${fixed(edit(report, 'as is').auroc, 3)} on the same pictures)` },
+  'models: 2026-11-27 models on the same pictures': { page: MODELS, artifact: OLD_REPORT, text: (report) => `(the 2026-11-27 models: as is ${fixed(edit(report, 'as is').auroc, 3)} on the same pictures)` },
+  'models: pretrained probe': {
+    page: MODELS,
+    artifact: PROBE,
+    text: (probe) => `mean AUROC ${fixed(probe['mnv2-b10-hsc'].meanAuroc, 3)} against ${fixed(probe['scratch-inverse'].meanAuroc, 3)} (${probe['mnv2-b10-hsc'].steps} steps each`,
+  },
+  'models: pretrained retrain': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `(\`--retrain-trace\`, ${manifest.training.traceViewsRetrained.steps} steps, ${thousands(manifest.training.traceViewsRetrained.seconds)} s of trace training;`,
+  },
+  'models: pretrained retrain seconds': {
+    page: MODELS,
+    artifact: PRETRAINED_LOG,
+    text: (log: string) => `${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s with data, calibration and export`,
+  },
+  'models: validation comparison': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results['pretrained-2026-12-05']];
+      return `family-weighted AUROC averaged over as is and ${Object.keys(current.byEdit).length - 1} everyday edits ${fixed(current.meanOverEdits.familyWeightedAuroc, 3)} against `
+        + `${fixed(old.meanOverEdits.familyWeightedAuroc, 3)} for the 2026-11-27 models (family mean ${fixed(current.meanOverEdits.familyMeanAuroc, 3)} against `
+        + `${fixed(old.meanOverEdits.familyMeanAuroc, 3)}); as stored, the older models are ahead (${fixed(old.byEdit['as is'].familyWeightedAuroc, 3)} against `
+        + `${fixed(current.byEdit['as is'].familyWeightedAuroc, 3)}), on SD 1.5 grids (${fixed(old.byEdit['as is'].byFamily['sd15-grids'].auroc, 3)} against ${fixed(current.byEdit['as is'].byFamily['sd15-grids'].auroc, 3)})`;
+    },
+  },
 
   // docs/performance.md (bench results).
   'performance: bench file named': { page: PERFORMANCE, artifact: BENCH, text: () => `Figures from \`${BENCH}\`` },
