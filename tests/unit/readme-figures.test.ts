@@ -35,7 +35,9 @@ const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
 const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run models:eval on the 2026-11-27 models
 const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
-const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the shipped models' training log
+const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the pretrained retrain's training log
+const PRETRAINED_REPORT = 'training/results/2026-12-05-pretrained-retrain.report.json'; // npm run models:eval on it
+const PRETRAINED_MANIFEST = 'training/results/2026-12-05-pretrained-retrain.manifest.json'; // its manifest
 const VALIDATION_COMPARISON = 'training/results/validation-comparison.json'; // src/node/compare-validation.ts
 const COMPUTE_CURVE = 'training/results/compute-curve-2026-11-27-h200.txt'; // training/compute_curve.py (JSON lines)
 const DATA_ROLES = 'training/data-roles.json'; // the data-roles table
@@ -305,6 +307,22 @@ const CLAIMS: Record<string, Claim> = {
     },
   },
   'models: 2026-11-27 models on the same pictures': { page: MODELS, artifact: OLD_REPORT, text: (report) => `(the 2026-11-27 models: as is ${fixed(edit(report, 'as is').auroc, 3)} on the same pictures)` },
+  'models: pretrained retrain, seed protocol': {
+    page: MODELS,
+    artifact: PRETRAINED_REPORT,
+    text: (report) => `(accuracy ${fixed(report.seedProtocol.accuracy * 100, 2)}% against ${fixed(read(OLD_REPORT).seedProtocol.accuracy * 100, 2)}%; `
+      + `Fashion-MNIST AUROC ${fixed(report.auroc.fashion_mnist_test_2k, 4)} against ${fixed(read(OLD_REPORT).auroc.fashion_mnist_test_2k, 4)})`,
+  },
+  'models: pretrained retrain in the wild': {
+    page: MODELS,
+    artifact: PRETRAINED_REPORT,
+    text: (report) => {
+      const edits = report.wild.edits.conditions;
+      return `(as is ${fixed(edits['as is'].auroc, 3)}, shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, short side 128 ${fixed(edits['short side 128'].auroc, 3)}, `
+        + `JPEG q75 ${fixed(edits['jpeg q75'].auroc, 3)}) but at a lower level than the 2026-11-27 models as stored; unseen generators AUROC `
+        + `${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)})`;
+    },
+  },
   'models: pretrained probe': {
     page: MODELS,
     artifact: PROBE,
@@ -312,7 +330,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: pretrained retrain': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: PRETRAINED_MANIFEST,
     text: (manifest) => `(\`--retrain-trace\`, ${manifest.training.traceViewsRetrained.steps} steps, ${thousands(manifest.training.traceViewsRetrained.seconds)} s of trace training;`,
   },
   'models: pretrained retrain seconds': {
