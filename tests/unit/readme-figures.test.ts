@@ -33,6 +33,7 @@ const BENCH_TWO_VIEW = 'bench/results/2026-11-27.json'; // npm run bench -- --qu
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
 const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
+const ENCODERS = 'public/models/encoders.json'; // npm run models:encoders
 const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run models:eval on the 2026-11-27 models
 const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
 const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the pretrained retrain's training log
@@ -321,6 +322,17 @@ const CLAIMS: Record<string, Claim> = {
       return `(as is ${fixed(edits['as is'].auroc, 3)}, shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, short side 128 ${fixed(edits['short side 128'].auroc, 3)}, `
         + `JPEG q75 ${fixed(edits['jpeg q75'].auroc, 3)}) but at a lower level than the 2026-11-27 models as stored; unseen generators AUROC `
         + `${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)})`;
+    },
+  },
+  'models: encoders': {
+    page: MODELS,
+    artifact: ENCODERS,
+    text: (encoders) => {
+      const half = encoders.conditions['half (lanczos) + jpeg q90'];
+      const same = ['png', 'jpeg q95', 'jpeg q75', 'webp q80'].every((name) => encoders.conditions[name].pixels.photosIdentical === encoders.photos);
+      return `encodes the ${encoders.photos} \`photos/val\` photographs both ways and scores both: PNG, JPEG q95, JPEG q75 and WebP q80 give `
+        + `${same ? 'the same pixels in every photo' : 'different pixels'}, so the same scores; halved (Lanczos) + JPEG q90 differs a little (ensemble scores `
+        + `${fixed(half.ensembleScore.meanAbsDifference, 4)} apart on average, ${fixed(half.ensembleScore.maxAbsDifference, 4)} at most, ${half.verdictsDiffer} verdicts changed)`;
     },
   },
   'models: pretrained probe': {
