@@ -106,8 +106,10 @@ describe('the npm package', () => {
     const grouped = (bytes: number) => bytes.toLocaleString('en-US');
     expect(changelog).toContain(`precaches the same ${after.files} files as before`);
     expect(before.files).toBe(after.files);
-    expect(readme).toContain(`first visit precaches the same files as before, none of the package's, ${grouped(after.bytes - before.bytes)} bytes more code`);
-    expect(changelog).toContain(`${grouped(before.bytes)} bytes before this version, ${grouped(after.bytes)} after (+${grouped(after.bytes - before.bytes)} bytes`);
+    const change = after.bytes - before.bytes;
+    const moreOrLess = `${grouped(Math.abs(change))} bytes ${change > 0 ? 'more' : 'less'} code`;
+    expect(readme).toContain(`first visit precaches the same files as before, none of the package's, ${moreOrLess}`);
+    expect(changelog).toContain(`${grouped(before.bytes)} bytes before this version, ${grouped(after.bytes)} after (${change > 0 ? '+' : '-'}${grouped(Math.abs(change))} bytes`);
     expect(changelog).toContain(`The tarball weighs ${megabytes(recorded.tarballBytes)} MB** (${megabytes(recorded.unpackedBytes)} MB unpacked, ${recorded.files} files), models included (${megabytes(recorded.parts.models)} MB)`);
   });
 
