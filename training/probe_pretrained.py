@@ -5,7 +5,7 @@ judged on the validation split only (training/data-splits.json), never on test p
 Reads ../shared/data through native.split_pictures; writes training/results/pretrained-probe.json (per candidate:
 validation AUROC per generated group against all validation real pictures, their sqrt-size-weighted mean, real
 seconds). Pictures under 128 px after an edit have no crops
-(their score is NaN and ranks highest; alike for every candidate).. Run: /usr/bin/python3 training/probe_pretrained.py"""
+(their score is NaN and ranks highest; alike for every candidate). Run: /usr/bin/python3 training/probe_pretrained.py"""
 import argparse
 import json
 import math
@@ -14,12 +14,10 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 import crops
 import native
 import networks
-import pretrained
 import splits
 import calibration
 import common
@@ -29,30 +27,8 @@ import trace_view
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'pretrained-probe.json')
 
 
-class PretrainedTraceEncoder(nn.Module):
-    """Frozen MobileNetV2 blocks 0..last_block on the RGB crop, then a small trainable bias-free head (no constant
-    solution, Ruff et al.), mean and max over positions, a linear embedding."""
-
-    def __init__(self, last_block=10, width=128, embedding_size=64):
-        super().__init__()
-        self.backbone = pretrained.MobileNetV2Features(last_block)
-        self.head = nn.Sequential(
-            nn.Conv2d(self.backbone.channels, width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
-            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
-        self.embed = nn.Linear(2 * width, embedding_size, bias=False)
-
-    def forward(self, crops_128):
-        with torch.no_grad():
-            features = self.backbone(crops_128)
-        features = self.head(features).flatten(2)
-        return self.embed(torch.cat([features.mean(2), features.amax(2)], 1))
-
-    def trainable(self):
-        return [p for p in self.parameters() if p.requires_grad]
-
-
 def train_encoder(encoder, real, fake, steps, loss_kind, generator, sizes):
-    parameters = encoder.trainable() if hasattr(encoder, 'trainable') else list(encoder.parameters())
+    parameters = [p for p in encoder.parameters() if p.requires_grad]  # the pretrained backbone stays frozen
     centre = objectives.initial_centre(encoder, trace_view.trace_batch(real, 256, generator, crops.CROP))
     optimiser, schedule = objectives.one_cycle(parameters, steps)
     started = time.time()
@@ -120,7 +96,7 @@ def main():
         generator = torch.Generator().manual_seed(common.DEFAULT_SEED)
         torch.manual_seed(common.DEFAULT_SEED)
         kind, loss_kind = name.rsplit('-', 1)
-        encoder = networks.TraceEncoder() if kind == 'scratch' else PretrainedTraceEncoder(int(kind.split('-b')[1]))
+        encoder = networks.trace_encoder('scratch-npr' if kind == 'scratch' else kind.replace('mnv2', 'mobilenet-v2'))
         common.log(f'{name}: {args.steps} steps')
         centre, seconds = train_encoder(encoder, pools['real'], pools['generated'], args.steps, loss_kind, generator, (64,) if kind == 'scratch' else (96,))
         row = {**judge(encoder, centre, val_real, val_fake), 'steps': args.steps, 'seconds': round(seconds)}
