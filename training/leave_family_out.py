@@ -1,11 +1,13 @@
 """Leave-family-out (issue 19's report): how the trace view's Deep SVDD does on generator families it never saw.
 
-For each fold, whole generator families (diffusion, GAN, autoregressive, commercial) leave training; the trace
-encoder (networks.TRACE_ENCODER, trained as objectives.train_trace trains it, fewer steps) learns on the rest; then the
-fold's families are scored, every picture of theirs in ../shared/data (none was trained on in that fold), against the
-real pictures of the test split (training/data-splits.json). The threshold is the 99th percentile of the validation
-real pictures' scores (a 1% false-alarm operating point chosen on validation, like the default preset). Scores are the
-trace view alone, per picture the top-3 geometric mean of its crops, on pictures as stored (no edits).
+The frozen backbone's features of every training window are banked once (feature_bank.py, as
+objectives.train_banked_trace_svdd does); for each fold, whole generator families (diffusion, GAN, autoregressive,
+commercial) leave the bank and the head is fitted on the rest, as training fits it; then the fold's families are
+scored, every picture of theirs in ../shared/data (none was trained on in that fold), against the real pictures of
+the test split (training/data-splits.json). The threshold is the 99th percentile of the validation real pictures'
+scores (a 1% false-alarm operating point chosen on validation, like the default preset). Scores are the trace view
+alone, per picture the top-3 geometric mean of its crops, on pictures as stored (no edits). Our TAEF2 round trips
+are not in these folds' training data.
 
 Reads ../shared/data through native.split_pictures; writes training/results/leave-family-out.json.
 Run: /usr/bin/python3 training/leave_family_out.py [--steps N]"""
@@ -19,12 +21,12 @@ import torch
 
 import calibration
 import crops
+import feature_bank
 import native
-import networks
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, to_tensor
+from common import DEFAULT_SEED, auroc, log
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'leave-family-out.json')
 FOLDS = {
@@ -48,73 +50,71 @@ def pictures_of(table, label, split=None, families=None):
     return out
 
 
-def train_fold(real_pool, fake_pool, steps, generator):
-    encoder = networks.trace_encoder()
-    real, fake = trace_view.BalancedPool(real_pool), trace_view.BalancedPool(fake_pool)
-    centre = objectives.initial_centre(encoder, trace_view.trace_batch(real, 256, generator, crops.CROP))
-    optimiser, schedule = objectives.one_cycle([p for p in encoder.parameters() if p.requires_grad], steps)
-    for step in range(1, steps + 1):
-        encoder.train()
-        size = 96 if step <= steps * 0.8 else crops.CROP
-        count = 64 if size < crops.CROP else 24
-        batch = torch.cat([trace_view.trace_batch(real, count, generator, size), trace_view.trace_batch(fake, count, generator, size)])
-        loss = objectives.hypersphere_classifier_loss(((encoder(batch) - centre) ** 2).sum(1), count, 1.0)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-    encoder.eval()
-    return encoder, centre
-
-
-@torch.no_grad()
-def scores_of(encoder, centre, pictures):
+def picture_features(extractor, pictures):
+    """Per picture, the banked features of every crop the browser would pick (pictures under 128 px have none)."""
     out = []
     for picture in pictures:
         windows = crops.crops_of(picture)[0]
         if len(windows):
-            distances = ((encoder(to_tensor(windows)) - centre) ** 2).sum(1).numpy()
-            out.append(calibration.aggregate_crops(distances, TOP_K))
-    return np.array(out)
+            out.append(extractor.features(torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)))
+    return out
+
+
+@torch.no_grad()
+def scores_of(head, centre, features):
+    return np.array([calibration.aggregate_crops(((head(m.float(), l.float()) - centre) ** 2).sum(1).numpy(), TOP_K)
+                     for m, l in features])
+
+
+def fold_result(head, centre, families, real_features, held_out):
+    """One fold's figures: the held-out families' pictures against the test split's real pictures, at the 99th
+    percentile of the validation real pictures' scores."""
+    threshold = float(np.quantile(scores_of(head, centre, real_features['validation']), 0.99))
+    real_scores = scores_of(head, centre, real_features['test'])
+    per_family, pooled = {}, []
+    for family in families:
+        if not held_out.get(family):
+            continue
+        fake_scores = scores_of(head, centre, held_out[family])
+        pooled.append(fake_scores)
+        per_family[family] = {'pictures': len(fake_scores), 'auroc': round(auroc(real_scores, fake_scores), 4),
+                              'caught': round(float((fake_scores >= threshold).mean()), 4)}
+    pooled = np.concatenate(pooled)
+    return {'heldOut': list(families), 'auroc': round(auroc(real_scores, pooled), 4),
+            'caught': round(float((pooled >= threshold).mean()), 4),
+            'realFlagged': round(float((real_scores >= threshold).mean()), 4), 'pictures': len(pooled), 'families': per_family}
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--steps', type=int, default=200)
+    parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
+    parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    rng = np.random.default_rng(DEFAULT_SEED)
-    table = splits.build(DEFAULT_SEED)
-    train_real = pictures_of(table, 'real', 'train')
-    real_pools = {g: native.crop_pool(p, trace_view.REAL_VERSIONS, rng) for g, p in train_real.items()}
-    train_fake = pictures_of(table, 'generated', 'train')
-    fake_pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, trace_view.GENERATED_VERSIONS), rng) for g, p in train_fake.items()}
-    val_real = [p for ps in pictures_of(table, 'real', 'validation').values() for p in ps]
-    test_real = [p for ps in pictures_of(table, 'real', 'test').values() for p in ps]
+    rng, generator = np.random.default_rng(DEFAULT_SEED), torch.Generator().manual_seed(DEFAULT_SEED)
+    table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.shipped_extractor(), time.time()
+    banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else {}
+    for label in ('real', 'generated'):
+        if label in banks:
+            continue
+        train = pictures_of(table, label, 'train')
+        versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
+        pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in train.items()}
+        banks[label] = feature_bank.FeatureBank.of_pools(extractor, pools, feature_bank.VIEWS, feature_bank.WINDOW, generator)
+    real_features = {split: picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
+                     for split in ('validation', 'test')}
+    held_out = {g: picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
+    log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
     results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'topK': TOP_K,
-               'testRealPictures': len(test_real), 'folds': {}}
+               'testRealPictures': len(real_features['test']), 'folds': {}}
     for fold, families in FOLDS.items():
         started = time.time()
-        generator = torch.Generator().manual_seed(DEFAULT_SEED)
-        kept = {g: pool for g, pool in fake_pools.items() if g not in families}
-        encoder, centre = train_fold(real_pools, kept, args.steps, generator)
-        threshold = float(np.quantile(scores_of(encoder, centre, val_real), 0.99))
-        real_scores = scores_of(encoder, centre, test_real)
-        held_out = pictures_of(table, 'generated', None, families)
-        per_family = {}
-        for family, pictures in held_out.items():
-            fake_scores = scores_of(encoder, centre, pictures)
-            if not len(fake_scores):
-                continue
-            per_family[family] = {'pictures': len(fake_scores), 'auroc': round(auroc(real_scores, fake_scores), 4),
-                                  'caught': round(float((fake_scores >= threshold).mean()), 4), 'scores': fake_scores}
-        pooled = np.concatenate([f.pop('scores') for f in per_family.values()])
-        results['folds'][fold] = {'heldOut': list(families), 'auroc': round(auroc(real_scores, pooled), 4),
-                                  'caught': round(float((pooled >= threshold).mean()), 4),
-                                  'realFlagged': round(float((real_scores >= threshold).mean()), 4),
-                                  'pictures': len(pooled), 'families': per_family, 'seconds': round(time.time() - started)}
-        log(f'fold {fold}: AUROC {results["folds"][fold]["auroc"]}, caught {results["folds"][fold]["caught"]}, '
-            f'real flagged {results["folds"][fold]["realFlagged"]} ({time.time() - started:.0f}s)')
+        torch.manual_seed(DEFAULT_SEED)
+        head = feature_bank.shipped_head(extractor)
+        centre = objectives.train_head(head, banks['real'], banks['generated'].without(families), args.steps,
+                                       torch.Generator().manual_seed(DEFAULT_SEED))
+        row = results['folds'][fold] = {**fold_result(head, centre, families, real_features, held_out), 'seconds': round(time.time() - started)}
+        log(f'fold {fold}: AUROC {row["auroc"]}, caught {row["caught"]}, real flagged {row["realFlagged"]} ({row["seconds"]}s)')
     folds = results['folds'].values()
     results['meanAuroc'] = round(float(np.mean([f['auroc'] for f in folds])), 4)
     results['meanCaught'] = round(float(np.mean([f['caught'] for f in folds])), 4)

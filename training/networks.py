@@ -251,10 +251,28 @@ class PretrainedTraceEncoder(nn.Module):
         return self.embed(torch.cat([features.mean(2), features.amax(2)], 1))
 
 
-# Which trace encoder training builds (probe_pretrained.py measured both on validation: results/pretrained-probe.json).
-TRACE_ENCODER = 'mobilenet-v2-b10'
+class BankedTraceEncoder(nn.Module):
+    """Deep SVDD encoder of the trace view whose head is fitted on banked features (feature_bank.py): the frozen
+    MobileNetV2 (blocks 0-10; per-channel statistics of blocks 2 and 5 too when feature_bank.USE_TAPS) into
+    feature_bank.Head."""
+
+    def __init__(self):
+        super().__init__()
+        import feature_bank  # reads the weights from node_modules/nsfwjs through node
+        self.extractor = feature_bank.shipped_extractor()
+        self.head = feature_bank.shipped_head(self.extractor)
+
+    def forward(self, crops_128):
+        return self.head(*self.extractor(crops_128))
+
+
+# Which trace encoder training builds (validation figures: results/pretrained-probe.json, results/feature-probe.json).
+TRACE_ENCODER = 'mobilenet-v2-taps'
 
 
 def trace_encoder(kind=TRACE_ENCODER):
-    """A new trace-view Deep SVDD encoder of `kind` ('scratch-npr': TraceEncoder; 'mobilenet-v2-b10': PretrainedTraceEncoder)."""
-    return TraceEncoder() if kind == 'scratch-npr' else PretrainedTraceEncoder(int(kind.rsplit('-b', 1)[1]))
+    """A new trace-view Deep SVDD encoder of `kind` ('scratch-npr': TraceEncoder; 'mobilenet-v2-b10':
+    PretrainedTraceEncoder, trained online; 'mobilenet-v2-taps': BankedTraceEncoder, head fitted on banked features)."""
+    if kind == 'scratch-npr':
+        return TraceEncoder()
+    return BankedTraceEncoder() if kind == 'mobilenet-v2-taps' else PretrainedTraceEncoder(int(kind.rsplit('-b', 1)[1]))

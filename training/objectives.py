@@ -8,6 +8,7 @@ import torch
 
 import corruptions
 import crops
+import feature_bank
 import networks
 from common import evaluate_in_chunks, log
 from trace_view import BalancedPool, trace_batch
@@ -39,7 +40,12 @@ def anomalies_for(batch, generated, count, generator):
 def initial_centre(encoder, images):
     encoder.eval()
     with torch.no_grad():  # fixed from an initial pass and never trained (Ruff et al.)
-        centre = evaluate_in_chunks(encoder, images).mean(0)
+        return centre_of(evaluate_in_chunks(encoder, images))
+
+
+def centre_of(embeddings):
+    """The hypersphere centre: the mean embedding, each coordinate at least 0.1 from zero."""
+    centre = embeddings.mean(0)
     centre[(centre.abs() < 0.1) & (centre < 0)] = -0.1
     centre[(centre.abs() < 0.1) & (centre >= 0)] = 0.1
     return centre
@@ -125,33 +131,90 @@ def trace_svdd_loss(distances, count, args, kind):
 
 
 def train_trace(real_pool, fake_pool, args, generator):
-    """Both trace heads on the same batches: half real crops, half generated; mostly smaller windows at random
-    offsets (cheap), the last fifth full crops."""
-    real, fake = BalancedPool(real_pool), BalancedPool(fake_pool)
+    """Both trace views: Deep SVDD's (its head on banked features when the encoder is BankedTraceEncoder, else
+    online) and the autoencoder's, each on half real crops, half generated."""
     kind = networks.TRACE_ENCODER
-    encoder, autoencoder = networks.trace_encoder(kind), networks.TraceAutoencoder()
+    real, fake = BalancedPool(real_pool), BalancedPool(fake_pool)
+    if kind == 'mobilenet-v2-taps':
+        encoder, centre = train_banked_trace_svdd(real_pool, fake_pool, args, generator)
+    else:
+        encoder, centre = train_online_trace_svdd(real, fake, args, generator, kind)
+    return encoder, centre, train_trace_autoencoder(real, fake, args, generator)
+
+
+def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
+    """Deep SAD (hypersphere classifier) on banked features (feature_bank.FeatureBank): half real rows, half
+    generated; the centre fixed from an initial pass over real rows. Returns the centre."""
+    head.eval()
+    with torch.no_grad():
+        centre = centre_of(head(*real.draw(2048, generator)))
+    optimiser, schedule = one_cycle(head.parameters(), steps)
+    for step in range(1, steps + 1):
+        head.train()
+        (real_maps, real_low), (fake_maps, fake_low) = real.draw(batch, generator), fake.draw(batch, generator)
+        embeddings = head(torch.cat([real_maps, fake_maps]), torch.cat([real_low, fake_low]))
+        loss = hypersphere_classifier_loss(((embeddings - centre) ** 2).sum(1), batch, eta)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        if step % 200 == 0 or step == steps:
+            log(f'trace svdd head step {step}/{steps} loss {float(loss):.4f}')
+    head.eval()
+    return centre
+
+
+def train_banked_trace_svdd(real_pool, fake_pool, args, generator):
+    """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
+    the head fitted on them for --head-steps (the backbone is most of an online step)."""
+    encoder, started = networks.trace_encoder('mobilenet-v2-taps'), time.time()
+    banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator)
+             for pool in (real_pool, fake_pool)]
+    log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
+    centre = train_head(encoder.head, *banks, args.head_steps, generator, args.eta)
+    log(f'trace svdd head: {args.head_steps} steps ({time.time() - started:.0f}s)')
+    encoder.eval()
+    return encoder, centre
+
+
+def train_online_trace_svdd(real, fake, args, generator, kind):
+    """Mostly smaller windows at random offsets (cheap), the last fifth full crops."""
+    encoder = networks.trace_encoder(kind)
     centre = initial_centre(encoder, trace_batch(real, 512, generator, crops.CROP))
-    svdd_opt, svdd_schedule = one_cycle([p for p in encoder.parameters() if p.requires_grad], args.trace_steps)
-    ae_opt, ae_schedule = one_cycle(autoencoder.parameters(), args.trace_steps)
-    window = 64 if kind == 'scratch-npr' else 96
-    started = time.time()
+    optimiser, schedule = one_cycle([p for p in encoder.parameters() if p.requires_grad], args.trace_steps)
+    window, started = 64 if kind == 'scratch-npr' else 96, time.time()
     for step in range(1, args.trace_steps + 1):
-        encoder.train(), autoencoder.train()
+        encoder.train()
         size = window if step <= args.trace_steps * 0.8 else crops.CROP
         count = 64 if size < crops.CROP else 24
         batch = torch.cat([trace_batch(real, count, generator, size), trace_batch(fake, count, generator, size)])
-        svdd_loss = trace_svdd_loss(((encoder(batch) - centre) ** 2).sum(1), count, args, kind)
-        svdd_opt.zero_grad()
-        svdd_loss.backward()
-        svdd_opt.step()
-        svdd_schedule.step()
-        # The autoencoder keeps its 64-px windows (a corner of each random window is another random window).
-        ae_loss = trace_autoencoder_loss(autoencoder, batch[..., :64, :64] if size < crops.CROP else batch, count, args)
-        ae_opt.zero_grad()
-        ae_loss.backward()
-        ae_opt.step()
-        ae_schedule.step()
+        loss = trace_svdd_loss(((encoder(batch) - centre) ** 2).sum(1), count, args, kind)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
         if step % 200 == 0 or step == args.trace_steps:
-            log(f'trace step {step}/{args.trace_steps} svdd {float(svdd_loss):.4f} ae {float(ae_loss):.4f} ({time.time() - started:.0f}s)')
-    encoder.eval(), autoencoder.eval()
-    return encoder, centre, autoencoder
+            log(f'trace svdd step {step}/{args.trace_steps} loss {float(loss):.4f} ({time.time() - started:.0f}s)')
+    encoder.eval()
+    return encoder, centre
+
+
+def train_trace_autoencoder(real, fake, args, generator):
+    """64-px windows at random offsets, the last fifth full crops."""
+    autoencoder = networks.TraceAutoencoder()
+    optimiser, schedule = one_cycle(autoencoder.parameters(), args.trace_steps)
+    started = time.time()
+    for step in range(1, args.trace_steps + 1):
+        autoencoder.train()
+        size = 64 if step <= args.trace_steps * 0.8 else crops.CROP
+        count = 64 if size < crops.CROP else 24
+        batch = torch.cat([trace_batch(real, count, generator, size), trace_batch(fake, count, generator, size)])
+        loss = trace_autoencoder_loss(autoencoder, batch, count, args)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        if step % 200 == 0 or step == args.trace_steps:
+            log(f'trace autoencoder step {step}/{args.trace_steps} loss {float(loss):.4f} ({time.time() - started:.0f}s)')
+    autoencoder.eval()
+    return autoencoder

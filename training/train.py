@@ -26,6 +26,7 @@ import calibration as cal
 import crops
 import data
 import export
+import feature_bank
 import gan
 import native
 import networks
@@ -41,7 +42,10 @@ from scorers import Scorers
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
-    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 2000)))
+    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 2000)),
+                        help='steps of the trace autoencoder (and of an online-trained trace encoder)')
+    parser.add_argument('--head-steps', type=int, default=int(os.environ.get('HEAD_STEPS', feature_bank.HEAD_STEPS)),
+                        help="steps of the trace Deep SVDD's head on banked features")
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
     parser.add_argument('--ae-eta', type=float, default=1.0)
@@ -65,11 +69,11 @@ def parse_args():
 def load_training_data(args, rng):
     """Stage 1: both views' training and validation data from the splits table (never an evaluation picture)."""
     table = splits.build(args.seed)
+    # The whole-image view (pictures under 128 px; larger ones have crops) and its statistics prior learn from whole
+    # photographs only. diverse_train's reals are 256-px native crops, not whole pictures: their flat, colourless or
+    # clipped 32-px patches widened the prior's spread and raised its knee, so it stopped telling clothing renders
+    # and line art from photographs. The trace view reads them from `table`.
     train_paths, val_paths = native.photo_split(args.seed)
-    # The whole-image view sees the diverse real photos (cameras, phones, web) of the same splits too.
-    diverse_reals = lambda split: [os.path.join(data.DATA_DIR, row['file']) for row in table
-                                   if row['label'] == 'real' and row['split'] == split and row['file'].startswith('diverse_train/')]
-    train_paths, val_paths = train_paths + diverse_reals('train'), val_paths + diverse_reals('validation')
     if args.limit:
         train_paths, val_paths = train_paths[:12], val_paths[:6]
     normal, generated, whole_val, lossless = whole_view.build_whole_view(
@@ -97,7 +101,7 @@ def train_whole_views(args, sets, rng, generator):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, 'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}

@@ -23,9 +23,9 @@ describe('training pipeline smoke run', () => {
     const out = path.join(work, 'models');
     const checkpoint = path.join(work, 'smoke.pt');
     const common = ['--limit', '300', '--out', out, '--checkpoint', checkpoint];
-    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--epochs', '1', '--trace-steps', '4', '--gan-steps', '6', '--simulator-steps', '3', '--seed', '5'], { stdio: 'inherit' });
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--epochs', '1', '--trace-steps', '4', '--head-steps', '5', '--gan-steps', '6', '--simulator-steps', '3', '--seed', '5'], { stdio: 'inherit' });
     const trained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(trained.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, simulatorSteps: 3, seed: 5, reexportedFromCheckpoint: false });
+    expect(trained.training).toMatchObject({ epochs: 1, traceSteps: 4, headSteps: 5, ganSteps: 6, simulatorSteps: 3, seed: 5, reexportedFromCheckpoint: false });
     // The simulated fakes joined the whole-image view's generated side.
     expect(trained.training.wholeViewImages).toBeGreaterThan(0);
     expect(Number.isFinite(trained.training.wholeViewCalibrationOffset)).toBe(true);
@@ -70,9 +70,9 @@ describe('training pipeline smoke run', () => {
     expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
 
     // Retraining only the trace views keeps the whole-image views' facts and records its own.
-    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3'], { stdio: 'inherit' });
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3', '--head-steps', '2'], { stdio: 'inherit' });
     const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 } });
+    expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 } });
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
   }, 2_400_000); // a safety net, not a speed goal: four runs of the training script (the pretrained crop encoder scores every validation crop)
 });

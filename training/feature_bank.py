@@ -1,0 +1,149 @@
+"""Frozen-backbone features of trace-view windows, computed once, and the trainable head fitted on them.
+
+The pretrained backbone (pretrained.py, MobileNetV2 stem + blocks 0-10) never trains, so each training window's
+features are fixed: computing them once per window (random integer offset, both flips) instead of once per
+step lets the head see its data for many epochs at a fraction of the cost. Besides block 10's map, the bank keeps
+per-channel statistics (mean, standard deviation, max over positions) of blocks 2 and 5, where the high-frequency
+traces of upsampling live before striding averages them away.
+
+Reads crop pools (uint8 NHWC, from native.crop_pool); writes nothing."""
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+import pretrained
+
+TAPS = (2, 5)  # blocks whose per-channel statistics the bank keeps beside block 10's map
+FIRST_BLOCK_LAYER = 4  # MobileNetV2Features.layers: pad, conv, batch norm, ReLU6, then block 0
+VIEWS, WINDOW = 2, 112  # banked windows per training crop, and their side (random offsets within the 128-px crop)
+HEAD_STEPS = 800  # chosen on validation (results/feature-probe.json: 400, 800 and 2000 steps)
+# The shipped head reads block 10's map alone: adding the tapped statistics did not help on validation
+# (feature-probe.json: map-800 against map+low-800), so BankedTraceEncoder's extractor has no taps.
+USE_TAPS = False
+
+
+def channel_statistics(x):
+    flat = x.flatten(2)
+    return torch.cat([flat.mean(2), flat.std(2), flat.amax(2)], 1)
+
+
+class Extractor(nn.Module):
+    """The frozen backbone with taps: (block 10's map, statistics of the tapped blocks)."""
+
+    def __init__(self, last_block=10, taps=TAPS):
+        super().__init__()
+        self.backbone = pretrained.MobileNetV2Features(last_block)
+        self.taps = {FIRST_BLOCK_LAYER + b for b in taps}
+        channels = [out for _, out, _ in pretrained.BLOCKS]
+        self.low_size = 3 * sum(channels[b] for b in taps)
+        self.map_channels = self.backbone.channels
+
+    def forward(self, images):
+        x, low = images * 2.0 - 1.0, []
+        for index, layer in enumerate(self.backbone.layers):
+            x = layer(x)
+            if index in self.taps:
+                low.append(channel_statistics(x))
+        return x, torch.cat(low, 1) if low else x.new_zeros(len(x), 0)
+
+    @torch.no_grad()
+    def features(self, crops_uint8, batch=256):
+        """float16 (maps, low) of uint8 NCHW crops."""
+        maps, low = [], []
+        for start in range(0, len(crops_uint8), batch):
+            m, l = self(crops_uint8[start:start + batch].float() / 255.0)
+            maps.append(m.half()), low.append(l.half())
+        return torch.cat(maps), torch.cat(low)
+
+
+def random_windows(crops_uint8, size, generator):
+    """Each crop flipped both ways at random and cut to size x size at a random integer offset."""
+    count = len(crops_uint8)
+    picked = crops_uint8.clone()
+    flips = torch.rand(2, count, generator=generator) < 0.5
+    picked[flips[0]] = picked[flips[0]].flip(3)
+    picked[flips[1]] = picked[flips[1]].flip(2)
+    if size >= picked.shape[-1]:
+        return picked
+    offsets = torch.randint(0, picked.shape[-1] - size + 1, (count, 2), generator=generator).tolist()
+    return torch.stack([c[:, t:t + size, l:l + size] for c, (t, l) in zip(picked, offsets)])
+
+
+class FeatureBank:
+    """Features of `views` random windows of every crop of several groups; rows drawn with each group weighing
+    the square root of its crop count (as trace_view.BalancedPool)."""
+
+    def __init__(self, maps, low, weights, groups, group_of_row):
+        self.maps, self.low, self.weights, self.groups, self.group_of_row = maps, low, weights, groups, group_of_row
+
+    @classmethod
+    def of_pools(cls, extractor, pools, views, size, generator):
+        maps, low, weights, groups, group_of_row = [], [], [], {}, []
+        for index, (group, pool) in enumerate(pools.items()):
+            if not len(pool):
+                continue
+            crops_nchw = torch.from_numpy(np.ascontiguousarray(pool)).permute(0, 3, 1, 2)
+            for _ in range(views):
+                m, l = extractor.features(random_windows(crops_nchw, size, generator))
+                maps.append(m), low.append(l)
+                weights.append(torch.full((len(pool),), math.sqrt(len(pool)) / len(pool) / views, dtype=torch.float64))
+                group_of_row.append(torch.full((len(pool),), index, dtype=torch.int16))
+            groups[group] = len(pool)
+        return cls(torch.cat(maps), torch.cat(low), torch.cat(weights), groups, torch.cat(group_of_row))
+
+    def without(self, left_out):
+        """The bank less the rows of the groups in `left_out` (leave-family-out folds)."""
+        kept = [i for i, g in enumerate(self.groups) if g not in left_out]
+        rows = torch.isin(self.group_of_row, torch.tensor(kept, dtype=torch.int16))
+        return FeatureBank(self.maps, self.low, torch.where(rows, self.weights, torch.zeros_like(self.weights)),
+                           {g: n for g, n in self.groups.items() if g not in left_out}, self.group_of_row)
+
+    def draw(self, count, generator):
+        rows = torch.multinomial(self.weights, count, replacement=True, generator=generator)
+        return self.maps[rows].float(), self.low[rows].float()
+
+
+class Head(nn.Module):
+    """The trainable part: a bias-free conv head on block 10's map (mean and max over positions) and / or a bias-free
+    MLP on the tapped statistics, into a linear embedding (non-affine batch norms: no constant solution)."""
+
+    def __init__(self, map_channels=96, low_size=168, width=128, embedding_size=64, use_map=True, use_low=True):
+        super().__init__()
+        self.use_map, self.use_low = use_map, use_low
+        self.map_head = nn.Sequential(
+            nn.Conv2d(map_channels, width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
+            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
+        if use_low:
+            self.low_head = nn.Sequential(nn.BatchNorm1d(low_size, eps=1e-4, affine=False), nn.Linear(low_size, width, bias=False),
+                                          nn.BatchNorm1d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
+        self.embed = nn.Linear(2 * width * use_map + width * use_low, embedding_size, bias=False)
+
+    def forward(self, maps, low):
+        parts = []
+        if self.use_map:
+            features = self.map_head(maps).flatten(2)
+            parts += [features.mean(2), features.amax(2)]
+        if self.use_low:
+            parts.append(self.low_head(low))
+        return self.embed(torch.cat(parts, 1))
+
+
+def load_banks(path, views=VIEWS):
+    """{'real', 'generated'}: FeatureBank of the training pools as probe_features.py caches them (same seed, pools
+    and windows as a fresh build)."""
+    banks, _ = torch.load(path, weights_only=False)
+    for bank in banks.values():
+        counts = torch.tensor(list(bank.groups.values())) * views
+        bank.group_of_row = torch.repeat_interleave(torch.arange(len(counts), dtype=torch.int16), counts)
+    return banks
+
+
+def shipped_extractor():
+    """The extractor training banks with (taps only when the head reads them)."""
+    return Extractor(taps=TAPS if USE_TAPS else ())
+
+
+def shipped_head(extractor):
+    return Head(extractor.map_channels, extractor.low_size, use_low=USE_TAPS)

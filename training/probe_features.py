@@ -1,0 +1,99 @@
+"""Probe (issue 19): the pretrained trace encoder's backbone is frozen, so its features can be computed once per
+training window and the trainable head fitted on them for many more steps than the online loop affords (the
+backbone is ~90% of a step). Compares heads on the validation split only (training/data-splits.json), as
+probe_pretrained.py does (same pools, same validation pictures and conditions, same top-3 aggregation).
+
+Reads ../shared/data through native.split_pictures; writes training/results/feature-probe.json.
+Run: /usr/bin/python3 training/probe_features.py [--views 2] [--steps 2000] [--heads map,map+low]"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+
+import crops
+import feature_bank
+import native
+import objectives
+import splits
+import trace_view
+from common import DEFAULT_SEED, auroc, log
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'feature-probe.json')
+CACHE = '/tmp/feature-bank.pt'
+
+
+def validation_features(extractor, pictures_by_group):
+    """{group: [per picture (maps, low)]} of every crop the browser would pick in each conditioned picture."""
+    out = {}
+    for group, pictures in pictures_by_group.items():
+        rows = []
+        for picture in trace_view.conditioned(pictures):
+            windows = crops.crops_of(picture)[0]
+            if len(windows):
+                rows.append(extractor.features(torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)))
+        out[group] = rows
+    return out
+
+
+def build(args):
+    rng = np.random.default_rng(DEFAULT_SEED)
+    table = splits.build(DEFAULT_SEED)
+    extractor = feature_bank.Extractor()
+    generator = torch.Generator().manual_seed(DEFAULT_SEED)
+    banks, started = {}, time.time()
+    for label in ('real', 'generated'):
+        pictures = native.split_pictures(table, label, 'train')
+        versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
+        pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in pictures.items()}
+        banks[label] = feature_bank.FeatureBank.of_pools(extractor, pools, args.views, args.window, generator)
+        log(f'{label} bank: {banks[label].groups} ({time.time() - started:.0f}s)')
+    val = {label: validation_features(extractor, native.split_pictures(table, label, 'validation')) for label in ('real', 'generated')}
+    log(f'validation features ({time.time() - started:.0f}s)')
+    return banks, val
+
+
+@torch.no_grad()
+def judge(head, centre, val):
+    head.eval()
+    score = lambda rows: np.array([np.exp(np.log(np.sort(((head(m.float(), l.float()) - centre) ** 2).sum(1).numpy())[::-1][:3] + 1e-12).mean())
+                                   for m, l in rows])
+    all_real = np.concatenate([score(rows) for rows in val['real'].values()])
+    per_group = {g: auroc(all_real, score(rows)) for g, rows in val['generated'].items() if rows}
+    weights = [math.sqrt(len(val['generated'][g])) for g in per_group]
+    return {'meanAuroc': float(np.average(list(per_group.values()), weights=weights)), 'auroc': per_group}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--views', type=int, default=2)
+    parser.add_argument('--window', type=int, default=112)
+    parser.add_argument('--steps', type=int, default=2000)
+    parser.add_argument('--heads', default='map,map+low')
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    if os.path.exists(CACHE):
+        banks, val = torch.load(CACHE, weights_only=False)
+    else:
+        banks, val = build(args)
+        torch.save((banks, val), CACHE)
+    results = json.load(open(RESULTS)) if os.path.exists(RESULTS) else {}
+    for name in args.heads.split(','):
+        torch.manual_seed(DEFAULT_SEED)
+        generator = torch.Generator().manual_seed(DEFAULT_SEED)
+        head = feature_bank.Head(use_map='map' in name, use_low='low' in name)
+        started = time.time()
+        centre = objectives.train_head(head, banks['real'], banks['generated'], args.steps, generator)
+        row = {**judge(head, centre, val), 'steps': args.steps, 'views': args.views, 'seconds': round(time.time() - started)}
+        results[f'{name}-{args.steps}'] = row
+        log(f'{name}: mean validation AUROC {row["meanAuroc"]:.4f} ' + ', '.join(f'{g} {v:.3f}' for g, v in row['auroc'].items()))
+        with open(RESULTS, 'w') as f:
+            json.dump(results, f, indent=2)
+            f.write('\n')
+
+
+if __name__ == '__main__':
+    main()
