@@ -25,6 +25,7 @@ interface Report {
     sd15HeldOutGrids: Record<string, Separation>;
     unseenGenerators: { pooled: Record<string, Separation> };
   };
+  wild: { edits: { conditions: Record<string, { auroc: number }> } };
 }
 
 let report: Report;
@@ -51,7 +52,7 @@ describe('shipped ensemble on an evaluation subset', () => {
     expect(cifakeValidation.baselineAuroc).toBeLessThan(0.75);
     expect(cifakeValidation.auroc - cifakeValidation.baselineAuroc).toBeGreaterThan(0.2);
     const sd = report.generated.sd15HeldOutGrids['as is']!;
-    expect(sd.auroc).toBeGreaterThan(0.9);
+    expect(sd.auroc).toBeGreaterThan(0.85);
   });
 
   it('catches generated pictures: CIFAKE validation, held-out SD 1.5 grids, unseen generators', () => {
@@ -59,10 +60,21 @@ describe('shipped ensemble on an evaluation subset', () => {
     // the full report) is not pinned: there is nothing to keep.
     const { cifakeValidation, sd15HeldOutGrids, unseenGenerators } = report.generated;
     expect(cifakeValidation.auroc).toBeGreaterThanOrEqual(0.97);
-    expect(sd15HeldOutGrids['as is']!.auroc).toBeGreaterThanOrEqual(0.97);
-    expect(sd15HeldOutGrids['hidden protocol (centre <=512, jpeg q92)']!.auroc).toBeGreaterThanOrEqual(0.97);
-    expect(sd15HeldOutGrids['as is']!.generatedFlagged).toBeGreaterThanOrEqual(0.4);
-    expect(unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc).toBeGreaterThanOrEqual(0.85);
+    expect(sd15HeldOutGrids['as is']!.auroc).toBeGreaterThanOrEqual(0.87);
+    expect(sd15HeldOutGrids['hidden protocol (centre <=512, jpeg q92)']!.auroc).toBeGreaterThanOrEqual(0.87);
+    expect(sd15HeldOutGrids['as is']!.generatedFlagged).toBeGreaterThanOrEqual(0.15);
+    expect(unseenGenerators.pooled['hidden protocol (centre <=512, jpeg q92)']!.auroc).toBeGreaterThanOrEqual(0.88);
+  });
+
+  it('holds under everyday edits: shifted, resized, recompressed pictures score as the stored ones do', () => {
+    // The wild section is not capped by --limit 1000 (its groups are smaller), so these are the full report's
+    // pictures. Models that read the generators' grid phase (the 2026-11-27 ones) lose up to 0.17 here.
+    const edits = report.wild.edits.conditions;
+    const asIs = edits['as is']!.auroc;
+    expect(asIs).toBeGreaterThanOrEqual(0.83);
+    for (const name of ['shift 1 px', 'shift 2 px', 'short side 128', 'short side 129', 'enlarge 1.5x', 'jpeg q75', 'half + jpeg q85', 'blur sigma 1', 'noise sigma 3']) {
+      expect(edits[name]!.auroc, name).toBeGreaterThanOrEqual(Math.max(0.81, asIs - 0.05));
+    }
   });
 
   it('flags few real photographs whatever their encoding', () => {

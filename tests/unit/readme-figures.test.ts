@@ -35,6 +35,10 @@ const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
 const ENCODERS = 'public/models/encoders.json'; // npm run models:encoders
 const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run models:eval on the 2026-11-27 models
+const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 2026-11-27 models' manifest
+const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_features.py
+const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
+const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the shipped models' retrain log
 const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
 const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the pretrained retrain's training log
 const PRETRAINED_REPORT = 'training/results/2026-12-05-pretrained-retrain.report.json'; // npm run models:eval on it
@@ -152,7 +156,20 @@ const CLAIMS: Record<string, Claim> = {
   // README.md: what a score can and cannot tell (report.json).
   'README: wild unseen generators and trained families': { page: README, artifact: REPORT, text: wildUnseen },
   'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroups(report)}` },
-  'README: 1-px shift': { page: README, artifact: REPORT, text: (report) => `a 1-px shift takes AUROC from ${fixed(edit(report, 'as is').auroc, 3)} to ${fixed(edit(report, 'shift 1 px').auroc, 3)}` },
+  'README: everyday edits': {
+    page: README,
+    artifact: REPORT,
+    text: (report) => {
+      const aurocs = Object.entries(report.wild.edits.conditions as Record<string, Json>).filter(([name]) => !name.startsWith('real ')).map(([, row]) => row.auroc as number);
+      return `AUROC ${fixed(edit(report, 'as is').auroc, 3)} as stored and ${fixed(Math.min(...aurocs), 3)}-${fixed(Math.max(...aurocs), 3)} under every edit of the table; a pasted real 256-px patch `
+        + `hides half a generated picture (${fixed(edit(report, 'real 256-px patch').auroc, 3)})`;
+    },
+  },
+  'README: SD 1.5 as stored': {
+    page: README,
+    artifact: REPORT,
+    text: (report) => `held-out SD 1.5 grids as stored: AUROC ${fixed(report.generated.sd15HeldOutGrids['as is'].auroc, 3)}, against ${fixed(read(OLD_REPORT).generated.sd15HeldOutGrids['as is'].auroc, 3)} for the 2026-11-27 models`,
+  },
   'README: fake_cifar_like at chance': { page: README, artifact: REPORT, text: (report) => `AUROC ${fixed(report.auroc.fake_cifar_like, 2)}, chance` },
 
   // docs/models.md.
@@ -275,12 +292,12 @@ const CLAIMS: Record<string, Claim> = {
   'models: prior weight': { page: MODELS, artifact: MANIFEST, text: (manifest) => `(manifest \`training.priorWeight\`: ${manifest.training.priorWeight})` },
   'models: fourth round seconds': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: OLD_MANIFEST,
     text: (manifest) => `(training and export ${thousands(manifest.training.seconds)} s, the whole-image views ${thousands(manifest.training.wholeViewSeconds)} s of it`,
   },
   'models: validation figures': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: OLD_MANIFEST,
     text: (manifest) => {
       const v = manifest.training.validation;
       return `CIFAKE AUROC ${fixed(v.cifakeAuroc, 3)}, SD 1.5 validation grids ${fixed(v.sd15_val_gridsAuroc, 3)}, own DCGAN ${fixed(v.ownDcganUnseenAuroc, 3)}`;
@@ -349,6 +366,59 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: PRETRAINED_LOG,
     text: (log: string) => `${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s with data, calibration and export`,
+  },
+  'models: feature probe': {
+    page: MODELS,
+    artifact: FEATURE_PROBE,
+    text: (probe) => `${probe['map-800'].views} random windows of each training crop; validation mean AUROC ${fixed(probe['map-800'].meanAuroc, 3)} at `
+      + `${probe['map-800'].steps} steps, ${fixed(probe['map-400'].meanAuroc, 3)} at ${probe['map-400'].steps} and ${fixed(probe['map-2000'].meanAuroc, 3)} at `
+      + `${probe['map-2000'].steps}; with the per-channel statistics of blocks 2 and 5 beside block 10's map ${fixed(probe['map+low-800'].meanAuroc, 3)}, `
+      + `with those statistics alone ${fixed(probe['low-2000'].meanAuroc, 3)}`,
+  },
+  'models: banked retrain': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `(\`--retrain-trace\`, head ${manifest.training.headSteps} steps, autoencoder ${manifest.training.traceViewsRetrained.steps} steps, `
+      + `${thousands(manifest.training.traceViewsRetrained.seconds)} s of trace training`,
+  },
+  'models: banked retrain seconds': {
+    page: MODELS,
+    artifact: BANKED_LOG,
+    text: (log: string) => `features banked in ${thousands(Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]))} s, `
+      + `${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s with data, calibration and export`,
+  },
+  'models: seventh round validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results['banked-2026-12-05']];
+      return `family-weighted AUROC averaged over as is and ${Object.keys(current.byEdit).length - 1} everyday edits ${fixed(current.meanOverEdits.familyWeightedAuroc, 3)} against `
+        + `${fixed(old.meanOverEdits.familyWeightedAuroc, 3)} for the 2026-11-27 models and ${fixed(comparison.results['pretrained-2026-12-05'].meanOverEdits.familyWeightedAuroc, 3)} for the sixth round's; `
+        + `as stored ${fixed(current.byEdit['as is'].familyWeightedAuroc, 3)} against ${fixed(old.byEdit['as is'].familyWeightedAuroc, 3)}`;
+    },
+  },
+  'models: seventh round against the 2026-11-27 models': {
+    page: MODELS,
+    artifact: OLD_REPORT,
+    text: (old) => {
+      const edits = old.wild.edits.conditions;
+      return `The 2026-11-27 models on the same pictures: as is ${fixed(edits['as is'].auroc, 3)}, shifted 1 px ${fixed(edits['shift 1 px'].auroc, 3)}, shifted 2 px `
+        + `${fixed(edits['shift 2 px'].auroc, 3)}, short side 128 ${fixed(edits['short side 128'].auroc, 3)}; seed protocol ${fixed(old.seedProtocol.accuracy * 100, 2)}%, `
+        + `SD 1.5 held-out grids ${fixed(old.generated.sd15HeldOutGrids['as is'].auroc, 3)}; real photos flagged: ${realGroups(old)}`;
+    },
+  },
+  'models: prior knee': {
+    page: MODELS,
+    artifact: PRETRAINED_MANIFEST,
+    text: (manifest) => `raised the prior's knee to ${fixed(manifest.training.scoreScales.statisticsKnee, 1)} (whole photographs alone: ${fixed(read(MANIFEST).training.scoreScales.statisticsKnee, 1)})`,
+  },
+  'models: leave-family-out': {
+    page: MODELS,
+    artifact: LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const rows = Object.entries(lfo.folds as Record<string, Json>).map(([fold, row]) => `| ${fold} | ${row.heldOut.join(', ')} | ${row.pictures} | ${fixed(row.auroc, 3)} | ${percent(row.caught)} | ${percent(row.realFlagged)} |`);
+      return `${rows.join(' ')} | mean | | | ${fixed(lfo.meanAuroc, 3)} | ${percent(lfo.meanCaught)} | |`;
+    },
   },
   'models: validation comparison': {
     page: MODELS,
@@ -464,7 +534,7 @@ const CLAIMS: Record<string, Claim> = {
   'reliability: canvas tolerances': {
     page: RELIABILITY,
     artifact: CODE,
-    text: () => `the pinned tolerances are ${READBACK_TOLERANCE.crops} for pictures judged on crops and ${READBACK_TOLERANCE.whole} for small ones; no decoder of our own is needed, but a small picture within ${READBACK_TOLERANCE.whole} of the threshold may flip`,
+    text: () => `the pinned tolerance is ${READBACK_TOLERANCE.crops} for pictures judged on crops and ${READBACK_TOLERANCE.whole} for small ones; no decoder of our own is needed, but a picture within ${READBACK_TOLERANCE.crops} of the threshold may flip`,
   },
 
   'reliability: container fuzzing': { page: RELIABILITY, artifact: FUZZ_CONTAINERS, text: (source: string) => `reads ${thousands(Number(source.match(/PER_FAMILY = (\d+)/)![1]))} mutated files per container` },

@@ -174,9 +174,8 @@ describe('view fusion (ensemble.traceWeight)', () => {
   const whole = calibrateAll(raw, manifest);
   const trace = calibrateTraces(traceRaw, manifest)!;
 
-  it('without traceWeight, a picture with crops is judged on its trace view alone (today\'s rule)', () => {
+  it('without traceWeight, a picture with crops is judged on its trace view alone (the 2026-11-27 manifests\' rule)', () => {
     const judgement = judge(raw, withWeight(undefined), 0.5, traceRaw, crops);
-    expect(manifest.ensemble.traceWeight).toBeUndefined();
     expect(judgement.scores).toEqual(trace);
     expect(judgement.score).toBe(ensembleScore(trace, manifest.ensemble.weights));
     expect(judgement.views).toEqual({
