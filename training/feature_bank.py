@@ -13,7 +13,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+import calibration
+import crops
 import pretrained
+import trace_view
 
 TAPS = (2, 5)  # blocks whose per-channel statistics the bank keeps beside block 10's map
 FIRST_BLOCK_LAYER = 4  # MobileNetV2Features.layers: pad, conv, batch norm, ReLU6, then block 0
@@ -58,47 +61,52 @@ class Extractor(nn.Module):
         return torch.cat(maps), torch.cat(low)
 
 
-def random_windows(crops_uint8, size, generator):
-    """Each crop flipped both ways at random and cut to size x size at a random integer offset."""
-    count = len(crops_uint8)
-    picked = crops_uint8.clone()
-    flips = torch.rand(2, count, generator=generator) < 0.5
-    picked[flips[0]] = picked[flips[0]].flip(3)
-    picked[flips[1]] = picked[flips[1]].flip(2)
-    if size >= picked.shape[-1]:
-        return picked
-    offsets = torch.randint(0, picked.shape[-1] - size + 1, (count, 2), generator=generator).tolist()
-    return torch.stack([c[:, t:t + size, l:l + size] for c, (t, l) in zip(picked, offsets)])
+def picture_features(extractor, pictures):
+    """Per picture, the (maps, low) of every crop the browser would pick (pictures under 128 px have none: skipped)."""
+    out = []
+    for picture in pictures:
+        windows = crops.crops_of(picture)[0]
+        if len(windows):
+            out.append(extractor.features(torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)))
+    return out
+
+
+@torch.no_grad()
+def picture_scores(head, centre, features, top_k):
+    """Each picture's raw trace score from picture_features: its crops' squared distances from the centre,
+    aggregated as the browser does (calibration.aggregate_crops)."""
+    head.eval()
+    return np.array([calibration.aggregate_crops(((head(maps.float(), low.float()) - centre) ** 2).sum(1).numpy(), top_k)
+                     for maps, low in features])
 
 
 class FeatureBank:
     """Features of `views` random windows of every crop of several groups; rows drawn with each group weighing
     the square root of its crop count (as trace_view.BalancedPool)."""
 
-    def __init__(self, maps, low, weights, groups, group_of_row):
-        self.maps, self.low, self.weights, self.groups, self.group_of_row = maps, low, weights, groups, group_of_row
+    def __init__(self, maps, low, weights, groups, views):
+        """Rows group after group in the order of `groups` ({group: crops}), each group's `views` rows per crop."""
+        self.maps, self.low, self.weights, self.groups, self.views = maps, low, weights, groups, views
 
     @classmethod
     def of_pools(cls, extractor, pools, views, size, generator):
-        maps, low, weights, groups, group_of_row = [], [], [], {}, []
-        for index, (group, pool) in enumerate(pools.items()):
+        maps, low, weights, groups = [], [], [], {}
+        for group, pool in pools.items():
             if not len(pool):
                 continue
             crops_nchw = torch.from_numpy(np.ascontiguousarray(pool)).permute(0, 3, 1, 2)
             for _ in range(views):
-                m, l = extractor.features(random_windows(crops_nchw, size, generator))
+                m, l = extractor.features(trace_view.flipped_windows(crops_nchw, size, generator))
                 maps.append(m), low.append(l)
                 weights.append(torch.full((len(pool),), math.sqrt(len(pool)) / len(pool) / views, dtype=torch.float64))
-                group_of_row.append(torch.full((len(pool),), index, dtype=torch.int16))
             groups[group] = len(pool)
-        return cls(torch.cat(maps), torch.cat(low), torch.cat(weights), groups, torch.cat(group_of_row))
+        return cls(torch.cat(maps), torch.cat(low), torch.cat(weights), groups, views)
 
     def without(self, left_out):
-        """The bank less the rows of the groups in `left_out` (leave-family-out folds)."""
-        kept = [i for i, g in enumerate(self.groups) if g not in left_out]
-        rows = torch.isin(self.group_of_row, torch.tensor(kept, dtype=torch.int16))
-        return FeatureBank(self.maps, self.low, torch.where(rows, self.weights, torch.zeros_like(self.weights)),
-                           {g: n for g, n in self.groups.items() if g not in left_out}, self.group_of_row)
+        """The bank less the rows of the groups in `left_out` (leave-family-out folds): their weights set to 0."""
+        kept = torch.cat([torch.full((count * self.views,), group not in left_out) for group, count in self.groups.items()])
+        return FeatureBank(self.maps, self.low, torch.where(kept, self.weights, torch.zeros_like(self.weights)),
+                           {g: n for g, n in self.groups.items() if g not in left_out}, self.views)
 
     def draw(self, count, generator):
         rows = torch.multinomial(self.weights, count, replacement=True, generator=generator)
@@ -130,13 +138,10 @@ class Head(nn.Module):
         return self.embed(torch.cat(parts, 1))
 
 
-def load_banks(path, views=VIEWS):
+def load_banks(path):
     """{'real', 'generated'}: FeatureBank of the training pools as probe_features.py caches them (same seed, pools
     and windows as a fresh build)."""
     banks, _ = torch.load(path, weights_only=False)
-    for bank in banks.values():
-        counts = torch.tensor(list(bank.groups.values())) * views
-        bank.group_of_row = torch.repeat_interleave(torch.arange(len(counts), dtype=torch.int16), counts)
     return banks
 
 

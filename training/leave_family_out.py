@@ -19,8 +19,6 @@ import time
 import numpy as np
 import torch
 
-import calibration
-import crops
 import feature_bank
 import native
 import objectives
@@ -50,32 +48,16 @@ def pictures_of(table, label, split=None, families=None):
     return out
 
 
-def picture_features(extractor, pictures):
-    """Per picture, the banked features of every crop the browser would pick (pictures under 128 px have none)."""
-    out = []
-    for picture in pictures:
-        windows = crops.crops_of(picture)[0]
-        if len(windows):
-            out.append(extractor.features(torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)))
-    return out
-
-
-@torch.no_grad()
-def scores_of(head, centre, features):
-    return np.array([calibration.aggregate_crops(((head(m.float(), l.float()) - centre) ** 2).sum(1).numpy(), TOP_K)
-                     for m, l in features])
-
-
 def fold_result(head, centre, families, real_features, held_out):
     """One fold's figures: the held-out families' pictures against the test split's real pictures, at the 99th
     percentile of the validation real pictures' scores."""
-    threshold = float(np.quantile(scores_of(head, centre, real_features['validation']), 0.99))
-    real_scores = scores_of(head, centre, real_features['test'])
+    threshold = float(np.quantile(feature_bank.picture_scores(head, centre, real_features['validation'], TOP_K), 0.99))
+    real_scores = feature_bank.picture_scores(head, centre, real_features['test'], TOP_K)
     per_family, pooled = {}, []
     for family in families:
         if not held_out.get(family):
             continue
-        fake_scores = scores_of(head, centre, held_out[family])
+        fake_scores = feature_bank.picture_scores(head, centre, held_out[family], TOP_K)
         pooled.append(fake_scores)
         per_family[family] = {'pictures': len(fake_scores), 'auroc': round(auroc(real_scores, fake_scores), 4),
                               'caught': round(float((fake_scores >= threshold).mean()), 4)}
@@ -101,9 +83,9 @@ def main():
         versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
         pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in train.items()}
         banks[label] = feature_bank.FeatureBank.of_pools(extractor, pools, feature_bank.VIEWS, feature_bank.WINDOW, generator)
-    real_features = {split: picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
+    real_features = {split: feature_bank.picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
                      for split in ('validation', 'test')}
-    held_out = {g: picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
+    held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
     log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
     results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'topK': TOP_K,
                'testRealPictures': len(real_features['test']), 'folds': {}}

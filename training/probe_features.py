@@ -14,7 +14,6 @@ import time
 import numpy as np
 import torch
 
-import crops
 import feature_bank
 import native
 import objectives
@@ -24,19 +23,12 @@ from common import DEFAULT_SEED, auroc, log
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'feature-probe.json')
 CACHE = '/tmp/feature-bank.pt'
+TOP_K = 3  # as probe_pretrained.py aggregates crops
 
 
 def validation_features(extractor, pictures_by_group):
     """{group: [per picture (maps, low)]} of every crop the browser would pick in each conditioned picture."""
-    out = {}
-    for group, pictures in pictures_by_group.items():
-        rows = []
-        for picture in trace_view.conditioned(pictures):
-            windows = crops.crops_of(picture)[0]
-            if len(windows):
-                rows.append(extractor.features(torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)))
-        out[group] = rows
-    return out
+    return {group: feature_bank.picture_features(extractor, trace_view.conditioned(pictures)) for group, pictures in pictures_by_group.items()}
 
 
 def build(args):
@@ -56,11 +48,8 @@ def build(args):
     return banks, val
 
 
-@torch.no_grad()
 def judge(head, centre, val):
-    head.eval()
-    score = lambda rows: np.array([np.exp(np.log(np.sort(((head(m.float(), l.float()) - centre) ** 2).sum(1).numpy())[::-1][:3] + 1e-12).mean())
-                                   for m, l in rows])
+    score = lambda rows: feature_bank.picture_scores(head, centre, rows, TOP_K)
     all_real = np.concatenate([score(rows) for rows in val['real'].values()])
     per_group = {g: auroc(all_real, score(rows)) for g, rows in val['generated'].items() if rows}
     weights = [math.sqrt(len(val['generated'][g])) for g in per_group]

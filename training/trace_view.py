@@ -12,7 +12,6 @@ import numpy as np
 import torch
 from PIL import Image
 
-import crops
 import data
 import native
 import taef2
@@ -83,17 +82,23 @@ class BalancedPool:
         return self.crops[torch.multinomial(self.weights, count, replacement=True, generator=generator)]
 
 
-def trace_batch(pool, count, generator, size):
-    """`count` crops drawn from a BalancedPool, each flipped left-right and upside down at random and cut to a
-    size x size window at a random integer offset (any phase of the 2x2 and 8x8 grids), as float [0, 1]."""
-    picked = pool.draw(count, generator)
+def flipped_windows(crops_uint8, size, generator):
+    """Each uint8 NCHW crop flipped left-right and upside down at random and cut to a size x size window at a random
+    integer offset (any phase of the 2x2 and 8x8 grids); a copy."""
+    count = len(crops_uint8)
+    picked = crops_uint8.clone()
     flips = torch.rand(2, count, generator=generator) < 0.5
     picked[flips[0]] = picked[flips[0]].flip(3)
     picked[flips[1]] = picked[flips[1]].flip(2)
-    if size < crops.CROP:
-        offsets = torch.randint(0, crops.CROP - size + 1, (count, 2), generator=generator).tolist()
-        picked = torch.stack([crop[:, top:top + size, left:left + size] for crop, (top, left) in zip(picked, offsets)])
-    return picked.float() / 255.0
+    if size >= picked.shape[-1]:
+        return picked
+    offsets = torch.randint(0, picked.shape[-1] - size + 1, (count, 2), generator=generator).tolist()
+    return torch.stack([crop[:, top:top + size, left:left + size] for crop, (top, left) in zip(picked, offsets)])
+
+
+def trace_batch(pool, count, generator, size):
+    """`count` crops drawn from a BalancedPool as flipped_windows cuts them, as float [0, 1]."""
+    return flipped_windows(pool.draw(count, generator), size, generator).float() / 255.0
 
 
 def trace_crop_counts(real_pools, fake_pools):

@@ -125,6 +125,12 @@ const wildUnseen = (report: Json) => {
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+/** validation-comparison.json: a model set's family-weighted AUROC averaged over the edits, against the 2026-11-27 models'. */
+const overEdits = (comparison: Json, label: string) => {
+  const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results[label]];
+  return `family-weighted AUROC averaged over as is and ${Object.keys(current.byEdit).length - 1} everyday edits ${fixed(current.meanOverEdits.familyWeightedAuroc, 3)} against `
+    + `${fixed(old.meanOverEdits.familyWeightedAuroc, 3)} for the 2026-11-27 models`;
+};
 
 /**
  * How many Kodak photos the report enlarged: its `counts.kodak_x4`, or for a report written before it counted them,
@@ -392,8 +398,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results['banked-2026-12-05']];
-      return `family-weighted AUROC averaged over as is and ${Object.keys(current.byEdit).length - 1} everyday edits ${fixed(current.meanOverEdits.familyWeightedAuroc, 3)} against `
-        + `${fixed(old.meanOverEdits.familyWeightedAuroc, 3)} for the 2026-11-27 models and ${fixed(comparison.results['pretrained-2026-12-05'].meanOverEdits.familyWeightedAuroc, 3)} for the sixth round's; `
+      return `${overEdits(comparison, 'banked-2026-12-05')} and ${fixed(comparison.results['pretrained-2026-12-05'].meanOverEdits.familyWeightedAuroc, 3)} for the sixth round's; `
         + `as stored ${fixed(current.byEdit['as is'].familyWeightedAuroc, 3)} against ${fixed(old.byEdit['as is'].familyWeightedAuroc, 3)}`;
     },
   },
@@ -425,8 +430,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results['pretrained-2026-12-05']];
-      return `family-weighted AUROC averaged over as is and ${Object.keys(current.byEdit).length - 1} everyday edits ${fixed(current.meanOverEdits.familyWeightedAuroc, 3)} against `
-        + `${fixed(old.meanOverEdits.familyWeightedAuroc, 3)} for the 2026-11-27 models (family mean ${fixed(current.meanOverEdits.familyMeanAuroc, 3)} against `
+      return `${overEdits(comparison, 'pretrained-2026-12-05')} (family mean ${fixed(current.meanOverEdits.familyMeanAuroc, 3)} against `
         + `${fixed(old.meanOverEdits.familyMeanAuroc, 3)}); as stored, the older models are ahead (${fixed(old.byEdit['as is'].familyWeightedAuroc, 3)} against `
         + `${fixed(current.byEdit['as is'].familyWeightedAuroc, 3)}), on SD 1.5 grids (${fixed(old.byEdit['as is'].byFamily['sd15-grids'].auroc, 3)} against ${fixed(current.byEdit['as is'].byFamily['sd15-grids'].auroc, 3)})`;
     },
