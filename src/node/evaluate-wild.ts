@@ -21,7 +21,7 @@ import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { DEFAULT_DATA_DIR, loadSdTiles, sampleIndices, seededRandom } from './datasets';
 import { decodeImage } from './decode';
-import { EDITS, PATCH_SIDE, REAL_FORMATS, patchSize } from './wild-edits';
+import { EDITS, PATCH_EDIT, PATCH_SIDE, REAL_FORMATS, patchSize } from './wild-edits';
 
 export const SPLITS_FILE = path.resolve(import.meta.dirname, '../../training/data-splits.json');
 export const WILD_SEED = 20260101;
@@ -144,18 +144,31 @@ async function editTable(reals: Scored, fakes: Scored, score: Score, threshold: 
   const fake = sample(fakes, WILD_SEED + 1);
   // Each generated picture gets a patch of a real one; each real one a patch of the next real picture.
   const donor = (side: 'real' | 'fake', i: number) => real.images[(i + (side === 'real' ? 1 : 0)) % real.images.length]!;
-  const conditions: Record<string, { auroc: number; generatedCaught: number; realFlagged: number }> = {};
+  // The share of each generated picture a pasted patch covers: PATCH_SIDE clipped to the picture, so a picture of
+  // at most PATCH_SIDE px becomes wholly the real donor's and no detector can tell it from a real one.
+  const area = (image: RgbaImage, i: number) => { const p = patchSize(image, donor('fake', i)); return (p.width * p.height) / (image.width * image.height); };
+  const covered = fake.images.map(area);
+  const conditions: Record<string, EditFigures & { atMostHalfCovered?: EditFigures & { generated: number } }> = {};
   for (const [name, edit] of Object.entries(EDITS)) {
     const run = (side: 'real' | 'fake', images: RgbaImage[], offset: number) => scoreEdited(images, (image, i) => edit(image, donor(side, i), WILD_SEED + offset + i), score);
     const realJudgements = name === 'as is' ? real.judgements : await run('real', real.images, 0);
     const fakeJudgements = name === 'as is' ? fake.judgements : await run('fake', fake.images, 1_000_000);
     const [realScores, fakeScores] = [ensembleScores(realJudgements), ensembleScores(fakeJudgements)];
-    conditions[name] = { auroc: round(auroc(realScores, fakeScores)), generatedCaught: round(shareAtOrAbove(fakeScores, threshold)), realFlagged: round(shareAtOrAbove(realScores, threshold)) };
+    conditions[name] = editFigures(realScores, fakeScores, threshold);
+    if (name === PATCH_EDIT) {
+      const partly = fakeScores.filter((_, i) => covered[i]! <= 0.5);
+      conditions[name]!.atMostHalfCovered = { generated: partly.length, ...editFigures(realScores, partly, threshold) };
+    }
     log(`wild edits: ${name}`);
   }
-  const area = (image: RgbaImage, i: number) => { const p = patchSize(image, donor('fake', i)); return (p.width * p.height) / (image.width * image.height); };
-  const pastedShare = fake.images.reduce((sum, image, i) => sum + area(image, i), 0) / Math.max(1, fake.images.length);
+  const pastedShare = covered.reduce((sum, share) => sum + share, 0) / Math.max(1, covered.length);
   return { counts: { generated: fake.images.length, real: real.images.length }, conditions, generatedAreaPasted: round(pastedShare) };
+}
+
+interface EditFigures { auroc: number; generatedCaught: number; realFlagged: number }
+
+function editFigures(realScores: readonly number[], fakeScores: readonly number[], threshold: number): EditFigures {
+  return { auroc: round(auroc(realScores, fakeScores)), generatedCaught: round(shareAtOrAbove(fakeScores, threshold)), realFlagged: round(shareAtOrAbove(realScores, threshold)) };
 }
 
 async function realFormats(reals: readonly WildPicture[], score: Score, threshold: number) {
@@ -209,7 +222,7 @@ function wildProtocol(unseenGenerators: string[], modelsUnseen: string[] | null,
     realGroups: 'share of each real group flagged at the default and each preset; formats: all test reals re-encoded by sharp (PNG, WebP q80, JPEG q92, resized to half with lanczos3), share flagged at the default',
     unseenGenerators: `generated test pictures of the split file's unseenGenerators (${unseenGenerators.join(', ')}) vs all test reals; byFamily by the split file's group`,
     seenFamiliesTest: 'the other generated test pictures (held-out pictures of trained families, SD 1.5 grid tiles included) vs all test reals',
-    edits: `up to ${EDIT_SAMPLE} generated (all test families) and ${EDIT_SAMPLE} real test pictures drawn with seed ${WILD_SEED}; shift = pixels cut off the top and left; short side = lanczos3 resize; noise drawn with the seed; patch: a real test picture's ${PATCH_SIDE}-px patch (clipped to both pictures) pasted at a seeded place, the reals getting one from another real picture (generatedAreaPasted: mean share of a generated picture it covers)`,
+    edits: `up to ${EDIT_SAMPLE} generated (all test families) and ${EDIT_SAMPLE} real test pictures drawn with seed ${WILD_SEED}; shift = pixels cut off the top and left; short side = lanczos3 resize; noise drawn with the seed; patch: a real test picture's ${PATCH_SIDE}-px patch (clipped to both pictures) pasted at a seeded place, the reals getting one from another real picture (generatedAreaPasted: mean share of a generated picture it covers; atMostHalfCovered: the generated pictures it covers at most half of, against the same reals)`,
     unseenGeneratorsOfTheModels: modelsUnseen,
     sameHeldOutAsTheModels: sameHeldOut,
     limit: limit ?? null,
@@ -236,6 +249,8 @@ export function printWild(wild: WildReport): void {
   console.log(`  edits (${counts.generated} generated + ${counts.real} real test pictures; a patch covers ${pct(generatedAreaPasted)}% of a generated picture on average):`);
   for (const [name, row] of Object.entries(conditions)) {
     console.log(`    ${name.padEnd(20)} AUROC ${pct(row.auroc)}; generated caught ${pct(row.generatedCaught)}; real flagged ${pct(row.realFlagged)}`);
+    const partly = row.atMostHalfCovered;
+    if (partly) console.log(`      pictures it covers at most half of (n=${partly.generated}): AUROC ${pct(partly.auroc)}; generated caught ${pct(partly.generatedCaught)}`);
   }
   if (!wild.protocol.sameHeldOutAsTheModels) console.log(`  note: these models held out ${wild.protocol.unseenGeneratorsOfTheModels?.join(', ') ?? '(not recorded)'}, not the split file's unseen generators: 'unseen' and 'seen' hold for models trained on the split file only`);
   console.log(`  (${wild.seconds} s)`);

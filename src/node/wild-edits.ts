@@ -66,6 +66,9 @@ export function pasted(image: RgbaImage, donor: RgbaImage, seed: number): Promis
   return viaSharp(image, (s) => s.composite([{ input, raw: { width, height, channels: 4 }, left, top }]));
 }
 
+/** The edit that pastes a real patch (the report adds its figures on pictures the patch covers at most half of). */
+export const PATCH_EDIT = `real ${PATCH_SIDE}-px patch`;
+
 /** The edit table's conditions, in the report's order. */
 export const EDITS: Record<string, Edit> = {
   'as is': async (image) => image,
@@ -78,7 +81,7 @@ export const EDITS: Record<string, Edit> = {
   'half + jpeg q85': (image) => viaSharp(image, (s) => s.resize(half(image)), (s) => s.jpeg({ quality: 85 })),
   'blur sigma 1': (image) => viaSharp(image, (s) => s.blur(1)),
   'noise sigma 3': async (image, _donor, seed) => withNoise(image, 3, seed),
-  [`real ${PATCH_SIDE}-px patch`]: (image, donor, seed) => pasted(image, donor, seed),
+  [PATCH_EDIT]: (image, donor, seed) => pasted(image, donor, seed),
 };
 
 /** Re-encodings of the pooled real pictures (share flagged at the default threshold). */

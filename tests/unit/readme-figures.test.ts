@@ -29,7 +29,7 @@ const BATCH = 'bench/results/2026-11-27.batch.json'; // tests/e2e/batch.test.ts 
 const FIRST_VISIT = 'bench/results/2026-11-27.first-visit.json'; // npm run bench -- --first-visit
 const REPORT = 'public/models/report.json'; // npm run models:eval
 const MANIFEST = 'public/models/manifest.json'; // training/train.py, metrics by npm run models:eval
-const BENCH_TWO_VIEW = 'bench/results/2026-12-05.json'; // npm run bench -- --quick --no-webgpu, the shipped two-view models
+const BENCH_TWO_VIEW = 'bench/results/2026-12-05.json'; // npm run bench -- --no-webgpu, the shipped two-view models
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
 const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
@@ -39,6 +39,8 @@ const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 
 const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_features.py
 const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the shipped models' retrain log
+const ONE_COMMAND_LOG = 'training/results/2026-12-05-one-command.train.txt'; // npm run models:train, timed end to end
+const ONE_COMMAND_EVAL = 'training/results/2026-12-05-one-command.eval.txt'; // its evaluation, ending with the total
 const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
 const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the pretrained retrain's training log
 const PRETRAINED_REPORT = 'training/results/2026-12-05-pretrained-retrain.report.json'; // npm run models:eval on it
@@ -125,6 +127,12 @@ const wildUnseen = (report: Json) => {
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+/** validation-comparison.json: the one-command run's models against the shipped ones, averaged over the edits. */
+const oneCommandVsShipped = (comparison: Json) => {
+  const [ran, shipped] = [comparison.results['one-command-2026-12-05'], comparison.results['banked-2026-12-05']];
+  return `${Object.keys(ran.byEdit).length - 1} everyday edits ${fixed(ran.meanOverEdits.familyWeightedAuroc, 3)} against `
+    + `${fixed(shipped.meanOverEdits.familyWeightedAuroc, 3)} for the shipped`;
+};
 /** validation-comparison.json: a model set's family-weighted AUROC averaged over the edits, against the 2026-11-27 models'. */
 const overEdits = (comparison: Json, label: string) => {
   const [old, current] = [comparison.results['shipped-2026-11-27'], comparison.results[label]];
@@ -167,8 +175,10 @@ const CLAIMS: Record<string, Claim> = {
     artifact: REPORT,
     text: (report) => {
       const aurocs = Object.entries(report.wild.edits.conditions as Record<string, Json>).filter(([name]) => !name.startsWith('real ')).map(([, row]) => row.auroc as number);
+      const patch = edit(report, 'real 256-px patch');
       return `AUROC ${fixed(edit(report, 'as is').auroc, 3)} as stored and ${fixed(Math.min(...aurocs), 3)}-${fixed(Math.max(...aurocs), 3)} under every edit of the table; a pasted real 256-px patch `
-        + `hides half a generated picture (${fixed(edit(report, 'real 256-px patch').auroc, 3)})`;
+        + `brings it to ${fixed(patch.auroc, 3)}, and ${fixed(patch.atMostHalfCovered.auroc, 3)} over the ${patch.atMostHalfCovered.generated} generated pictures it covers at most half of `
+        + `(a picture of 256 px or less becomes wholly the real photo's)`;
     },
   },
   'README: SD 1.5 as stored': {
@@ -256,6 +266,15 @@ const CLAIMS: Record<string, Claim> = {
     artifact: REPORT,
     text: (report) => Object.entries(report.wild.edits.conditions as Record<string, Json>)
       .map(([name, row]) => `| ${name} | ${fixed(row.auroc, 3)} | ${percent(row.generatedCaught)} | ${percent(row.realFlagged)} |`).join(' '),
+  },
+  'models: pasted patch': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const partly = edit(report, 'real 256-px patch').atMostHalfCovered;
+      return `covers ${percent(report.wild.edits.generatedAreaPasted)} of a generated picture on average, the whole of one of 256 px or less. `
+        + `Over the ${partly.generated} generated pictures it covers at most half of, AUROC ${fixed(partly.auroc, 3)} (${percent(partly.generatedCaught)} caught)`;
+    },
   },
   'models: seed table, ensemble row': {
     page: MODELS,
@@ -545,6 +564,32 @@ const CLAIMS: Record<string, Claim> = {
 
   // training/README.md.
   'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
+  'models: one command, time': {
+    page: MODELS,
+    artifact: ONE_COMMAND_EVAL,
+    text: (log: string) => `training and export ${thousands(Number(read(ONE_COMMAND_LOG).match(/^training \+ export: (\d+) s$/m)![1]))} s, `
+      + `${thousands(Number(log.match(/^models:train total: (\d+) s$/m)![1]))} s in all with its evaluation`,
+  },
+  'models: one command on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => `family-weighted AUROC averaged over as is and ${oneCommandVsShipped(comparison)}`,
+  },
+  'training: one command, training and export': {
+    page: TRAINING,
+    artifact: ONE_COMMAND_LOG,
+    text: (log: string) => `training and export ${thousands(Number(log.match(/^training \+ export: (\d+) s$/m)![1]))} s`,
+  },
+  'training: one command, in all': {
+    page: TRAINING,
+    artifact: ONE_COMMAND_EVAL,
+    text: (log: string) => `${thousands(Number(log.match(/^models:train total: (\d+) s$/m)![1]))} s in all with its evaluation`,
+  },
+  'training: one command on validation': {
+    page: TRAINING,
+    artifact: VALIDATION_COMPARISON,
+    text: oneCommandVsShipped,
+  },
   'training: compute curve, shipped encoder': {
     page: TRAINING,
     artifact: COMPUTE_CURVE,
