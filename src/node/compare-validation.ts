@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { auroc, shareAtOrAbove } from '../detector/metrics';
 import type { RgbaImage } from '../detector/pixel-image';
 import { loadWildPictures, readSplits, type WildPicture } from './evaluate-wild';
-import { EDITS, PATCH_EDIT, patchSize } from './wild-edits';
+import { EDITS, PARTLY_COVERED, PATCH_EDIT, patchCover } from './wild-edits';
 import { createNodeDetector } from './node-detector';
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -42,12 +42,9 @@ function figures(pictures: readonly WildPicture[], scores: readonly number[], th
  * PATCH_SIDE px becomes wholly the real donor's, which no detector can tell from a real picture).
  */
 function partlyCovered(pictures: readonly WildPicture[], scores: readonly number[], donorOf: (i: number) => RgbaImage) {
-  const covered = pictures.map((p, i) => {
-    const patch = patchSize(p.image, donorOf(i));
-    return (patch.width * patch.height) / (p.image.width * p.image.height);
-  });
+  const covered = pictures.map((p, i) => patchCover(p.image, donorOf(i)));
   const real = scores.filter((_, i) => pictures[i]!.label === 'real');
-  const partly = scores.filter((_, i) => pictures[i]!.label === 'generated' && covered[i]! <= 0.5);
+  const partly = scores.filter((_, i) => pictures[i]!.label === 'generated' && covered[i]! <= PARTLY_COVERED);
   return { generatedPictures: partly.length, pooledAuroc: round(auroc(real, partly)) };
 }
 

@@ -21,7 +21,7 @@ import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { DEFAULT_DATA_DIR, loadSdTiles, sampleIndices, seededRandom } from './datasets';
 import { decodeImage } from './decode';
-import { EDITS, PATCH_EDIT, PATCH_SIDE, REAL_FORMATS, patchSize } from './wild-edits';
+import { EDITS, PARTLY_COVERED, PATCH_EDIT, PATCH_SIDE, REAL_FORMATS, patchCover } from './wild-edits';
 
 export const SPLITS_FILE = path.resolve(import.meta.dirname, '../../training/data-splits.json');
 export const WILD_SEED = 20260101;
@@ -146,8 +146,7 @@ async function editTable(reals: Scored, fakes: Scored, score: Score, threshold: 
   const donor = (side: 'real' | 'fake', i: number) => real.images[(i + (side === 'real' ? 1 : 0)) % real.images.length]!;
   // The share of each generated picture a pasted patch covers: PATCH_SIDE clipped to the picture, so a picture of
   // at most PATCH_SIDE px becomes wholly the real donor's and no detector can tell it from a real one.
-  const area = (image: RgbaImage, i: number) => { const p = patchSize(image, donor('fake', i)); return (p.width * p.height) / (image.width * image.height); };
-  const covered = fake.images.map(area);
+  const covered = fake.images.map((image, i) => patchCover(image, donor('fake', i)));
   const conditions: Record<string, EditFigures & { atMostHalfCovered?: EditFigures & { generated: number } }> = {};
   for (const [name, edit] of Object.entries(EDITS)) {
     const run = (side: 'real' | 'fake', images: RgbaImage[], offset: number) => scoreEdited(images, (image, i) => edit(image, donor(side, i), WILD_SEED + offset + i), score);
@@ -156,7 +155,7 @@ async function editTable(reals: Scored, fakes: Scored, score: Score, threshold: 
     const [realScores, fakeScores] = [ensembleScores(realJudgements), ensembleScores(fakeJudgements)];
     conditions[name] = editFigures(realScores, fakeScores, threshold);
     if (name === PATCH_EDIT) {
-      const partly = fakeScores.filter((_, i) => covered[i]! <= 0.5);
+      const partly = fakeScores.filter((_, i) => covered[i]! <= PARTLY_COVERED);
       conditions[name]!.atMostHalfCovered = { generated: partly.length, ...editFigures(realScores, partly, threshold) };
     }
     log(`wild edits: ${name}`);

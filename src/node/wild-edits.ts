@@ -55,6 +55,15 @@ export function patchSize(image: RgbaImage, donor: RgbaImage): { width: number; 
   return { width: Math.min(PATCH_SIDE, image.width, donor.width), height: Math.min(PATCH_SIDE, image.height, donor.height) };
 }
 
+/** The share of a picture that a donor's patch covers (1 for a picture of at most PATCH_SIDE px: wholly the donor's). */
+export function patchCover(image: RgbaImage, donor: RgbaImage): number {
+  const { width, height } = patchSize(image, donor);
+  return (width * height) / (image.width * image.height);
+}
+
+/** The report's partly-patched pictures: those the patch covers at most this share of. */
+export const PARTLY_COVERED = 0.5;
+
 /** A patch of the donor (at a seeded place) pasted over the picture at a seeded place (sharp composite). */
 export function pasted(image: RgbaImage, donor: RgbaImage, seed: number): Promise<RgbaImage> {
   const random = seededRandom(seed);
