@@ -142,6 +142,26 @@ describe('decoding in the browser', () => {
     expect([result.width, result.height]).toEqual(orientation >= 5 ? [900, 1200] : [1200, 900]);
   });
 
+  it('decodes into the pixel array the previous picture gave back, with the same bytes (the worker reuses it)', async () => {
+    const result = await page.evaluate(async () => {
+      const blob = await (await fetch('/decode-fixtures/12-megapixel.jpg')).blob();
+      const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
+      const canvas = window.decode.bitmapPixels(bitmap).data;
+      bitmap.close();
+      const scratch = new window.decode.PixelScratch();
+      const first = await window.decode.decodeInput({ kind: 'blob', blob }, scratch);
+      first.data.fill(0);
+      scratch.giveBack(first.data);
+      const second = await window.decode.decodeInput({ kind: 'blob', blob }, scratch);
+      let differing = 0;
+      for (let p = 0; p < canvas.length; p += 4) {
+        if (second.data[p + 2] !== canvas[p] || second.data[p + 1] !== canvas[p + 1] || second.data[p] !== canvas[p + 2]) differing++;
+      }
+      return { reused: second.data.buffer === first.data.buffer, layout: second.layout, differing };
+    });
+    expect(result).toEqual({ reused: true, layout: 'bgrx', differing: 0 });
+  });
+
   it('keeps the canvas for the rotated fixture and for a PNG with alpha', async () => {
     const rotated = await compare('exif_rotated.jpg');
     expect(rotated).toMatchObject({ width: 160, height: 96, frame: false, decodedDiffers: 0 });

@@ -10,7 +10,7 @@ import { ViewBatchBuilder } from '../views';
 import { explanationFromOutputs, statisticsOfRow } from '../explain';
 import type { DetectorWorkerApi, RuntimeInfo, WorkerImageInput, WorkerInitOptions, WorkerScoreItem, WorkerScoreOptions, WorkerScoreResult } from '../protocol';
 import { checkCanvasReadback } from './canvas-check';
-import { decodeInput } from './decode';
+import { PixelScratch, decodeInput } from './decode';
 import { OrtRuntime } from './runtime';
 import type { RuntimeOptions } from './runtime';
 import { ProvenanceReader } from '../provenance/isolate';
@@ -28,6 +28,8 @@ let state: {
 
 /** Provenance metadata of each file, read beside its decoding (src/detector/provenance/). */
 const provenanceReader = new ProvenanceReader();
+/** Pixel arrays reused from one picture's decode to the next (decode.ts). */
+const pixelScratch = new PixelScratch();
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -83,9 +85,11 @@ const api: DetectorWorkerApi = {
       const decodeStarted = performance.now();
       // Metadata is read from the same file, on its own thread, while this one decodes; it never throws.
       const provenance = provenanceReader.read(input);
-      const image = await decodeInput(input);
+      const image = await decodeInput(input, pixelScratch);
       const preprocessStarted = performance.now();
       const rows = builder.add(image);
+      // The tensors hold the picture now; its pixels can take the next picture's decode.
+      pixelScratch.giveBack(image.data);
       const item: WorkerScoreItem & { ok: true } = {
         ok: true,
         raw: { svdd: Number.NaN, autoencoder: Number.NaN },
@@ -140,6 +144,7 @@ const api: DetectorWorkerApi = {
     const current = state;
     state = null;
     provenanceReader.dispose();
+    pixelScratch.release();
     await current?.runtime.release();
   },
 };
