@@ -49,7 +49,8 @@ class Extractor(nn.Module):
             x = layer(x)
             if index in self.taps:
                 low.append(channel_statistics(x))
-        return x, torch.cat(low, 1) if low else x.new_zeros(len(x), 0)
+        # No taps: an (N, 0) slice of the map, which traces without turning the batch size into a constant.
+        return x, torch.cat(low, 1) if low else x.flatten(1)[:, :0]
 
     @torch.no_grad()
     def features(self, crops_uint8, batch=256):
