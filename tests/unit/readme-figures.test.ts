@@ -30,6 +30,10 @@ const FIRST_VISIT = 'bench/results/2026-11-27.first-visit.json'; // npm run benc
 const REPORT = 'public/models/report.json'; // npm run models:eval
 const MANIFEST = 'public/models/manifest.json'; // training/train.py, metrics by npm run models:eval
 const BENCH_TWO_VIEW = 'bench/results/2026-12-05.json'; // npm run bench -- --no-webgpu, the shipped two-view models
+const OVERLAP_LOG = 'training/results/2026-12-05-overlap-2048.train.txt'; // the eighth round's re-calibration and export
+const OVERLAP_REPORT = 'training/results/2026-12-05-overlap-2048.report.json'; // npm run models:eval on the eighth round's models
+const OVERLAP_MANIFEST = 'training/results/2026-12-05-overlap-2048.manifest.json'; // the eighth round's manifest
+const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
 const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
@@ -128,6 +132,13 @@ const wildUnseen = (report: Json) => {
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+/** crop-rule-probe.txt: the mean over edits (family-weighted) of one labelled row, e.g. "o2048 {...} {...}". */
+const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} (\\{[^}]*\\})`, 'm'))![1]!).familyWeightedAuroc as number;
+/** crop-rule-probe.txt: the shipped crop rule's patch AUROC on pictures the patch covers at most half of. */
+const probeHalfCovered = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} real 256-px patch, generated pictures it covers at most half of: (\\{.*\\})$`, 'm'))![1]!).pooledAuroc as number;
+/** A report's wild edit AUROC, and its patch AUROC on pictures covered at most half. */
+const editAuroc = (report: Json, edit: string) => report.wild.edits.conditions[edit].auroc as number;
+const flaggedCount = (report: Json, group: string) => Math.round(report.wild.realGroups.byGroup[group].flagged.default * report.wild.realGroups.byGroup[group].count);
 /** The one-command run's training log: how long training and export took. */
 const oneCommandTrainingTime = (log: string) => `training and export ${thousands(Number(log.match(/^training \+ export: (\d+) s$/m)![1]))} s`;
 /** The one-command run's evaluation log, which ends with the whole command's time. */
@@ -591,6 +602,46 @@ const CLAIMS: Record<string, Claim> = {
 
   // training/README.md.
   'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
+  'models: eighth round, overlap': {
+    page: MODELS,
+    artifact: OVERLAP_MANIFEST,
+    text: (manifest) => `share at most ${manifest.input.crops.maxOverlap * 8 === manifest.input.crops.size ** 2 ? 'an eighth' : 'a share'} of a crop's area (${thousands(manifest.input.crops.maxOverlap)} px)`,
+  },
+  'models: eighth round, overlap sweep': {
+    page: MODELS,
+    artifact: CROP_RULE_PROBE,
+    text: (probe: string) => `gave, averaged over as is and 10 everyday edits, ${fixed(probeRow(probe, 'o2048'), 3)} at 2,048, ${fixed(probeRow(probe, 'o1024'), 3)} at 1,024, `
+      + `${fixed(read(VALIDATION_COMPARISON).results['banked-2026-12-05'].meanOverEdits.familyWeightedAuroc, 3)} at 4,096 (the seventh round) and ${fixed(probeRow(probe, 'o0'), 3)} at 0`,
+  },
+  'models: eighth round, re-export': {
+    page: MODELS,
+    artifact: OVERLAP_LOG,
+    text: (log: string) => `(\`--from-checkpoint\`, ${log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]} s:`,
+  },
+  'models: eighth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [eighth, seventh] = [comparison.results['overlap-2048-2026-12-05'], comparison.results['banked-2026-12-05']];
+      const patch = (entry: Json) => entry.byEdit['real 256-px patch'];
+      return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(eighth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)}, `
+        + `the pasted patch ${fixed(patch(eighth).familyWeightedAuroc, 3)} against ${fixed(patch(seventh).familyWeightedAuroc, 3)} (${fixed(patch(eighth).atMostHalfCovered.pooledAuroc, 3)} `
+        + `against ${fixed(probeHalfCovered(read(CROP_RULE_PROBE), 'base'), 3)} on pictures it covers at most half of) || beside what ${eighth.byEdit['as is'].generatedPictures} validation generated pictures can resolve`;
+    },
+  },
+  'models: eighth round on the test split': {
+    page: MODELS,
+    artifact: OVERLAP_REPORT,
+    text: (report) => {
+      const seventh = read(REPORT);
+      const half = (r: Json) => r.wild.edits.conditions['real 256-px patch'].atMostHalfCovered.auroc as number;
+      return `the pasted patch ${fixed(editAuroc(report, 'real 256-px patch'), 3)} against ${fixed(editAuroc(seventh, 'real 256-px patch'), 3)} (${fixed(half(report), 3)} against ${fixed(half(seventh), 3)} at most half covered), `
+        + `enlarged 1.5x ${fixed(editAuroc(report, 'enlarge 1.5x'), 3)} against ${fixed(editAuroc(seventh, 'enlarge 1.5x'), 3)}, as is ${fixed(editAuroc(report, 'as is'), 3)} against ${fixed(editAuroc(seventh, 'as is'), 3)}, `
+        + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} against ${fixed(seventh.wild.unseenGenerators.auroc, 3)}, and real photos flagged at the default: `
+        + `cameras ${flaggedCount(report, 'cameras')} of ${report.wild.realGroups.byGroup.cameras.count} against ${flaggedCount(seventh, 'cameras') || 'none'}, `
+        + `web ${flaggedCount(report, 'web')} of ${report.wild.realGroups.byGroup.web.count} against ${flaggedCount(seventh, 'web')}, ${['phones', 'film'].every((group) => flaggedCount(report, group) === flaggedCount(seventh, group)) ? 'phones and film as before' : 'phones and film changed'}`;
+    },
+  },
   'models: one command, time': {
     page: MODELS,
     artifact: ONE_COMMAND_EVAL,
