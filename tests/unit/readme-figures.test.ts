@@ -136,8 +136,9 @@ const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
 const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} (\\{[^}]*\\})`, 'm'))![1]!).familyWeightedAuroc as number;
 /** crop-rule-probe.txt: the shipped crop rule's patch AUROC on pictures the patch covers at most half of. */
 const probeHalfCovered = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} real 256-px patch, generated pictures it covers at most half of: (\\{.*\\})$`, 'm'))![1]!).pooledAuroc as number;
-/** A report's wild edit AUROC, and its patch AUROC on pictures covered at most half. */
-const editAuroc = (report: Json, edit: string) => report.wild.edits.conditions[edit].auroc as number;
+/** A bench file's 12-megapixel JPEG row (browser WASM, 2 threads). */
+const largeJpegOf = (bench: Json) => bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+/** A report's real photos of one group flagged at the default, as a count. */
 const flaggedCount = (report: Json, group: string) => Math.round(report.wild.realGroups.byGroup[group].flagged.default * report.wild.realGroups.byGroup[group].count);
 /** The one-command run's training log: how long training and export took. */
 const oneCommandTrainingTime = (log: string) => `training and export ${thousands(Number(log.match(/^training \+ export: (\d+) s$/m)![1]))} s`;
@@ -522,20 +523,20 @@ const CLAIMS: Record<string, Claim> = {
     page: PERFORMANCE,
     artifact: BENCH_TWO_VIEW,
     text: (bench) => {
-      const large = bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+      const large = largeJpegOf(bench);
       return `${fixed(large.megapixels, 1)}-megapixel JPEG end to end in the page's code, WASM 2 threads: ${fixed(large.totalMs.medianMs, 2)} ms (decode ${fixed(large.decodeMs.medianMs, 2)} ms, views: crop selection and tensors ${fixed(large.viewsMs.medianMs, 2)} ms, both models ${fixed(large.modelsMs.medianMs, 2)} ms)`;
     },
   },
   '12-megapixel JPEG, decode before': {
     page: PERFORMANCE,
     artifact: BENCH_BEFORE_DECODE,
-    text: (bench) => `the decode down from ${fixed(bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg.decodeMs.medianMs, 2)} ms in the previous run of this bench`,
+    text: (bench) => `the decode down from ${fixed(largeJpegOf(bench).decodeMs.medianMs, 2)} ms in the previous run of this bench`,
   },
   'changelog: 12-megapixel JPEG': {
     page: 'CHANGELOG.md',
     artifact: BENCH_TWO_VIEW,
     text: (bench) => {
-      const endToEnd = (file: Json) => Math.round(file.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg.totalMs.medianMs);
+      const endToEnd = (file: Json) => Math.round(largeJpegOf(file).totalMs.medianMs);
       return `takes ${endToEnd(bench)} ms end to end on WASM with 2 threads on the 2-core development machine, instead of ${endToEnd(read(BENCH_BEFORE_DECODE))} ms`;
     },
   },
@@ -543,7 +544,7 @@ const CLAIMS: Record<string, Claim> = {
     page: PERFORMANCE,
     artifact: BENCH_TWO_VIEW,
     text: (bench) => {
-      const large = bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+      const large = largeJpegOf(bench);
       return `With a fresh array per picture, as before, the same decode took ${fixed(large.decodeFreshArrayMs.medianMs, 2)} ms here`;
     },
   },
@@ -600,8 +601,6 @@ const CLAIMS: Record<string, Claim> = {
 
   'reliability: container fuzzing': { page: RELIABILITY, artifact: FUZZ_CONTAINERS, text: (source: string) => `reads ${thousands(Number(source.match(/PER_FAMILY = (\d+)/)![1]))} mutated files per container` },
 
-  // training/README.md.
-  'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
   'models: eighth round, overlap': {
     page: MODELS,
     artifact: OVERLAP_MANIFEST,
@@ -634,7 +633,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: OVERLAP_REPORT,
     text: (report) => {
       const seventh = read(REPORT);
-      const half = (r: Json) => r.wild.edits.conditions['real 256-px patch'].atMostHalfCovered.auroc as number;
+      const editAuroc = (r: Json, name: string) => edit(r, name).auroc as number;
+      const half = (r: Json) => edit(r, 'real 256-px patch').atMostHalfCovered.auroc as number;
       return `the pasted patch ${fixed(editAuroc(report, 'real 256-px patch'), 3)} against ${fixed(editAuroc(seventh, 'real 256-px patch'), 3)} (${fixed(half(report), 3)} against ${fixed(half(seventh), 3)} at most half covered), `
         + `enlarged 1.5x ${fixed(editAuroc(report, 'enlarge 1.5x'), 3)} against ${fixed(editAuroc(seventh, 'enlarge 1.5x'), 3)}, as is ${fixed(editAuroc(report, 'as is'), 3)} against ${fixed(editAuroc(seventh, 'as is'), 3)}, `
         + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} against ${fixed(seventh.wild.unseenGenerators.auroc, 3)}, and real photos flagged at the default: `
@@ -642,6 +642,9 @@ const CLAIMS: Record<string, Claim> = {
         + `web ${flaggedCount(report, 'web')} of ${report.wild.realGroups.byGroup.web.count} against ${flaggedCount(seventh, 'web')}, ${['phones', 'film'].every((group) => flaggedCount(report, group) === flaggedCount(seventh, group)) ? 'phones and film as before' : 'phones and film changed'}`;
     },
   },
+
+  // training/README.md.
+  'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
   'models: one command, time': {
     page: MODELS,
     artifact: ONE_COMMAND_EVAL,

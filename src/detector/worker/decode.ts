@@ -138,13 +138,15 @@ export async function framePixels(bitmap: ImageBitmap, scratch?: PixelScratch): 
     const { rotation, flip } = frame as VideoFrame & { rotation?: number; flip?: boolean };
     const upright = rotation === 0 && flip === false && frame.codedWidth === width && frame.codedHeight === height;
     if (!upright) return null;
+    const asIs = frame.format === 'BGRX' && isSrgb(frame);
+    if (!asIs && !copyToConverts(frame)) return null;
+    // Taken only once the copy will happen, so a frame that cannot be converted does not use up the lent array.
     const data = scratch ? scratch.take(width * height * 4) : new Uint8ClampedArray(width * height * 4);
     const layout = [{ offset: 0, stride: width * 4 }];
-    if (frame.format === 'BGRX' && isSrgb(frame)) {
+    if (asIs) {
       await frame.copyTo(data, { layout });
       return { width, height, data, layout: 'bgrx' };
     }
-    if (!copyToConverts(frame)) return null;
     await frame.copyTo(data, { layout, format: 'RGBA', colorSpace: 'srgb' });
     return { width, height, data };
   } catch {
