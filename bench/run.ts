@@ -7,7 +7,7 @@
  *    larger batches, for WASM 1 thread, WASM 2 threads (cross-origin isolated) and WebGPU (here SwiftShader:
  *    software-emulated, labelled so)
  *  - the same graphs in onnxruntime-node (native CPU) and onnxruntime-web WASM in Node, with browser / native ratios
- * Options: --quick (fewer runs), --no-webgpu, --first-visit (only the first-visit transfer and start-up times,
+ * Options: --quick (fewer runs, written to bench/results/<date>.quick.json), --no-webgpu, --first-visit (only the first-visit transfer and start-up times,
  * written to bench/results/<date>.first-visit.json).
  */
 import { execFileSync } from 'node:child_process';
@@ -185,7 +185,8 @@ async function main(): Promise<void> {
     browserOverNative: ratios,
   };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  const out = path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}.json`);
+  // A quick run (a third of the runs) never replaces the day's full record, which the docs quote.
+  const out = path.join(ROOT, 'bench/results', `${result.date.slice(0, 10)}${quick ? '.quick' : ''}.json`);
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\nMachine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.gpu}; Chromium ${String(startup.chromium)}`);

@@ -9,7 +9,8 @@ parity fixtures check it). Integer arithmetic throughout so numpy and JavaScript
   browser), with the integer luma Y = 299 R + 587 G + 114 B (a Laplacian: generator traces live in fine detail,
   and flat sky or blown-out areas carry none);
 - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by more
-  than a quarter of its area, until MAX_CROPS are picked.
+  than MAX_OVERLAP pixels, until MAX_CROPS are picked; then, while slots are free, a second pass in the same order
+  takes windows overlapping by at most FILL_OVERLAP (equal to MAX_OVERLAP: no second pass).
 Pictures whose short side is under CROP px have no native crops (the whole-image view covers them); a 128x128
 picture has one, itself, so a picture is judged alike at 128 and at 129 px.
 """
@@ -19,6 +20,8 @@ CROP = 128
 STRIDE = 64
 MAX_CROPS = 5
 MAX_OVERLAP = CROP * CROP // 4
+# Free slots are filled with windows overlapping by at most this (under CROP * CROP: never a picked one again).
+FILL_OVERLAP = MAX_OVERLAP
 
 
 def window_starts(length):
@@ -41,8 +44,10 @@ def detail_map(image_hwc):
     return detail
 
 
-def select_crops(image_hwc, max_crops=MAX_CROPS):
-    """[(top, left, detail)] of the windows judged, in pick order."""
+def select_crops(image_hwc, max_crops=MAX_CROPS, max_overlap=None, fill_overlap=None):
+    """[(top, left, detail)] of the windows judged, in pick order (overlap limits: MAX_OVERLAP, FILL_OVERLAP unless given)."""
+    max_overlap = MAX_OVERLAP if max_overlap is None else max_overlap
+    fill_overlap = FILL_OVERLAP if fill_overlap is None else fill_overlap
     height, width = image_hwc.shape[:2]
     if min(height, width) < CROP:
         return []
@@ -55,12 +60,14 @@ def select_crops(image_hwc, max_crops=MAX_CROPS):
             total = integral[bottom, right] - integral[top, right] - integral[bottom, left] + integral[top, left]
             candidates.append((int(total), top, left))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    limits = [max_overlap] if fill_overlap == max_overlap else [max_overlap, fill_overlap]
     picked = []
-    for total, top, left in candidates:
-        if all(overlap(top, left, t, l) <= MAX_OVERLAP for t, l, _ in picked):
-            picked.append((top, left, total))
+    for limit in limits:
+        for total, top, left in candidates:
             if len(picked) == max_crops:
                 break
+            if all(overlap(top, left, t, l) <= limit for t, l, _ in picked):
+                picked.append((top, left, total))
     return picked
 
 

@@ -99,7 +99,7 @@ def build_manifest(version, files, rule, weights, presets, chosen_on, training_f
             'name': 'image', 'dtype': 'float32', 'layout': 'NCHW', 'shape': [None, 3, 128, 128],
             'channelOrder': 'RGB', 'valueRange': [0, 1], 'crop': 'centre-square', 'resize': 'area', 'alphaBackground': [255, 255, 255],
             'crops': {'name': 'crops', 'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS,
-                      'maxOverlap': crops.MAX_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'top-k-log-mean', 'topK': rule['topK']},
+                      'maxOverlap': crops.MAX_OVERLAP, 'fillOverlap': crops.FILL_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'top-k-log-mean', 'topK': rule['topK']},
             'note': INPUT_NOTE,
         },
         'models': {

@@ -9,12 +9,14 @@
  *   integer luma Y = 299 R + 587 G + 114 B and nothing on the picture's one-pixel border (generator traces live
  *   in fine detail; flat sky or blown-out areas carry none);
  * - greedy pick by detail (ties: top, then left), skipping a window that overlaps an already picked one by
- *   more than `maxOverlap` pixels, until `maxCrops` are picked;
+ *   more than `maxOverlap` pixels, until `maxCrops` are picked; then, while slots are free, a second pass in the
+ *   same order takes windows overlapping by at most `fillOverlap` (absent: maxOverlap, no second pass);
  * - for a picture that had transparency (composited on the background before this, composite.ts), see-through
- *   pixels (at least half transparent) work as the border does: no detail is counted at a pixel whose stencil touches one, and windows
- *   holding any come after every wholly opaque one. Neither a transparent region, nor nearly transparent noise,
- *   nor its edge against the picture outranks the picture's own detail. Opaque pictures (all of training's, and
- *   training/crops.py's definition) are unaffected.
+ *   pixels (at least half transparent) work as the border does: no detail is counted at a pixel whose stencil
+ *   touches one, and windows holding any are picked (the same two passes, ranked by their opaque pixels' detail)
+ *   only when the picture has no wholly opaque window at all. Neither a transparent region, nor nearly
+ *   transparent noise, nor its edge against the picture is ever judged beside the picture's own windows. Opaque
+ *   pictures (all of training's, and training/crops.py's definition) are unaffected.
  * Pictures whose short side is at least `size` get crops (a size x size picture exactly one, at (0, 0)); smaller
  * pictures have none: the whole-image view covers them.
  *
@@ -191,21 +193,41 @@ function rankedWindows(
   return candidates;
 }
 
-/** Greedy pick in rank order, skipping a window that overlaps a picked one by more than maxOverlap pixels. */
-function pickApart(ranked: ReadonlyArray<CropRegion>, spec: CropSpec): CropRegion[] {
+/**
+ * Greedy pick in rank order: first windows overlapping every picked one by at most maxOverlap pixels, then, while
+ * slots are free, windows overlapping by at most fillOverlap (a picture too small for maxCrops windows apart is
+ * still judged on as many of its own windows as fit). See-through windows are taken the same way, only when no
+ * wholly opaque window was picked: a picture with one opaque window is never judged on its transparent surround.
+ */
+function pickApart(ranked: ReadonlyArray<CropRegion & { opaque: boolean }>, spec: CropSpec): CropRegion[] {
   const picked: CropRegion[] = [];
-  for (const candidate of ranked) {
+  const fillOverlap = spec.fillOverlap ?? spec.maxOverlap;
+  // One pass when they are equal: a second would only look again at what the first turned down (or, at an overlap
+  // of size x size, take a picked window twice).
+  const limits = fillOverlap === spec.maxOverlap ? [spec.maxOverlap] : [spec.maxOverlap, fillOverlap];
+  for (const opaque of [true, false]) {
+    if (picked.length > 0) break;
+    const candidates = ranked.filter((candidate) => candidate.opaque === opaque);
+    for (const limit of limits) pickInto(picked, candidates, limit, spec);
+  }
+  return picked;
+}
+
+/**
+ * Appends to `picked`, in rank order, each candidate overlapping every picked window by at most `limit` pixels,
+ * until spec.maxCrops are picked. A window already picked overlaps itself by size x size, more than any fill limit
+ * (manifest.ts), so the second pass never takes it twice.
+ */
+function pickInto(picked: CropRegion[], candidates: ReadonlyArray<CropRegion>, limit: number, spec: CropSpec): void {
+  for (const candidate of candidates) {
+    if (picked.length === spec.maxCrops) return;
     const clear = picked.every((p) => {
       const rows = Math.max(0, spec.size - Math.abs(candidate.top - p.top));
       const cols = Math.max(0, spec.size - Math.abs(candidate.left - p.left));
-      return rows * cols <= spec.maxOverlap;
+      return rows * cols <= limit;
     });
-    if (clear) {
-      picked.push({ left: candidate.left, top: candidate.top, detail: candidate.detail });
-      if (picked.length === spec.maxCrops) break;
-    }
+    if (clear) picked.push({ left: candidate.left, top: candidate.top, detail: candidate.detail });
   }
-  return picked;
 }
 
 /**

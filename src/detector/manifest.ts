@@ -28,6 +28,11 @@ export interface CropSpec {
   maxCrops: number;
   /** Largest overlap, in pixels, a picked window may have with an earlier one. */
   maxOverlap: number;
+  /**
+   * Slots still free after that pick are filled, in the same order, with windows overlapping each picked one by at
+   * most this many pixels (maxOverlap..size x size - 1). Absent: maxOverlap, so nothing is filled.
+   */
+  fillOverlap?: number;
   selection: 'laplacian-detail';
   /**
    * How a picture's crops make its raw trace score, per model (src/detector/scoring.ts aggregateCrops):
@@ -197,7 +202,9 @@ function validateCrops(value: unknown, size: number): void {
   integer(crops.stride, 'input.crops.stride', 1, size);
   const maxCrops = integer(crops.maxCrops, 'input.crops.maxCrops', 1, MAX_CROPS);
   // 0: picked windows may not overlap at all; size x size: any overlap short of the same window.
-  integer(crops.maxOverlap, 'input.crops.maxOverlap', 0, size * size);
+  const maxOverlap = integer(crops.maxOverlap, 'input.crops.maxOverlap', 0, size * size);
+  // Under size x size, so the fill never takes a window twice.
+  if (crops.fillOverlap !== undefined) integer(crops.fillOverlap, 'input.crops.fillOverlap', maxOverlap, size * size - 1);
   if (crops.selection !== 'laplacian-detail') fail('input.crops.selection', '"laplacian-detail"');
   if (!CROP_AGGREGATES.includes(crops.aggregate as CropAggregate)) {
     fail('input.crops.aggregate', CROP_AGGREGATES.map((name) => `"${name}"`).join(' or '));

@@ -112,8 +112,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What every TypeScript path builds for one decoded file: its crop regions and its whole-image tensor. */
-async function typescriptViews(file: string) {
-  const builder = new ViewBatchBuilder(manifest, 1);
+async function typescriptViews(file: string, models = manifest) {
+  const builder = new ViewBatchBuilder(models, 1);
   const rows = builder.add(await decodeImage(file));
   return { regions: rows.regions, whole: builder.batch.whole };
 }
@@ -122,7 +122,8 @@ describe('crop selection: src/detector/crops.ts against training/crops.py', () =
   it('uses the same crop size, stride, number of crops and overlap limit as the manifest', () => {
     const { constants } = python({});
     const spec = manifest.input.crops as CropSpec;
-    expect({ size: spec.size, stride: spec.stride, maxCrops: spec.maxCrops, maxOverlap: spec.maxOverlap }).toEqual(constants);
+    expect({ size: spec.size, stride: spec.stride, maxCrops: spec.maxCrops, maxOverlap: spec.maxOverlap, fillOverlap: spec.fillOverlap ?? spec.maxOverlap })
+      .toEqual(constants);
   });
 
   it(`picks the same windows, in the same order, at the same detail, on ${PICTURES.length} pictures`, async () => {
@@ -136,6 +137,25 @@ describe('crop selection: src/detector/crops.ts against training/crops.py', () =
     }
     // The set exercises the pick itself (several windows), not only the trivial cases.
     expect(withCrops).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('the fill pass: src/detector/crops.ts against training/crops.py', () => {
+  it('fills free slots with more overlapping windows alike (maxOverlap 2048, fillOverlap 8192)', async () => {
+    const limits = { maxOverlap: 2048, fillOverlap: 8192 };
+    const filling: ModelManifest = { ...manifest, input: { ...manifest.input, crops: { ...(manifest.input.crops as CropSpec), ...limits } } };
+    const answers = python({ crops: files.map((file) => ({ file, ...limits })) });
+    let filled = 0;
+    for (const [i, file] of files.entries()) {
+      const { regions } = await typescriptViews(file, filling);
+      const expected = (answers.crops[i] as number[][]).map(([top, left, detail]) => ({ left, top, detail }));
+      expect(regions, path.basename(file)).toEqual(expected);
+      // A pick that took a window overlapping an earlier one by more than maxOverlap came from the fill pass.
+      const overlaps = regions.flatMap((a, j) => regions.slice(0, j).map((b) => Math.max(0, 128 - Math.abs(a.top - b.top)) * Math.max(0, 128 - Math.abs(a.left - b.left))));
+      if (overlaps.some((overlap) => overlap > limits.maxOverlap)) filled++;
+    }
+    // The set exercises the fill pass itself, not only pictures with room for every crop apart.
+    expect(filled).toBeGreaterThanOrEqual(5);
   });
 });
 

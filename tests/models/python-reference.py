@@ -3,15 +3,16 @@
     /usr/bin/python3 tests/models/python-reference.py < tasks.json > answers.json
 
 Reads one JSON object of tasks on stdin and writes the answers on stdout:
-- "crops": [{"file"}]: each picture loaded as training loads it (data.load_photo: transparency composited on
-  white), then crops.select_crops: [[top, left, detail], ...] in pick order;
+- "crops": [{"file", "maxOverlap"?, "fillOverlap"?}]: each picture loaded as training loads it (data.load_photo:
+  transparency composited on white), then crops.select_crops (with those overlap limits when given):
+  [[top, left, detail], ...] in pick order;
 - "resample": [{"file", "size"}]: data.area_resize(data.centre_square(picture), size) / 255, row-major HWC;
 - "scoring": {"calibration", "weights", "rules": [{"topK", "traceWeight"}], "pictures": [{"whole": {key: raw},
   "crops": {key: [raw, ...]} or null}]}: per rule, ensemble_of on the pictures' raw scores with each model's
   crops aggregated by aggregate_crops (with_traces), and model_scores per model: training's own functions, from
   training/calibration.py where the pipeline has that stage, else from training/train.py.
 - "tiles": [{"file"}]: native.sd_tiles of each sd15_grids file: per tile its height, width and pixel sum.
-Also "constants": crops.py's CROP, STRIDE, MAX_CROPS, MAX_OVERLAP, which the manifest's input.crops must equal.
+Also "constants": crops.py's CROP, STRIDE, MAX_CROPS, MAX_OVERLAP, FILL_OVERLAP, which the manifest's input.crops must equal.
 """
 import json
 import math
@@ -27,7 +28,8 @@ import data  # noqa: E402
 
 
 def crop_answers(tasks):
-    return [[list(map(int, pick)) for pick in crops.select_crops(data.load_photo(task['file']))] for task in tasks]
+    return [[list(map(int, pick)) for pick in crops.select_crops(
+        data.load_photo(task['file']), max_overlap=task.get('maxOverlap'), fill_overlap=task.get('fillOverlap'))] for task in tasks]
 
 
 def resample_answers(tasks):
@@ -77,7 +79,7 @@ def nan_free(values):
 
 def main():
     tasks = json.load(sys.stdin)
-    answers = {'constants': {'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS, 'maxOverlap': crops.MAX_OVERLAP}}
+    answers = {'constants': {'size': crops.CROP, 'stride': crops.STRIDE, 'maxCrops': crops.MAX_CROPS, 'maxOverlap': crops.MAX_OVERLAP, 'fillOverlap': crops.FILL_OVERLAP}}
     if 'crops' in tasks:
         answers['crops'] = crop_answers(tasks['crops'])
     if 'resample' in tasks:

@@ -120,27 +120,56 @@ describe('crops of a picture with an invisible strip', () => {
     expect(regions.every((region) => region.detail > 0)).toBe(true);
   });
 
-  it('takes windows with see-through pixels only when no wholly opaque one is left, still by detail', () => {
-    // A logo on a transparent surround: 200x200 of texture in the middle of 456x456, the rest alpha 0 noise.
-    const logo = textured(200, 200, 5);
+  /** A logo on a transparent surround: `logoSide` px of texture in the middle of `side` px, the rest alpha 0 noise. */
+  function logoOnTransparency(side: number, logoSide: number): RgbaImage {
+    const logo = textured(logoSide, logoSide, 5);
     const random = seededRandom(6);
-    const side = 456;
+    const start = (side - logoSide) / 2;
     const data = new Uint8Array(side * side * 4);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
         const p = (y * side + x) * 4;
-        const inside = x >= 128 && x < 328 && y >= 128 && y < 328;
-        if (inside) data.set(logo.data.subarray(((y - 128) * 200 + x - 128) * 4, ((y - 128) * 200 + x - 127) * 4), p);
+        const inside = x >= start && x < start + logoSide && y >= start && y < start + logoSide;
+        if (inside) data.set(logo.data.subarray(((y - start) * logoSide + x - start) * 4, ((y - start) * logoSide + x - start + 1) * 4), p);
         else data.set([random() * 256, random() * 256, random() * 256, 0], p);
       }
     }
-    const rows = new ViewBatchBuilder(manifest, 1).add({ width: side, height: side, data });
-    // Windows on a 64-px grid wholly inside the logo start at 128 and 192 on each axis: those four come first.
-    const opaque = rows.regions.filter(({ left, top }) => left >= 128 && top >= 128 && left + 128 <= 328 && top + 128 <= 328);
-    expect(rows.regions.slice(0, opaque.length)).toEqual(opaque);
-    expect(opaque.length).toBeGreaterThanOrEqual(1);
-    // Then others, overlapping the logo (flat white windows have no detail at all).
-    expect(rows.regions.length).toBe(manifest.input.crops!.maxCrops);
-    for (const region of rows.regions.slice(opaque.length)) expect(region.detail).toBeGreaterThan(0);
+    return { width: side, height: side, data };
+  }
+
+  it('judges a picture with any wholly opaque window on opaque windows alone', () => {
+    // 200x200 of texture in the middle of 456x456: windows on a 64-px grid wholly inside it start at 128 and 192.
+    const rows = new ViewBatchBuilder(manifest, 1).add(logoOnTransparency(456, 200));
+    expect(rows.regions.length).toBeGreaterThanOrEqual(1);
+    for (const { left, top } of rows.regions) {
+      expect([128, 192]).toContain(left);
+      expect([128, 192]).toContain(top);
+    }
+  });
+
+  it('takes windows with see-through pixels when the picture has no wholly opaque one, by their opaque detail', () => {
+    // 120x120 of texture in the middle of 456x456: no 128-px window is wholly opaque.
+    const rows = new ViewBatchBuilder(manifest, 1).add(logoOnTransparency(456, 120));
+    expect(rows.regions.length).toBeGreaterThanOrEqual(1);
+    // Each touches the logo (flat white windows have no detail at all), the first the most of it.
+    for (const region of rows.regions) expect(region.detail).toBeGreaterThan(0);
+    const [first] = rows.regions;
+    expect(Math.abs(first!.left + 64 - 228)).toBeLessThanOrEqual(64);
+    expect(Math.abs(first!.top + 64 - 228)).toBeLessThanOrEqual(64);
+  });
+
+  it.each([[128, 128], [200, 160], [384, 256]])('judges a %ix%i picture with a see-through strip on its own windows alone', (width, height) => {
+    // Pictures too small for five crops apart leave free slots; the strip's windows never fill them.
+    for (const alpha of [0, 1]) {
+      const picture = textured(width, height, 8);
+      const builder = new ViewBatchBuilder(manifest, 2);
+      const alone = builder.add(picture);
+      const striped = builder.add(withNoisyStrip(picture, 320, alpha, 9));
+      expect(striped.regions.every((region) => region.left + 128 <= width), JSON.stringify(striped.regions)).toBe(true);
+      expect(striped.regions.length).toBeGreaterThanOrEqual(1);
+      // The picture's own windows flush with its right edge are not candidates once the strip widens it, so the
+      // striped picture may have fewer; every one it has is among the opaque picture's candidates.
+      expect(striped.regions.length).toBeLessThanOrEqual(alone.regions.length + 1);
+    }
   });
 });

@@ -120,6 +120,32 @@ describe('native crop selection', () => {
     }
   });
 
+  it('fills slots the spread pick left free with more overlapping windows, after the spread ones', () => {
+    const image = picture(384, 256, 21);
+    const overlap = (a: { left: number; top: number }, b: { left: number; top: number }) =>
+      Math.max(0, SPEC.size - Math.abs(a.top - b.top)) * Math.max(0, SPEC.size - Math.abs(a.left - b.left));
+    // On the 64-px grid, windows sharing at most 2,048 px cannot overlap at all: six fit at most, and the greedy
+    // pick by detail fits fewer.
+    const spread = selectCrops(image, { ...SPEC, maxOverlap: 2048 });
+    expect(spread.length).toBeLessThan(SPEC.maxCrops);
+    const filled = selectCrops(image, { ...SPEC, maxOverlap: 2048, fillOverlap: 8192 });
+    expect(filled).toHaveLength(SPEC.maxCrops);
+    // The spread pick comes first, unchanged; every window is the picture's own, none twice, none over the fill limit.
+    expect(filled.slice(0, spread.length)).toEqual(spread);
+    expect(new Set(filled.map(({ left, top }) => `${left},${top}`)).size).toBe(filled.length);
+    for (const [i, region] of filled.entries()) {
+      for (const other of filled.slice(0, i)) expect(overlap(region, other)).toBeLessThanOrEqual(8192);
+    }
+    expect(filled.slice(spread.length).some((region) => spread.some((other) => overlap(region, other) > 2048))).toBe(true);
+    // Without a fill limit (or with one equal to maxOverlap) the pick is the spread one.
+    expect(selectCrops(image, { ...SPEC, maxOverlap: 2048, fillOverlap: 2048 })).toEqual(spread);
+  });
+
+  it('never takes a window twice, even when any overlap is allowed', () => {
+    const picked = selectCrops(picture(128, 129, 22), { ...SPEC, maxOverlap: SPEC.size * SPEC.size });
+    expect(picked.map(({ left, top }) => [left, top]).sort()).toEqual([[0, 0], [0, 1]]);
+  });
+
   it('picks the detailed part of a picture, not the flat sky', () => {
     const width = 640;
     const height = 256;

@@ -50,6 +50,8 @@ describe('parseManifest', () => {
     ['a negative maxOverlap', (json) => (json.input.crops.maxOverlap = -1), /input\.crops\.maxOverlap must be an integer from 0 to 16384/],
     ['a maxOverlap beyond a whole crop', (json) => (json.input.crops.maxOverlap = 128 * 128 + 1), /input\.crops\.maxOverlap/],
     ['a missing maxOverlap', (json) => delete json.input.crops.maxOverlap, /input\.crops\.maxOverlap must be a finite number/],
+    ['a fillOverlap under maxOverlap', (json) => (json.input.crops.fillOverlap = json.input.crops.maxOverlap - 1), /input\.crops\.fillOverlap must be an integer from \d+ to 16383/],
+    ['a fillOverlap of a whole crop (a picked window again)', (json) => (json.input.crops.fillOverlap = 128 * 128), /input\.crops\.fillOverlap/],
     // input.crops.aggregate and topK.
     ['an unknown crop aggregate', (json) => (json.input.crops.aggregate = 'median'), /input\.crops\.aggregate must be "geometric-mean" or "top-k-log-mean"/],
     ['top-k without topK', (json) => { json.input.crops.aggregate = 'top-k-log-mean'; delete json.input.crops.topK; }, /input\.crops\.topK must be a finite number/],
@@ -94,7 +96,7 @@ describe('parseManifest', () => {
 
   it('accepts the shipped crop numbers\' edges: stride 1 and a whole crop, no overlap at all, one crop', () => {
     const json = manifestJson();
-    for (const crops of [{ stride: 1 }, { stride: 128 }, { maxOverlap: 0 }, { maxOverlap: 128 * 128 }, { maxCrops: 1 }, { maxCrops: 64 }]) {
+    for (const crops of [{ stride: 1 }, { stride: 128 }, { maxOverlap: 0 }, { maxOverlap: 128 * 128 }, { maxOverlap: 2048, fillOverlap: 4096 }, { fillOverlap: 128 * 128 - 1 }, { maxCrops: 1 }, { maxCrops: 64 }]) {
       const edited = manifestJson();
       Object.assign(edited.input.crops, crops);
       if (edited.input.crops.topK !== undefined) edited.input.crops.topK = Math.min(edited.input.crops.topK, edited.input.crops.maxCrops);
