@@ -86,8 +86,10 @@ def export_models(scorers, out, whole_val):
 
 INPUT_NOTE = ('image: centre square crop (side = min(w, h), offsets floored), exact area-average resample to 128x128, alpha '
               'composited on white, value / 255; each graph area-averages 4x4 to 32x32 first. crops: for pictures of at least '
-              '128 px on both sides, up to maxCrops native 128x128 windows picked by detail (src/detector/crops.ts), no '
-              'resampling; a picture\'s trace score per model is the geometric mean of its topK largest crop scores.')
+              '128 px on both sides, up to maxCrops native 128x128 windows picked by detail (src/detector/crops.ts), each '
+              'overlapping earlier ones by at most maxOverlap px, then free slots filled with windows overlapping by at most '
+              'fillOverlap px; no resampling; a picture\'s trace score per model is the geometric mean of its topK largest '
+              'crop scores.')
 
 
 def build_manifest(version, files, rule, weights, presets, chosen_on, training_facts):

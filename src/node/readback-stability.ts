@@ -1,0 +1,76 @@
+/**
+ * How far canvas read-back noise (readback-noise.ts: +/-1 on 10% of pixels, as anti-fingerprinting adds it) moves
+ * each model set's ensemble score, on the validation-split pictures of training/data-splits.json (as stored) under
+ * several noise draws: the share of pictures whose crop set changed, the largest move and the 99th percentile of
+ * the moves, over pictures judged on crops and over those judged whole. A crop pick by detail can swap two windows
+ * of nearly equal detail under any noise, and a swapped crop moves the score by what that one crop scores; this
+ * measures how often and how far, for a crop rule or a model set, beside the validation comparison
+ * (compare-validation.ts). READBACK_TOLERANCE, what the page quotes, is pinned by tests/models/canvas-noise.test.ts.
+ *
+ *   npx tsx src/node/readback-stability.ts <label>=<models dir> ... [--draws N] [--out FILE]
+ */
+import { writeFile } from 'node:fs/promises';
+import { withReadbackNoise } from '../detector/readback-noise';
+import { seededRandom } from './datasets';
+import { loadWildPictures, readSplits } from './evaluate-wild';
+import { createNodeDetector } from './node-detector';
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/** The moves of one kind of picture: how many, the largest, the 99th percentile, and how many exceed `over`. */
+function moveFigures(moves: number[], over: number) {
+  const sorted = [...moves].sort((a, b) => a - b);
+  return {
+    scorings: sorted.length,
+    largest: round(sorted[sorted.length - 1] ?? 0),
+    p99: round(sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0),
+    [`over${over}`]: sorted.filter((move) => move > over).length,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const take = (flag: string) => {
+    const at = args.indexOf(flag);
+    return at >= 0 ? args.splice(at, 2)[1] : undefined;
+  };
+  const out = take('--out');
+  const draws = Number(take('--draws') ?? 4);
+  const splits = await readSplits();
+  const pictures = await loadWildPictures(splits.pictures.filter((p) => p.split === 'validation'));
+  const images = pictures.map((p) => p.image);
+  const results: Record<string, unknown> = {};
+  for (const arg of args) {
+    const [label, dir] = arg.split('=') as [string, string];
+    const detector = await createNodeDetector({ backend: 'node', modelsDir: dir });
+    const clean = await detector.scoreImages(images);
+    const withCrops: number[] = [];
+    const whole: number[] = [];
+    let changed = 0;
+    for (let draw = 0; draw < draws; draw++) {
+      // One stream per draw, the same for every model set.
+      const random = seededRandom(100 + draw);
+      const noisy = await detector.scoreImages(images.map((image) => withReadbackNoise(image, random)));
+      noisy.forEach((judgement, i) => {
+        const before = clean[i]!;
+        const move = Math.abs(judgement.score - before.score);
+        if (before.crops.length === 0) return void whole.push(move);
+        withCrops.push(move);
+        const where = (j: typeof before) => JSON.stringify(j.crops.map((c) => [c.left, c.top]));
+        if (where(before) !== where(judgement)) changed++;
+      });
+    }
+    await detector.dispose();
+    results[label] = {
+      models: detector.models.manifest.version,
+      crops: detector.models.manifest.input.crops,
+      withCrops: { ...moveFigures(withCrops, 0.02), cropSetChanged: changed },
+      ...(whole.length > 0 ? { whole: moveFigures(whole, 0.02) } : {}),
+    };
+    console.log(label, JSON.stringify(results[label]));
+  }
+  const protocol = `validation split (${pictures.length} pictures as stored), ${draws} noise draws (seeds 100..${99 + draws}): +/-1 on 10% of pixels`;
+  if (out) await writeFile(out, `${JSON.stringify({ protocol, results }, null, 2)}\n`);
+}
+
+await main();
