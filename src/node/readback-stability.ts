@@ -2,7 +2,7 @@
  * How far canvas read-back noise (readback-noise.ts: +/-1 on 10% of pixels, as anti-fingerprinting adds it) moves
  * each model set's ensemble score, on the validation-split pictures of training/data-splits.json (as stored) under
  * several noise draws: the share of pictures whose crop set changed, the largest move and the 99th percentile of
- * the moves, over pictures judged on crops and over those judged whole. A crop pick by detail can swap two windows
+ * the moves, over pictures judged on crops (also per model, calibrated) and over those judged whole. A crop pick by detail can swap two windows
  * of nearly equal detail under any noise, and a swapped crop moves the score by what that one crop scores; this
  * measures how often and how far, for a crop rule or a model set, beside the validation comparison
  * (compare-validation.ts). READBACK_TOLERANCE, what the page quotes, is pinned by tests/models/canvas-noise.test.ts.
@@ -10,6 +10,7 @@
  *   npx tsx src/node/readback-stability.ts <label>=<models dir> ... [--draws N] [--out FILE]
  */
 import { writeFile } from 'node:fs/promises';
+import { MODEL_KEYS, type ModelKey } from '../detector/manifest';
 import { withReadbackNoise } from '../detector/readback-noise';
 import { seededRandom } from './datasets';
 import { loadWildPictures, readSplits } from './evaluate-wild';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     const clean = await detector.scoreImages(images);
     const withCrops: number[] = [];
     const whole: number[] = [];
+    // Each model's calibrated score on crop-judged pictures: which model the movement comes from.
+    const byModel = Object.fromEntries(MODEL_KEYS.map((key) => [key, [] as number[]])) as Record<ModelKey, number[]>;
     let changed = 0;
     for (let draw = 0; draw < draws; draw++) {
       // One stream per draw, the same for every model set.
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
         const move = Math.abs(judgement.score - before.score);
         if (before.crops.length === 0) return void whole.push(move);
         withCrops.push(move);
+        for (const key of MODEL_KEYS) byModel[key].push(Math.abs(judgement.scores[key] - before.scores[key]));
         const where = (j: typeof before) => JSON.stringify(j.crops.map((c) => [c.left, c.top]));
         if (where(before) !== where(judgement)) changed++;
       });
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       models: detector.models.manifest.version,
       crops: detector.models.manifest.input.crops,
       withCrops: { ...moveFigures(withCrops, 0.02), cropSetChanged: changed },
+      withCropsByModel: Object.fromEntries(MODEL_KEYS.map((key) => [key, moveFigures(byModel[key], 0.02)])),
       ...(whole.length > 0 ? { whole: moveFigures(whole, 0.02) } : {}),
     };
     console.log(label, JSON.stringify(results[label]));
