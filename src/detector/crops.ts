@@ -193,6 +193,11 @@ function rankedWindows(
   return candidates;
 }
 
+/** Pixels two size x size windows share. */
+export function windowOverlap(a: Pick<CropRegion, 'left' | 'top'>, b: Pick<CropRegion, 'left' | 'top'>, size: number): number {
+  return Math.max(0, size - Math.abs(a.top - b.top)) * Math.max(0, size - Math.abs(a.left - b.left));
+}
+
 /**
  * Greedy pick in rank order: first windows overlapping every picked one by at most maxOverlap pixels, then, while
  * slots are free, windows overlapping by at most fillOverlap (a picture too small for maxCrops windows apart is
@@ -221,11 +226,7 @@ function pickApart(ranked: ReadonlyArray<CropRegion & { opaque: boolean }>, spec
 function pickInto(picked: CropRegion[], candidates: ReadonlyArray<CropRegion>, limit: number, spec: CropSpec): void {
   for (const candidate of candidates) {
     if (picked.length === spec.maxCrops) return;
-    const clear = picked.every((p) => {
-      const rows = Math.max(0, spec.size - Math.abs(candidate.top - p.top));
-      const cols = Math.max(0, spec.size - Math.abs(candidate.left - p.left));
-      return rows * cols <= limit;
-    });
+    const clear = picked.every((p) => windowOverlap(candidate, p, spec.size) <= limit);
     if (clear) picked.push({ left: candidate.left, top: candidate.top, detail: candidate.detail });
   }
 }

@@ -12,6 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { MODEL_KEYS, type ModelKey } from '../detector/manifest';
 import { withReadbackNoise } from '../detector/readback-noise';
+import type { Judgement } from '../detector/scoring';
 import { seededRandom } from './datasets';
 import { loadWildPictures, readSplits } from './evaluate-wild';
 import { createNodeDetector } from './node-detector';
@@ -28,6 +29,9 @@ function moveFigures(moves: number[], over: number) {
     [`over${over}`]: sorted.filter((move) => move > over).length,
   };
 }
+
+/** Where a judgement's crops sit, in pick order, as one comparable string. */
+const cropPlaces = (judgement: Judgement) => JSON.stringify(judgement.crops.map((crop) => [crop.left, crop.top]));
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -60,8 +64,7 @@ async function main(): Promise<void> {
         if (before.crops.length === 0) return void whole.push(move);
         withCrops.push(move);
         for (const key of MODEL_KEYS) byModel[key].push(Math.abs(judgement.scores[key] - before.scores[key]));
-        const where = (j: typeof before) => JSON.stringify(j.crops.map((c) => [c.left, c.top]));
-        if (where(before) !== where(judgement)) changed++;
+        if (cropPlaces(before) !== cropPlaces(judgement)) changed++;
       });
     }
     await detector.dispose();

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windowOverlap } from '../../src/detector/crops';
 import type { CropSpec, ModelManifest } from '../../src/detector/manifest';
 import { MODEL_KEYS, parseManifest } from '../../src/detector/manifest';
 import type { RgbaImage } from '../../src/detector/preprocess';
@@ -151,7 +152,7 @@ describe('the fill pass: src/detector/crops.ts against training/crops.py', () =>
       const expected = (answers.crops[i] as number[][]).map(([top, left, detail]) => ({ left, top, detail }));
       expect(regions, path.basename(file)).toEqual(expected);
       // A pick that took a window overlapping an earlier one by more than maxOverlap came from the fill pass.
-      const overlaps = regions.flatMap((a, j) => regions.slice(0, j).map((b) => Math.max(0, 128 - Math.abs(a.top - b.top)) * Math.max(0, 128 - Math.abs(a.left - b.left))));
+      const overlaps = regions.flatMap((a, j) => regions.slice(0, j).map((b) => windowOverlap(a, b, filling.input.crops!.size)));
       if (overlaps.some((overlap) => overlap > limits.maxOverlap)) filled++;
     }
     // The set exercises the fill pass itself, not only pictures with room for every crop apart.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CropSpec } from '../../src/detector/manifest';
-import { cropToTensor, selectCrops, windowStarts } from '../../src/detector/crops';
+import { cropToTensor, selectCrops, windowOverlap, windowStarts } from '../../src/detector/crops';
 import { seededRandom } from '../../src/node/datasets';
 import { ViewBatchBuilder } from '../../src/detector/views';
 import { shippedManifest } from './helpers';
@@ -108,8 +108,7 @@ describe('native crop selection', () => {
       expect(columns).toContain(region.left);
       if (i > 0) expect(region.detail).toBeLessThanOrEqual(picked[i - 1]!.detail);
       for (const other of picked.slice(0, i)) {
-        const overlap = Math.max(0, SPEC.size - Math.abs(region.top - other.top)) * Math.max(0, SPEC.size - Math.abs(region.left - other.left));
-        expect(overlap).toBeLessThanOrEqual(SPEC.maxOverlap);
+        expect(windowOverlap(region, other, SPEC.size)).toBeLessThanOrEqual(SPEC.maxOverlap);
       }
     }
     expect(picked.length).toBeGreaterThan(0);
@@ -122,8 +121,7 @@ describe('native crop selection', () => {
 
   it('fills slots the spread pick left free with more overlapping windows, after the spread ones', () => {
     const image = picture(384, 256, 21);
-    const overlap = (a: { left: number; top: number }, b: { left: number; top: number }) =>
-      Math.max(0, SPEC.size - Math.abs(a.top - b.top)) * Math.max(0, SPEC.size - Math.abs(a.left - b.left));
+    const overlap = (a: { left: number; top: number }, b: { left: number; top: number }) => windowOverlap(a, b, SPEC.size);
     // On the 64-px grid, windows sharing at most 2,048 px cannot overlap at all: six fit at most, and the greedy
     // pick by detail fits fewer.
     const spread = selectCrops(image, { ...SPEC, maxOverlap: 2048 });
