@@ -22,6 +22,13 @@ TAPS = (2, 5)  # blocks whose per-channel statistics the bank keeps beside block
 FIRST_BLOCK_LAYER = 4  # MobileNetV2Features.layers: pad, conv, batch norm, ReLU6, then block 0
 VIEWS, WINDOW = 2, 112  # banked windows per training crop, and their side (random offsets within the 128-px crop)
 HEAD_STEPS = 800  # chosen on validation (results/feature-probe.json: 400, 800 and 2000 steps)
+# The head's width (channels of its two convolutions) and the hypersphere classifier's weight of its generated rows:
+# the shipped head's. probe_transfer.py (results/transfer-probe.json, three seeds) found width 32 with weight 2 alone
+# a little better on validation and no worse on families left out of the bank; refitted into the shipped models it
+# lost on validation in the ensemble (docs/models.md, "Tenth round"), so these stay. Checkpoints record both
+# (training facts `headWidth`, `headEta`); those written before they were recorded have these values.
+HEAD_WIDTH = 128
+HEAD_ETA = 1.0
 # The shipped head reads block 10's map alone: adding the tapped statistics did not help on validation
 # (feature-probe.json: map-800 against map+low-800), so BankedTraceEncoder's extractor has no taps.
 USE_TAPS = False
@@ -151,5 +158,5 @@ def shipped_extractor():
     return Extractor(taps=TAPS if USE_TAPS else ())
 
 
-def shipped_head(extractor):
-    return Head(extractor.map_channels, extractor.low_size, use_low=USE_TAPS)
+def shipped_head(extractor, width=HEAD_WIDTH):
+    return Head(extractor.map_channels, extractor.low_size, width=width, use_low=USE_TAPS)

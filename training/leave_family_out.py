@@ -94,7 +94,7 @@ def main():
         torch.manual_seed(DEFAULT_SEED)
         head = feature_bank.shipped_head(extractor)
         centre = objectives.train_head(head, banks['real'], banks['generated'].without(families), args.steps,
-                                       torch.Generator().manual_seed(DEFAULT_SEED))
+                                       torch.Generator().manual_seed(DEFAULT_SEED), feature_bank.HEAD_ETA)
         row = results['folds'][fold] = {**fold_result(head, centre, families, real_features, held_out), 'seconds': round(time.time() - started)}
         log(f'fold {fold}: AUROC {row["auroc"]}, caught {row["caught"]}, real flagged {row["realFlagged"]} ({row["seconds"]}s)')
     folds = results['folds'].values()

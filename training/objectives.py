@@ -171,7 +171,7 @@ def train_banked_trace_svdd(real_pool, fake_pool, args, generator):
     banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator)
              for pool in (real_pool, fake_pool)]
     log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
-    centre = train_head(encoder.head, *banks, args.head_steps, generator, args.eta)
+    centre = train_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
     log(f'trace svdd head: {args.head_steps} steps ({time.time() - started:.0f}s)')
     encoder.eval()
     return encoder, centre

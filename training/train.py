@@ -1,7 +1,7 @@
 """Train, calibrate and export the two-view Deep SVDD (Deep SAD) + autoencoder ensemble.
 
     /usr/bin/python3 training/train.py [--epochs N] [--trace-steps N] [--limit N] [--out public/models]
-                                       [--checkpoint PATH] [--from-checkpoint PATH [--retrain-trace] [--retrain-whole]]
+                                       [--checkpoint PATH] [--from-checkpoint PATH [--retrain-trace | --retrain-head] [--retrain-whole]]
 
 The stages, each a module that says what it reads and writes:
   1. data        whole_view.py (32x32 whole-image view), trace_view.py (native crops, everyday edits, splits.py roles)
@@ -47,7 +47,9 @@ def parse_args():
     parser.add_argument('--head-steps', type=int, default=int(os.environ.get('HEAD_STEPS', feature_bank.HEAD_STEPS)),
                         help="steps of the trace Deep SVDD's head on banked features")
     parser.add_argument('--limit', type=int, default=None, help='use only the first N images of each set (smoke runs)')
-    parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies')
+    parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies (whole-image view)')
+    parser.add_argument('--head-eta', type=float, default=feature_bank.HEAD_ETA,
+                        help="the same weight for the trace Deep SVDD's head on banked features")
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
@@ -59,6 +61,9 @@ def parse_args():
                         help='skip training: re-calibrate and re-export from a checkpoint written by --checkpoint')
     parser.add_argument('--retrain-trace', action='store_true',
                         help='with --from-checkpoint: train both trace views anew (--trace-steps), keep the whole-image views')
+    parser.add_argument('--retrain-head', action='store_true',
+                        help="with --from-checkpoint: fit the trace Deep SVDD's head anew on freshly banked features "
+                             '(--head-steps, feature_bank.HEAD_WIDTH), keep the trace autoencoder and the whole-image views')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
@@ -101,7 +106,8 @@ def train_whole_views(args, sets, rng, generator):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'headWidth': feature_bank.HEAD_WIDTH, 'headEta': args.head_eta,
+            'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -141,13 +147,20 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         weights.update(traceEncoder=trace_encoder.state_dict(), traceAutoencoder=trace_autoencoder.state_dict(), traceCentre=trace_centre)
         facts = {**facts, **trace_facts(args, sets, time.time() - started),
                  'traceViewsRetrained': {'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
+    if args.retrain_head:
+        started = time.time()
+        trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator)
+        weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
+        head = {'steps': args.head_steps, 'width': feature_bank.HEAD_WIDTH, 'eta': args.head_eta}
+        facts = {**facts, 'headSteps': args.head_steps, 'headWidth': feature_bank.HEAD_WIDTH, 'headEta': args.head_eta,
+                 'traceEncoder': 'mobilenet-v2-taps', 'traceHeadRetrained': {**head, 'seconds': round(time.time() - started)}}
     if args.retrain_whole:
         encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)
         weights.update(encoder=encoder.state_dict(), autoencoder=autoencoder.state_dict(), centre=centre)
         facts = {**facts, 'wholeViewsRetrained': whole_facts,
                  'wholeViewImages': len(sets.normal) + len(sets.generated) + whole_facts['simulatedFakes']}
     checkpoint['training'] = facts
-    if args.retrain_trace or args.retrain_whole:
+    if args.retrain_trace or args.retrain_head or args.retrain_whole:
         torch.save(checkpoint, args.checkpoint)
         log(f'views retrained; checkpoint {args.checkpoint}')
     return checkpoint
@@ -157,7 +170,8 @@ def modules_of(checkpoint):
     """The four trained networks and two centres of a checkpoint, in inference mode."""
     weights = checkpoint['weights']
     modules = {'encoder': networks.SvddEncoder(), 'autoencoder': networks.ConvAutoencoder(),
-               'traceEncoder': networks.trace_encoder(checkpoint['training'].get('traceEncoder', 'scratch-npr')),
+               'traceEncoder': networks.trace_encoder(checkpoint['training'].get('traceEncoder', 'scratch-npr'),
+                                                      checkpoint['training'].get('headWidth', 128)),  # 128 before it was recorded
                'traceAutoencoder': networks.TraceAutoencoder()}
     for key, module in modules.items():
         module.load_state_dict(weights[key])
@@ -241,6 +255,8 @@ def validation_figures(raw, rule, presets, weights, dcgan_samples, scorers):
 
 def main():
     args = parse_args()
+    if args.retrain_head and (args.retrain_trace or not args.from_checkpoint):
+        raise SystemExit('--retrain-head goes with --from-checkpoint, without --retrain-trace (which refits the head too)')
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']

@@ -3,7 +3,8 @@
  * images, one epoch, a few trace steps, written to temporary folders only (never training/last_run.pt, the
  * checkpoint the shipped models come from). Then the exported two-view ONNX loads and scores in
  * onnxruntime-node, and a re-export from the checkpoint records the checkpoint's training facts, not the
- * re-export's own defaults; retraining only the whole-image views keeps the trace views and records its facts.
+ * re-export's own defaults; retraining only the whole-image views keeps the trace views and records its facts, and
+ * refitting only the trace head keeps the rest.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -73,6 +74,15 @@ describe('training pipeline smoke run', () => {
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3', '--head-steps', '2'], { stdio: 'inherit' });
     const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 } });
+
+    // Refitting only Deep SVDD's trace head keeps the trace autoencoder's and the whole-image views' facts, records its
+    // own, and its export carries the new head (the head's output moved, so the trace scale did too).
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-head', '--head-steps', '4'], { stdio: 'inherit' });
+    const headRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(headRetrained.training).toMatchObject({ traceSteps: 3, headSteps: 4, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 },
+      traceHeadRetrained: { steps: 4, width: headRetrained.training.headWidth } });
+    expect(headRetrained.training.scoreScales.traceEmbedding).not.toBe(traceRetrained.training.scoreScales.traceEmbedding);
+    expect(headRetrained.training.scoreScales.traceReconstruction).toBe(traceRetrained.training.scoreScales.traceReconstruction);
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
-  }, 2_400_000); // a safety net, not a speed goal: four runs of the training script (the pretrained crop encoder scores every validation crop)
+  }, 3_000_000); // a safety net, not a speed goal: five runs of the training script (the pretrained crop encoder scores every validation crop)
 });

@@ -36,6 +36,8 @@ const OVERLAP_MANIFEST = 'training/results/2026-12-05-overlap-2048.manifest.json
 const FILL_LOG = 'training/results/2026-12-05-fill-8192.train.txt'; // the ninth round's re-calibration and export
 const FILL_REPORT = 'training/results/2026-12-05-fill-8192.report.json'; // npm run models:eval on the ninth round's models
 const FILL_MANIFEST = 'training/results/2026-12-05-fill-8192.manifest.json'; // the ninth round's manifest
+const HEAD_LOG = 'training/results/2026-12-05-head-32.train.txt'; // the tenth round's head refit and export
+const HEAD_REPORT = 'training/results/2026-12-05-head-32.report.json'; // npm run models:eval on the tenth round's models
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
@@ -46,6 +48,7 @@ const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run 
 const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 2026-11-27 models' manifest
 const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_features.py
 const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
+const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the shipped models' retrain log
 const ONE_COMMAND_LOG = 'training/results/2026-12-05-one-command.train.txt'; // npm run models:train, timed end to end
 const ONE_COMMAND_EVAL = 'training/results/2026-12-05-one-command.eval.txt'; // its evaluation, ending with the total
@@ -136,6 +139,8 @@ const wildUnseen = (report: Json) => {
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+/** The share of the Kodak photos enlarged 4x (megapixel real photos) flagged at the default. */
+const kodakX4 = (report: Json) => Object.entries(report.falseAlarmByPhotoScale as Record<string, number>).find(([key]) => key.startsWith('kodak x4'))![1];
 /** crop-rule-probe.txt: the mean over edits (family-weighted) of one labelled row, e.g. "o2048 {...} {...}". */
 const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} (\\{[^}]*\\})`, 'm'))![1]!).familyWeightedAuroc as number;
 /** crop-rule-probe.txt: the shipped crop rule's patch AUROC on pictures the patch covers at most half of. */
@@ -466,6 +471,20 @@ const CLAIMS: Record<string, Claim> = {
       return `${rows.join(' ')} | mean | | | ${fixed(lfo.meanAuroc, 3)} | ${percent(lfo.meanCaught)} | |`;
     },
   },
+  'models: transfer probe': {
+    page: MODELS,
+    artifact: TRANSFER_PROBE,
+    text: (probe) => {
+      const pair = (name: string) => `${fixed(probe.seedMeans[name].meanFoldAuroc, 3)} / ${fixed(probe.seedMeans[name].validationMeanAuroc, 3)}`;
+      const seeds = ['width-128', 'width-128+seed-1', 'width-128+seed-2'].map((name) => probe.variants[name].meanFoldAuroc as number);
+      const one = (name: string) => `${fixed(probe.variants[name].meanFoldAuroc, 3)} / ${fixed(probe.variants[name].validation.meanAuroc, 3)}`;
+      return `width 128 (the seventh round's head) ${pair('width-128')}, width 32 ${pair('width-32')}, width 64 ${pair('width-64')}, `
+        + `width 32 with the generated rows weighted 2 ${pair('width-32+eta-2')}. The spread over seeds of the width-128 head `
+        + `(${fixed(Math.min(...seeds), 3)} to ${fixed(Math.max(...seeds), 3)}) is as large as most of these differences; on one seed, `
+        + `400 steps instead of 800 gave ${one('steps-400')}, 1,600 steps at width 32 ${one('width-32+steps-1600')}, width 16 ${one('width-16')}, `
+        + `channel dropout ${one('dropout-0.3')} and mean pooling at width 32 ${one('width-32+mean-pool')}`;
+    },
+  },
   'models: validation comparison': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
@@ -701,6 +720,43 @@ const CLAIMS: Record<string, Claim> = {
       return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
         + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} against ${fixed(shipped.wild.unseenGenerators.auroc, 3)}, `
         + `web photos flagged ${flaggedCount(report, 'web')} of ${report.wild.realGroups.byGroup.web.count} against ${flaggedCount(shipped, 'web')}`;
+    },
+  },
+  'models: tenth round, head refit': {
+    page: MODELS,
+    artifact: HEAD_LOG,
+    text: (log: string) => `(\`--retrain-head\`, features banked in ${thousands(Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]))} s, `
+      + `${thousands(Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]))} s with data, calibration and export:`,
+  },
+  'models: tenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [tenth, seventh] = [comparison.results['head-32-2026-12-05'], comparison.results['banked-2026-12-05']];
+      const patch = (entry: Json) => entry.byEdit['real 256-px patch'].familyWeightedAuroc as number;
+      return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(tenth.meanOverEdits.familyWeightedAuroc, 3)} against `
+        + `${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models, as stored ${fixed(tenth.byEdit['as is'].familyWeightedAuroc, 3)} against `
+        + `${fixed(seventh.byEdit['as is'].familyWeightedAuroc, 3)}, the pasted patch ${fixed(patch(tenth), 3)} against ${fixed(patch(seventh), 3)}`;
+    },
+  },
+  'models: tenth round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => {
+      const [tenth, seventh] = [stability.results['head-32-2026-12-05'].withCrops, stability.results['banked-2026-12-05'].withCrops];
+      return `largest move ${fixed(tenth.largest, 3)} against ${fixed(seventh.largest, 3)}, ${tenth['over0.02']} against ${seventh['over0.02']} of ${thousands(tenth.scorings)} crop-judged scorings over 0.02`;
+    },
+  },
+  'models: tenth round on the test split': {
+    page: MODELS,
+    artifact: HEAD_REPORT,
+    text: (report) => {
+      const shipped = read(REPORT);
+      const editAuroc = (r: Json, name: string) => fixed(edit(r, name).auroc as number, 3);
+      return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} `
+        + `(caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against ${fixed(shipped.wild.unseenGenerators.auroc, 3)} `
+        + `(${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
+        + `real photos flagged: ${realGroups(report)}; the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
     },
   },
 
