@@ -167,7 +167,7 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
 def train_banked_trace_svdd(real_pool, fake_pool, args, generator):
     """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
     the head fitted on them for --head-steps (the backbone is most of an online step)."""
-    encoder, started = networks.trace_encoder('mobilenet-v2-taps'), time.time()
+    encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width), time.time()
     banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator)
              for pool in (real_pool, fake_pool)]
     log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')

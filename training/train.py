@@ -50,6 +50,8 @@ def parse_args():
     parser.add_argument('--eta', type=float, default=1.0, help='Deep SAD weight of the labelled anomalies (whole-image view)')
     parser.add_argument('--head-eta', type=float, default=feature_bank.HEAD_ETA,
                         help="the same weight for the trace Deep SVDD's head on banked features")
+    parser.add_argument('--head-width', type=int, default=feature_bank.HEAD_WIDTH,
+                        help="channels of the trace Deep SVDD's head on banked features")
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
@@ -63,7 +65,7 @@ def parse_args():
                         help='with --from-checkpoint: train both trace views anew (--trace-steps), keep the whole-image views')
     parser.add_argument('--retrain-head', action='store_true',
                         help="with --from-checkpoint: fit the trace Deep SVDD's head anew on freshly banked features "
-                             '(--head-steps, feature_bank.HEAD_WIDTH), keep the trace autoencoder and the whole-image views')
+                             '(--head-steps, --head-width, --head-eta), keep the trace autoencoder and the whole-image views')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
@@ -106,7 +108,7 @@ def train_whole_views(args, sets, rng, generator):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'headWidth': feature_bank.HEAD_WIDTH, 'headEta': args.head_eta,
+    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta,
             'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
@@ -151,8 +153,8 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         started = time.time()
         trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
-        head = {'steps': args.head_steps, 'width': feature_bank.HEAD_WIDTH, 'eta': args.head_eta}
-        facts = {**facts, 'headSteps': args.head_steps, 'headWidth': feature_bank.HEAD_WIDTH, 'headEta': args.head_eta,
+        head = {'steps': args.head_steps, 'width': args.head_width, 'eta': args.head_eta}
+        facts = {**facts, 'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta,
                  'traceEncoder': 'mobilenet-v2-taps', 'traceHeadRetrained': {**head, 'seconds': round(time.time() - started)}}
     if args.retrain_whole:
         encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)

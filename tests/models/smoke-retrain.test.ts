@@ -75,12 +75,13 @@ describe('training pipeline smoke run', () => {
     const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 } });
 
-    // Refitting only Deep SVDD's trace head keeps the trace autoencoder's and the whole-image views' facts, records its
-    // own, and its export carries the new head (the head's output moved, so the trace scale did too).
-    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-head', '--head-steps', '4'], { stdio: 'inherit' });
+    // Refitting only Deep SVDD's trace head (here narrower than the default) keeps the trace autoencoder's and the
+    // whole-image views' facts, records its own, and its export carries the new head (its scale moved; the checkpoint
+    // loads at the width it records).
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-head', '--head-steps', '4', '--head-width', '16', '--head-eta', '2'], { stdio: 'inherit' });
     const headRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(headRetrained.training).toMatchObject({ traceSteps: 3, headSteps: 4, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 },
-      traceHeadRetrained: { steps: 4, width: headRetrained.training.headWidth } });
+    expect(headRetrained.training).toMatchObject({ traceSteps: 3, headSteps: 4, headWidth: 16, headEta: 2, traceViewsRetrained: { steps: 3 },
+      wholeViewsRetrained: { epochs: 1 }, traceHeadRetrained: { steps: 4, width: 16, eta: 2 } });
     expect(headRetrained.training.scoreScales.traceEmbedding).not.toBe(traceRetrained.training.scoreScales.traceEmbedding);
     expect(headRetrained.training.scoreScales.traceReconstruction).toBe(traceRetrained.training.scoreScales.traceReconstruction);
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
