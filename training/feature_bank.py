@@ -158,5 +158,6 @@ def shipped_extractor():
     return Extractor(taps=TAPS if USE_TAPS else ())
 
 
-def shipped_head(extractor, width=HEAD_WIDTH):
-    return Head(extractor.map_channels, extractor.low_size, width=width, use_low=USE_TAPS)
+def shipped_head(extractor, width=None):
+    """The trace head training fits: `width` channels wide (HEAD_WIDTH unless given)."""
+    return Head(extractor.map_channels, extractor.low_size, width=width or HEAD_WIDTH, use_low=USE_TAPS)

@@ -260,7 +260,7 @@ class BankedTraceEncoder(nn.Module):
         super().__init__()
         import feature_bank  # reads the weights from node_modules/nsfwjs through node
         self.extractor = feature_bank.shipped_extractor()
-        self.head = feature_bank.shipped_head(self.extractor, head_width or feature_bank.HEAD_WIDTH)
+        self.head = feature_bank.shipped_head(self.extractor, head_width)
 
     def forward(self, crops_128):
         return self.head(*self.extractor(crops_128))

@@ -107,9 +107,13 @@ def train_whole_views(args, sets, rng, generator):
     return encoder, centre, autoencoder, facts
 
 
+def head_facts(args):
+    """How the trace Deep SVDD's head on banked features was fitted."""
+    return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta}
+
+
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, 'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta,
-            'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, **head_facts(args), 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -153,9 +157,10 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         started = time.time()
         trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
-        head = {'steps': args.head_steps, 'width': args.head_width, 'eta': args.head_eta}
-        facts = {**facts, 'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta,
-                 'traceEncoder': 'mobilenet-v2-taps', 'traceHeadRetrained': {**head, 'seconds': round(time.time() - started)}}
+        head = head_facts(args)
+        facts = {**facts, **head, 'traceEncoder': 'mobilenet-v2-taps',
+                 'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
+                                        'seconds': round(time.time() - started)}}
     if args.retrain_whole:
         encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)
         weights.update(encoder=encoder.state_dict(), autoencoder=autoencoder.state_dict(), centre=centre)

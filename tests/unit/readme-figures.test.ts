@@ -139,6 +139,14 @@ const wildUnseen = (report: Json) => {
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
+/** One edit's ensemble AUROC in a report, at three decimals. */
+const editAuroc = (report: Json, name: string) => fixed(edit(report, name).auroc as number, 3);
+/** The pasted-patch figures of one model set in validation-comparison.json. */
+const comparedPatch = (entry: Json) => entry.byEdit['real 256-px patch'];
+/** A train.py log: the seconds the run had taken when it exported (its last timed line). */
+const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
+/** A train.py log: the seconds banking the trace view's features took. */
+const bankedSeconds = (log: string) => Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]);
 /** The share of the Kodak photos enlarged 4x (megapixel real photos) flagged at the default. */
 const kodakX4 = (report: Json) => Object.entries(report.falseAlarmByPhotoScale as Record<string, number>).find(([key]) => key.startsWith('kodak x4'))![1];
 /** crop-rule-probe.txt: the mean over edits (family-weighted) of one labelled row, e.g. "o2048 {...} {...}". */
@@ -363,7 +371,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: retrain seconds': {
     page: MODELS,
     artifact: RETRAIN_LOG,
-    text: (log: string) => `One full run (${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s of training and export`,
+    text: (log: string) => `One full run (${thousands(exportSeconds(log))} s of training and export`,
   },
   'models: retrain on the test split': {
     page: MODELS,
@@ -417,7 +425,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: pretrained retrain seconds': {
     page: MODELS,
     artifact: PRETRAINED_LOG,
-    text: (log: string) => `${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s with data, calibration and export`,
+    text: (log: string) => `${thousands(exportSeconds(log))} s with data, calibration and export`,
   },
   'models: feature probe': {
     page: MODELS,
@@ -436,8 +444,8 @@ const CLAIMS: Record<string, Claim> = {
   'models: banked retrain seconds': {
     page: MODELS,
     artifact: BANKED_LOG,
-    text: (log: string) => `features banked in ${thousands(Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]))} s, `
-      + `${thousands(Number(log.match(/exported .*; (\d+)s$/m)![1]))} s with data, calibration and export`,
+    text: (log: string) => `features banked in ${thousands(bankedSeconds(log))} s, `
+      + `${thousands(exportSeconds(log))} s with data, calibration and export`,
   },
   'models: seventh round validation': {
     page: MODELS,
@@ -652,16 +660,15 @@ const CLAIMS: Record<string, Claim> = {
   'models: eighth round, re-export': {
     page: MODELS,
     artifact: OVERLAP_LOG,
-    text: (log: string) => `(\`--from-checkpoint\`, ${log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]} s:`,
+    text: (log: string) => `(\`--from-checkpoint\`, ${exportSeconds(log)} s:`,
   },
   'models: eighth round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [eighth, seventh] = [comparison.results['overlap-2048-2026-12-05'], comparison.results['banked-2026-12-05']];
-      const patch = (entry: Json) => entry.byEdit['real 256-px patch'];
       return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(eighth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)}, `
-        + `the pasted patch ${fixed(patch(eighth).familyWeightedAuroc, 3)} against ${fixed(patch(seventh).familyWeightedAuroc, 3)} (${fixed(patch(eighth).atMostHalfCovered.pooledAuroc, 3)} `
+        + `the pasted patch ${fixed(comparedPatch(eighth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)} (${fixed(comparedPatch(eighth).atMostHalfCovered.pooledAuroc, 3)} `
         + `against ${fixed(probeHalfCovered(read(CROP_RULE_PROBE), 'base'), 3)} on pictures it covers at most half of) || beside what ${eighth.byEdit['as is'].generatedPictures} validation generated pictures can resolve`;
     },
   },
@@ -670,10 +677,9 @@ const CLAIMS: Record<string, Claim> = {
     artifact: OVERLAP_REPORT,
     text: (report) => {
       const seventh = read(REPORT);
-      const editAuroc = (r: Json, name: string) => edit(r, name).auroc as number;
       const half = (r: Json) => edit(r, 'real 256-px patch').atMostHalfCovered.auroc as number;
-      return `the pasted patch ${fixed(editAuroc(report, 'real 256-px patch'), 3)} against ${fixed(editAuroc(seventh, 'real 256-px patch'), 3)} (${fixed(half(report), 3)} against ${fixed(half(seventh), 3)} at most half covered), `
-        + `enlarged 1.5x ${fixed(editAuroc(report, 'enlarge 1.5x'), 3)} against ${fixed(editAuroc(seventh, 'enlarge 1.5x'), 3)}, as is ${fixed(editAuroc(report, 'as is'), 3)} against ${fixed(editAuroc(seventh, 'as is'), 3)}, `
+      return `the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(seventh, 'real 256-px patch')} (${fixed(half(report), 3)} against ${fixed(half(seventh), 3)} at most half covered), `
+        + `enlarged 1.5x ${editAuroc(report, 'enlarge 1.5x')} against ${editAuroc(seventh, 'enlarge 1.5x')}, as is ${editAuroc(report, 'as is')} against ${editAuroc(seventh, 'as is')}, `
         + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} against ${fixed(seventh.wild.unseenGenerators.auroc, 3)}, and real photos flagged at the default: `
         + `cameras ${flaggedCount(report, 'cameras')} of ${report.wild.realGroups.byGroup.cameras.count} against ${flaggedCount(seventh, 'cameras') || 'none'}, `
         + `web ${flaggedCount(report, 'web')} of ${report.wild.realGroups.byGroup.web.count} against ${flaggedCount(seventh, 'web')}, ${['phones', 'film'].every((group) => flaggedCount(report, group) === flaggedCount(seventh, group)) ? 'phones and film as before' : 'phones and film changed'}`;
@@ -690,15 +696,14 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: FILL_MANIFEST,
     text: (manifest) => `re-calibrated and re-exported with ${thousands(manifest.input.crops.maxOverlap)} / ${thousands(manifest.input.crops.fillOverlap)} `
-      + `(\`--from-checkpoint\`, ${read(FILL_LOG).match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]} s:`,
+      + `(\`--from-checkpoint\`, ${exportSeconds(read(FILL_LOG))} s:`,
   },
   'models: ninth round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [ninth, seventh] = [comparison.results['fill-8192-2026-12-05'], comparison.results['banked-2026-12-05']];
-      const patch = (entry: Json) => entry.byEdit['real 256-px patch'].familyWeightedAuroc as number;
-      return `scored ${fixed(ninth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} on validation, the pasted patch ${fixed(patch(ninth), 3)} against ${fixed(patch(seventh), 3)}`;
+      return `scored ${fixed(ninth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} on validation, the pasted patch ${fixed(comparedPatch(ninth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)}`;
     },
   },
   'models: ninth round, read-back noise': {
@@ -716,7 +721,6 @@ const CLAIMS: Record<string, Claim> = {
     artifact: FILL_REPORT,
     text: (report) => {
       const shipped = read(REPORT);
-      const editAuroc = (r: Json, name: string) => fixed(edit(r, name).auroc as number, 3);
       return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
         + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} against ${fixed(shipped.wild.unseenGenerators.auroc, 3)}, `
         + `web photos flagged ${flaggedCount(report, 'web')} of ${report.wild.realGroups.byGroup.web.count} against ${flaggedCount(shipped, 'web')}`;
@@ -725,18 +729,17 @@ const CLAIMS: Record<string, Claim> = {
   'models: tenth round, head refit': {
     page: MODELS,
     artifact: HEAD_LOG,
-    text: (log: string) => `(\`--retrain-head\`, features banked in ${thousands(Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]))} s, `
-      + `${thousands(Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]))} s with data, calibration and export:`,
+    text: (log: string) => `(\`--retrain-head\`, features banked in ${thousands(bankedSeconds(log))} s, `
+      + `${thousands(exportSeconds(log))} s with data, calibration and export:`,
   },
   'models: tenth round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [tenth, seventh] = [comparison.results['head-32-2026-12-05'], comparison.results['banked-2026-12-05']];
-      const patch = (entry: Json) => entry.byEdit['real 256-px patch'].familyWeightedAuroc as number;
       return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(tenth.meanOverEdits.familyWeightedAuroc, 3)} against `
         + `${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models, as stored ${fixed(tenth.byEdit['as is'].familyWeightedAuroc, 3)} against `
-        + `${fixed(seventh.byEdit['as is'].familyWeightedAuroc, 3)}, the pasted patch ${fixed(patch(tenth), 3)} against ${fixed(patch(seventh), 3)}`;
+        + `${fixed(seventh.byEdit['as is'].familyWeightedAuroc, 3)}, the pasted patch ${fixed(comparedPatch(tenth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)}`;
     },
   },
   'models: tenth round, read-back noise': {
@@ -752,7 +755,6 @@ const CLAIMS: Record<string, Claim> = {
     artifact: HEAD_REPORT,
     text: (report) => {
       const shipped = read(REPORT);
-      const editAuroc = (r: Json, name: string) => fixed(edit(r, name).auroc as number, 3);
       return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} `
         + `(caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against ${fixed(shipped.wild.unseenGenerators.auroc, 3)} `
         + `(${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
