@@ -1,5 +1,6 @@
 """Shortcut controls: could a model tell the classes apart by where the crops sit on the 8-px JPEG grid or the 2x2
-pixel grid, rather than by what the pixels show? Writes training/results/shortcut-controls.json.
+pixel grid, or by how strongly their source files were compressed, rather than by what the pixels show? Writes
+training/results/shortcut-controls.json.
 
     /usr/bin/python3 training/controls.py      # a few minutes on 2 cores
 
@@ -12,6 +13,14 @@ each divided by their mean, minus 1 (so only where the steps are larger counts, 
 logistic regression on those features is fitted on half the pictures and its AUROC measured on the other half
 (split by picture). A control near 0.5 says the phase carries no class information; the earlier pipeline's row
 shows the control can detect a phase shortcut where there is one.
+
+The compression controls take the same 8-px step energies sorted from the strongest phase down, so where the grid
+falls no longer counts, only how blocky the crop is at its blockiest phase against the others: what a file's JPEG
+quantisation tables leave in its pixels. Real training photos mostly come from camera JPEGs and generated ones from
+PNG or WebP files, so this is the file-format shortcut the issue names; the `source files as stored` row measures
+it on crops cut from the decoded files with no edit chain (what the data itself holds), the train.py row on the
+crops training sees, and the --prior-save rows on crops of pictures each saved once as JPEG at a random grid phase
+before the chain (native.prior_save), both classes alike.
 """
 import json
 import os
@@ -28,14 +37,17 @@ OUT = os.path.join(os.path.dirname(__file__), 'results', 'shortcut-controls.json
 PER_CLASS = 160
 
 
-def phase_features(windows, period):
-    """[n, 2 * period]: relative step energy at each column phase and each row phase."""
+def phase_features(windows, period, sort=False):
+    """[n, 2 * period]: relative step energy at each column phase and each row phase; with `sort`, each direction's
+    phases sorted from the strongest down (the blocking strength, wherever the grid falls)."""
     luma = windows.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     horizontal = np.abs(np.diff(luma, axis=2)).mean(1)  # [n, W-1], step between column x and x+1
     vertical = np.abs(np.diff(luma, axis=1)).mean(2)
     features = []
     for steps in (horizontal, vertical):
         usable = steps[:, :steps.shape[1] // period * period].reshape(len(steps), -1, period).mean(1)
+        if sort:
+            usable = -np.sort(-usable, axis=1)
         features.append(usable / (usable.mean(1, keepdims=True) + 1e-6) - 1)
     return np.concatenate(features, 1)
 
@@ -46,11 +58,32 @@ def grid_crops(image):
     return windows
 
 
-def pools(pictures, rng, earlier):
-    out = []
-    for picture in pictures:
-        out.append(grid_crops(native.recompress(picture, rng)) if earlier else native.crop_pool([picture], 1, rng))
-    return out
+def prior_saved_crops(picture, rng):
+    """train.py --prior-save 1: every picture saved once as JPEG at a random grid phase before the edit chain."""
+    kept, native.PRIOR_SAVE_SHARE = native.PRIOR_SAVE_SHARE, 1.0
+    try:
+        return native.crop_pool([picture], 1, rng)
+    finally:
+        native.PRIOR_SAVE_SHARE = kept
+
+
+PIPELINES = {
+    'train.py (trim, random offsets, edits)': lambda picture, rng: native.crop_pool([picture], 1, rng),
+    'earlier (64-px grid, no trim)': lambda picture, rng: grid_crops(native.recompress(picture, rng)),
+    'source files as stored (random offsets, no edits)': lambda picture, rng: native.random_windows(picture, crops.MAX_CROPS, rng),
+    'train.py --prior-save 1 (a JPEG save first)': prior_saved_crops,
+}
+# (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls.
+CONTROLS = [
+    ('train.py (trim, random offsets, edits)', 8, False), ('train.py (trim, random offsets, edits)', 2, False),
+    ('earlier (64-px grid, no trim)', 8, False), ('earlier (64-px grid, no trim)', 2, False),
+    ('train.py (trim, random offsets, edits)', 8, True), ('source files as stored (random offsets, no edits)', 8, True),
+    ('train.py --prior-save 1 (a JPEG save first)', 8, True), ('train.py --prior-save 1 (a JPEG save first)', 8, False),
+]
+
+
+def features_name(period, sort):
+    return f'step energy by {period}-px phase' + (', sorted (blocking strength, phase removed)' if sort else '')
 
 
 def logistic_auroc(train_x, train_y, test_x, test_y, steps=400):
@@ -83,23 +116,25 @@ def main():
     real, fake = pictures_of(table, 'real', rng), pictures_of(table, 'generated', rng)
     half = lambda items: (items[::2], items[1::2])
     results = {'note': __doc__.strip().splitlines()[0], 'pictures': {'real': len(real), 'generated': len(fake)}, 'controls': []}
-    for earlier in (False, True):
-        built = {label: pools(pictures, rng, earlier) for label, pictures in (('real', real), ('generated', fake))}
-        for period in (8, 2):
-            parts = {}
-            for side, index in (('fit', 0), ('test', 1)):
-                x, y = [], []
-                for label, value in (('real', 0), ('generated', 1)):
-                    for windows in half(built[label])[index]:
-                        if len(windows):
-                            x.append(phase_features(windows, period))
-                            y.append(np.full(len(windows), value))
-                parts[side] = (np.concatenate(x), np.concatenate(y))
-            value = logistic_auroc(*parts['fit'], *parts['test'])
-            row = {'pipeline': 'earlier (64-px grid, no trim)' if earlier else 'train.py (trim, random offsets, edits)',
-                   'features': f'step energy by {period}-px phase', 'testCrops': int(len(parts['test'][1])), 'auroc': round(value, 4)}
-            results['controls'].append(row)
-            print(row, flush=True)
+    built = {}
+    for pipeline, period, sort in CONTROLS:
+        if pipeline not in built:
+            built[pipeline] = {label: [PIPELINES[pipeline](picture, rng) for picture in pictures]
+                               for label, pictures in (('real', real), ('generated', fake))}
+        parts = {}
+        for side, index in (('fit', 0), ('test', 1)):
+            x, y = [], []
+            for label, value in (('real', 0), ('generated', 1)):
+                for windows in half(built[pipeline][label])[index]:
+                    if len(windows):
+                        x.append(phase_features(windows, period, sort))
+                        y.append(np.full(len(windows), value))
+            parts[side] = (np.concatenate(x), np.concatenate(y))
+        value = logistic_auroc(*parts['fit'], *parts['test'])
+        row = {'pipeline': pipeline, 'features': features_name(period, sort),
+               'testCrops': int(len(parts['test'][1])), 'auroc': round(value, 4)}
+        results['controls'].append(row)
+        print(row, flush=True)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
         json.dump(results, f, indent=2)

@@ -128,9 +128,25 @@ def recompress(image, rng):
     return encode(image, 'webp', rng.integers(50, 101))
 
 
+# Share of training pictures given an earlier JPEG save before the chain (train.py --prior-save; 0: none, the
+# shipped models' recipe). Real training photos mostly come from camera JPEGs and generated ones from PNG or WebP
+# files, so how blocky a crop is at its blockiest 8-px phase tells the classes apart (controls.py's compression
+# rows); a save both classes get alike, at a random grid phase, hides that history.
+PRIOR_SAVE_SHARE = 0.0
+
+
+def prior_save(image, rng):
+    """A JPEG save at q60-95, 4:2:0 or 4:4:4, at a random grid phase against the source's own: what a camera,
+    a site or an earlier edit leaves."""
+    image = trim_edges(image, rng, most=7)
+    return encode(image, 'jpeg', int(rng.integers(60, 96)), 2 if rng.random() < 0.7 else 0)
+
+
 def degrade(image, rng):
     """The shared augmentation, one random chain of everyday edits: the same distribution for real and
     generated pictures, so grid phase, size, resampling and compression say nothing about the class."""
+    if PRIOR_SAVE_SHARE and rng.random() < PRIOR_SAVE_SHARE:
+        image = prior_save(image, rng)
     image = trim_edges(image, rng) if rng.random() < 0.5 else image
     return recompress(blur_or_noise(rescale(image, rng), rng), rng)
 

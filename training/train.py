@@ -68,6 +68,9 @@ def parse_args():
                              '(--head-steps, --head-width, --head-eta), keep the trace autoencoder and the whole-image views')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
+    parser.add_argument('--prior-save', type=float, default=native.PRIOR_SAVE_SHARE,
+                        help='share of trace-view training pictures given an earlier JPEG save at a random grid phase '
+                             'before the edit chain (native.prior_save; 0: none)')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
                         help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     return parser.parse_args()
@@ -113,7 +116,7 @@ def head_facts(args):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, **head_facts(args), 'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save, 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -158,7 +161,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
-        facts = {**facts, **head, 'traceEncoder': 'mobilenet-v2-taps',
+        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
                                         'seconds': round(time.time() - started)}}
     if args.retrain_whole:
@@ -267,6 +270,7 @@ def main():
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']
+    native.PRIOR_SAVE_SHARE = args.prior_save
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng, generator = np.random.default_rng(args.seed), torch.Generator().manual_seed(args.seed)

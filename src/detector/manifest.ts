@@ -124,6 +124,11 @@ export interface ManifestMetrics extends Record<string, unknown> {
       count?: number | null;
       [key: string]: unknown;
     };
+    /** Generated test pictures by subject (labelled by eye): the share of each caught at the default. */
+    bySubject?: {
+      photograph?: { caught?: number | null; [key: string]: unknown };
+      [key: string]: unknown;
+    };
     [key: string]: unknown;
   };
 }
@@ -282,6 +287,13 @@ function validateMetrics(value: unknown): void {
   const metrics = record(value, 'metrics');
   if (metrics.wild === undefined) return;
   const wild = record(metrics.wild, 'metrics.wild');
+  if (wild.bySubject !== undefined) {
+    const photograph = record(wild.bySubject, 'metrics.wild.bySubject').photograph;
+    if (photograph !== undefined) {
+      const caught = record(photograph, 'metrics.wild.bySubject.photograph').caught;
+      if (caught != null) inUnit(caught, 'metrics.wild.bySubject.photograph.caught');
+    }
+  }
   if (wild.unseenGenerators === undefined) return;
   const unseen = record(wild.unseenGenerators, 'metrics.wild.unseenGenerators');
   // null: not measured (a share of no pictures is NaN, which JSON writes as null).

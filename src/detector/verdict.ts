@@ -16,13 +16,20 @@ export function verdictWords(isFake: boolean): string {
 
 /**
  * What the default threshold caught of pictures from generators the models never trained on, as measured by the
- * evaluation (`metrics.wild.unseenGenerators`); null when the manifest has no such figure.
+ * evaluation (`metrics.wild.unseenGenerators`), and, when measured, of generated pictures that look like photographs
+ * (`metrics.wild.bySubject.photograph`: the models catch generated illustrations more readily, so the figure for
+ * photographs is the one a photo-like picture should be read against); null when the manifest has no such figure.
  */
+const percentOf = (share: number) => `${+(share * 100).toFixed(1)}%`;
+
 export function unseenGeneratorsLine(metrics: ManifestMetrics | null | undefined): string | null {
   const unseen = metrics?.wild?.unseenGenerators;
   const caught = unseen?.caughtAtDefault;
   if (typeof caught !== 'number' || !Number.isFinite(caught)) return null;
   const count = unseen?.count;
   const pictures = typeof count === 'number' && Number.isFinite(count) ? ` (${count.toLocaleString('en-US')} picture${count === 1 ? '' : 's'})` : '';
-  return `At the default threshold it caught ${+(caught * 100).toFixed(1)}% of pictures from generators it never trained on${pictures}.`;
+  const photographs = metrics?.wild?.bySubject?.photograph?.caught;
+  const photographClause = typeof photographs === 'number' && Number.isFinite(photographs)
+    ? `, and ${percentOf(photographs)} of generated pictures that look like photographs` : '';
+  return `At the default threshold it caught ${percentOf(caught)} of pictures from generators it never trained on${pictures}${photographClause}.`;
 }

@@ -10,6 +10,9 @@
  * - unseenGenerators: generated pictures of the split file's `unseenGenerators` (held out of training) against all
  *   test reals: AUROC, share caught, count, pooled and per family. seenFamiliesTest: the other test generated
  *   pictures (held-out pictures of trained families, sd15 grids included), the same figures.
+ * - bySubject: all generated test pictures by their subject in training/subject-labels.json (photographs apart from
+ *   illustrations, labelled by eye) against all test reals, pooled and without the SD 1.5 grid tiles (nearly all
+ *   illustrations, and one family): whether the models flag a picture for what it shows rather than its traces.
  * - edits: up to 200 test generated and 200 test real pictures (seeded sample) under each wild-edits.ts EDITS.
  */
 import { readFile } from 'node:fs/promises';
@@ -24,6 +27,10 @@ import { decodeImage } from './decode';
 import { EDITS, PARTLY_COVERED, PATCH_EDIT, PATCH_SIDE, REAL_FORMATS, patchCover } from './wild-edits';
 
 export const SPLITS_FILE = path.resolve(import.meta.dirname, '../../training/data-splits.json');
+/** Subject of each generated test picture, labelled by eye (its note says how). */
+export const SUBJECTS_FILE = path.resolve(import.meta.dirname, '../../training/subject-labels.json');
+export const SUBJECTS = ['photograph', 'illustration'] as const;
+export type Subject = (typeof SUBJECTS)[number];
 export const WILD_SEED = 20260101;
 /** Pictures per side of the edit table. */
 export const EDIT_SAMPLE = 200;
@@ -53,6 +60,12 @@ const ensembleScores = (judgements: readonly Judgement[]) => judgements.map((j) 
 export async function readSplits(file = SPLITS_FILE): Promise<DataSplits> {
   return JSON.parse(await readFile(file, 'utf8')) as DataSplits;
 }
+
+/** {split-file name: subject}; an sd15 grid's tiles (`file#RC`) take their grid's label. */
+export async function readSubjects(file = SUBJECTS_FILE): Promise<Record<string, Subject>> {
+  return (JSON.parse(await readFile(file, 'utf8')) as { labels: Record<string, Subject> }).labels;
+}
+const gridFile = (file: string) => file.replace(/#\w+$/, '');
 
 /**
  * The test split's pictures by role, in the split file's order; `limit` keeps the first `limit` of each real group
@@ -134,6 +147,26 @@ interface Scored {
   judgements: Judgement[];
 }
 
+/**
+ * Generated photographs apart from generated illustrations, each against all test reals: AUROC, share caught at the
+ * default, count; `withoutSd15Grids` the same without the SD 1.5 grid tiles. A picture without a label is counted in
+ * `unlabelled` (the labels cover every generated test picture of the split file the report was made from).
+ */
+function bySubject(realScores: readonly number[], fakes: Scored, subjects: Record<string, Subject>, threshold: number) {
+  const row = (keep: (p: WildPicture) => boolean) => {
+    const scores = ensembleScores(fakes.judgements.filter((_, i) => keep(fakes.pictures[i]!)));
+    return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length };
+  };
+  const subjectOf = (p: WildPicture) => subjects[gridFile(p.file)];
+  return {
+    ...Object.fromEntries(SUBJECTS.map((subject) => [subject, {
+      ...row((p) => subjectOf(p) === subject),
+      withoutSd15Grids: row((p) => subjectOf(p) === subject && p.group !== 'sd15-grids'),
+    }])) as Record<Subject, ReturnType<typeof row> & { withoutSd15Grids: ReturnType<typeof row> }>,
+    unlabelled: fakes.pictures.filter((p) => subjectOf(p) === undefined).length,
+  };
+}
+
 /** The edit table: a seeded sample of each side, every EDITS condition; 'as is' reuses the pictures' own scores. */
 async function editTable(reals: Scored, fakes: Scored, score: Score, threshold: number, log: (m: string) => void) {
   const sample = (side: Scored, seed: number) => {
@@ -180,7 +213,7 @@ async function realFormats(reals: readonly WildPicture[], score: Score, threshol
 
 export async function evaluateWild(
   manifest: ModelManifest,
-  options: { score: Score; log: (m: string) => void; limit?: number; splitsFile?: string; dataDir?: string },
+  options: { score: Score; log: (m: string) => void; limit?: number; splitsFile?: string; subjectsFile?: string; dataDir?: string },
 ) {
   const started = performance.now();
   const threshold = manifest.thresholds.default;
@@ -207,6 +240,7 @@ export async function evaluateWild(
     realGroups: { ...groups, formats },
     unseenGenerators: separation(realScores, unseen.pictures, unseen.judgements, threshold, trained),
     seenFamiliesTest: separation(realScores, seen.pictures, seen.judgements, threshold, trained),
+    bySubject: bySubject(realScores, all, await readSubjects(options.subjectsFile), threshold),
     edits,
     seconds: Math.round((performance.now() - started) / 1000),
   };
@@ -221,6 +255,7 @@ function wildProtocol(unseenGenerators: string[], modelsUnseen: string[] | null,
     realGroups: 'share of each real group flagged at the default and each preset; formats: all test reals re-encoded by sharp (PNG, WebP q80, JPEG q92, resized to half with lanczos3), share flagged at the default',
     unseenGenerators: `generated test pictures of the split file's unseenGenerators (${unseenGenerators.join(', ')}) vs all test reals; byFamily by the split file's group`,
     seenFamiliesTest: 'the other generated test pictures (held-out pictures of trained families, SD 1.5 grid tiles included) vs all test reals',
+    bySubject: 'all generated test pictures by subject (training/subject-labels.json, labelled by eye; an SD 1.5 grid as a whole) vs all test reals; withoutSd15Grids: the same without the SD 1.5 grid tiles',
     edits: `up to ${EDIT_SAMPLE} generated (all test families) and ${EDIT_SAMPLE} real test pictures drawn with seed ${WILD_SEED}; shift = pixels cut off the top and left; short side = lanczos3 resize; noise drawn with the seed; patch: a real test picture's ${PATCH_SIDE}-px patch (clipped to both pictures) pasted at a seeded place, the reals getting one from another real picture (generatedAreaPasted: mean share of a generated picture it covers; atMostHalfCovered: the generated pictures it covers at most half of, against the same reals)`,
     unseenGeneratorsOfTheModels: modelsUnseen,
     sameHeldOutAsTheModels: sameHeldOut,
@@ -244,6 +279,11 @@ export function printWild(wild: WildReport): void {
       console.log(`    ${family.padEnd(25)} (n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)}`);
     }
   }
+  const subjectRow = (row: { auroc: number; caught: number; count: number }) => `(n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)}`;
+  for (const subject of SUBJECTS) {
+    const row = wild.bySubject[subject];
+    console.log(`  generated ${`${subject}s`.padEnd(17)} ${subjectRow(row)}; without SD 1.5 grids ${subjectRow(row.withoutSd15Grids)}`);
+  }
   const { counts, conditions, generatedAreaPasted } = wild.edits;
   console.log(`  edits (${counts.generated} generated + ${counts.real} real test pictures; a patch covers ${pct(generatedAreaPasted)}% of a generated picture on average):`);
   for (const [name, row] of Object.entries(conditions)) {
@@ -263,6 +303,7 @@ export function wildMetrics(wild: WildReport) {
     realFlaggedByFormat: wild.realGroups.formats,
     unseenGenerators: table(wild.unseenGenerators),
     seenFamiliesTest: table(wild.seenFamiliesTest),
+    bySubject: Object.fromEntries(SUBJECTS.map((subject) => [subject, { auroc: wild.bySubject[subject].auroc, caught: wild.bySubject[subject].caught }])),
     edits: wild.edits.conditions,
   };
 }

@@ -83,6 +83,18 @@ describe('in-the-wild section on the shipped models (limit 2 per group)', () => 
     }
   });
 
+  it('splits every generated test picture by subject, with and without the SD 1.5 grid tiles', () => {
+    const { photograph, illustration, unlabelled } = wild.bySubject;
+    expect(unlabelled).toBe(0);
+    expect(photograph.count + illustration.count).toBe(wild.unseenGenerators.count + wild.seenFamiliesTest.count);
+    const gridTiles = wild.seenFamiliesTest.byFamily['sd15-grids']!.count;
+    expect(photograph.withoutSd15Grids.count + illustration.withoutSd15Grids.count).toBe(wild.unseenGenerators.count + wild.seenFamiliesTest.count - gridTiles);
+    for (const row of [photograph, illustration, photograph.withoutSd15Grids, illustration.withoutSd15Grids]) {
+      expect(row.count).toBeGreaterThan(0);
+      [row.auroc, row.caught].forEach(expectShare);
+    }
+  });
+
   it('has every edit condition, on the sampled pictures, figures in [0, 1]', () => {
     expect(Object.keys(wild.edits.conditions)).toEqual(Object.keys(EDITS));
     expect(wild.edits.counts.real).toBe(Math.min(EDIT_SAMPLE, wild.realGroups.pooled.count));

@@ -67,6 +67,8 @@ describe('parseManifest', () => {
     ['an unseen-generator share above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 72, count: 500 } }), /metrics\.wild\.unseenGenerators\.caughtAtDefault must be in \[0, 1\]/],
     ['a fractional unseen-generator count', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.7, count: 2.5 } }), /metrics\.wild\.unseenGenerators\.count/],
     ['unseen generators that are not an object', (json) => (json.metrics.wild = { unseenGenerators: 0.7 }), /metrics\.wild\.unseenGenerators must be an object/],
+    ['a generated-photograph share above 1', (json) => (json.metrics.wild = { bySubject: { photograph: { caught: 24 } } }), /metrics\.wild\.bySubject\.photograph\.caught must be in \[0, 1\]/],
+    ['a subject split that is not an object', (json) => (json.metrics.wild = { bySubject: 'photographs' }), /metrics\.wild\.bySubject must be an object/],
   ];
   it.each(broken)('rejects %s', (_label, breakIt, message) => {
     const json = manifestJson();

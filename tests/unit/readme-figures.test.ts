@@ -38,6 +38,8 @@ const FILL_REPORT = 'training/results/2026-12-05-fill-8192.report.json'; // npm 
 const FILL_MANIFEST = 'training/results/2026-12-05-fill-8192.manifest.json'; // the ninth round's manifest
 const HEAD_LOG = 'training/results/2026-12-05-head-32.train.txt'; // the tenth round's head refit and export
 const HEAD_REPORT = 'training/results/2026-12-05-head-32.report.json'; // npm run models:eval on the tenth round's models
+const PRIOR_SAVE_LOG = 'training/results/2026-12-06-prior-save.train.txt'; // the eleventh round's trace retrain and export
+const PRIOR_SAVE_REPORT = 'training/results/2026-12-06-prior-save.report.json'; // npm run models:eval on the eleventh round's models
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
@@ -155,6 +157,11 @@ const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegE
 const probeHalfCovered = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} real 256-px patch, generated pictures it covers at most half of: (\\{.*\\})$`, 'm'))![1]!).pooledAuroc as number;
 /** A bench file's 12-megapixel JPEG row (browser WASM, 2 threads). */
 const largeJpegOf = (bench: Json) => bench.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).largeJpeg;
+/** shortcut-controls.json: the rows `keep` picks, as the pages list them. */
+const controlRows = (controls: Json, keep: (row: Json) => boolean) => (controls.controls as Json[]).filter(keep)
+  .map((row) => `${row.pipeline}, ${row.features}: AUROC ${fixed(row.auroc, 2)}`).join('; ');
+/** The compression controls (controls.py): blocking strength with the phase removed, and the --prior-save pipeline's rows. */
+const compressionControl = (row: Json) => (row.features as string).includes('sorted') || (row.pipeline as string).includes('--prior-save');
 /** A report's real photos of one group flagged at the default, as a count. */
 const flaggedCount = (report: Json, group: string) => Math.round(report.wild.realGroups.byGroup[group].flagged.default * report.wild.realGroups.byGroup[group].count);
 /** The one-command run's training log: how long training and export took. */
@@ -296,6 +303,16 @@ const CLAIMS: Record<string, Claim> = {
     },
   },
   'models: wild real groups': { page: MODELS, artifact: REPORT, text: (report) => `Real photos flagged at the default: ${realGroups(report)}.` },
+  'models: wild by subject': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const row = (figures: Json) => `AUROC ${fixed(figures.auroc, 3)}, ${percent(figures.caught)} caught (${figures.count} pictures)`;
+      const { photograph, illustration } = report.wild.bySubject;
+      return `generated photographs ${row(photograph)}, generated illustrations ${row(illustration)}; `
+        + `without the SD 1.5 grid tiles, photographs ${row(photograph.withoutSd15Grids)} and illustrations ${row(illustration.withoutSd15Grids)}`;
+    },
+  },
   'models: edit table': {
     page: MODELS,
     artifact: REPORT,
@@ -366,8 +383,9 @@ const CLAIMS: Record<string, Claim> = {
   'models: shortcut controls': {
     page: MODELS,
     artifact: CONTROLS,
-    text: (controls) => controls.controls.map((row: Json) => `${row.pipeline}, ${row.features}: AUROC ${fixed(row.auroc, 2)}`).join('; '),
+    text: (controls) => controlRows(controls, (row) => !compressionControl(row)),
   },
+  'models: compression controls': { page: MODELS, artifact: CONTROLS, text: (controls) => controlRows(controls, compressionControl) },
   'models: retrain seconds': {
     page: MODELS,
     artifact: RETRAIN_LOG,
@@ -759,6 +777,37 @@ const CLAIMS: Record<string, Claim> = {
         + `(caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against ${fixed(shipped.wild.unseenGenerators.auroc, 3)} `
         + `(${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
         + `real photos flagged: ${realGroups(report)}; the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
+    },
+  },
+
+  'models: eleventh round, retrain': {
+    page: MODELS,
+    artifact: PRIOR_SAVE_LOG,
+    text: (log: string) => `(\`--retrain-trace --prior-save 1\` on the shipped checkpoint, features banked in ${thousands(bankedSeconds(log))} s, `
+      + `${thousands(exportSeconds(log))} s with data, calibration and export:`,
+  },
+  'models: eleventh round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [eleventh, seventh] = [comparison.results['prior-save-2026-12-06'], comparison.results['banked-2026-12-05']];
+      const byEdit = (entry: Json, name: string) => fixed(entry.byEdit[name].familyWeightedAuroc, 3);
+      return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(eleventh.meanOverEdits.familyWeightedAuroc, 3)} against `
+        + `${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models; as stored ${byEdit(eleventh, 'as is')} against ${byEdit(seventh, 'as is')}, `
+        + `after JPEG q75 ${byEdit(eleventh, 'jpeg q75')} against ${byEdit(seventh, 'jpeg q75')}`;
+    },
+  },
+  'models: eleventh round on the test split': {
+    page: MODELS,
+    artifact: PRIOR_SAVE_REPORT,
+    text: (report) => {
+      const shipped = read(REPORT);
+      const photographs = (entry: Json) => entry.wild.bySubject.photograph.withoutSd15Grids;
+      return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, JPEG q75 ${editAuroc(report, 'jpeg q75')} against ${editAuroc(shipped, 'jpeg q75')}, `
+        + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
+        + `${fixed(shipped.wild.unseenGenerators.auroc, 3)} (${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), generated photographs without the SD 1.5 grid tiles `
+        + `${fixed(photographs(report).auroc, 3)} against ${fixed(photographs(shipped).auroc, 3)}, real photos flagged: ${realGroups(report)}; `
+        + `the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
     },
   },
 

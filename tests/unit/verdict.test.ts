@@ -24,6 +24,18 @@ describe('unseenGeneratorsLine', () => {
     );
   });
 
+  it('adds what it caught of generated photographs when the evaluation split them out', () => {
+    expect(unseenGeneratorsLine({ wild: { unseenGenerators: { caughtAtDefault: 0.358, count: 67 }, bySubject: { photograph: { caught: 0.24051 } } } })).toBe(
+      'At the default threshold it caught 35.8% of pictures from generators it never trained on (67 pictures), '
+        + 'and 24.1% of generated pictures that look like photographs.',
+    );
+    expect(unseenGeneratorsLine({ wild: { unseenGenerators: { caughtAtDefault: 0.5 }, bySubject: { photograph: { caught: null } } } })).toBe(
+      'At the default threshold it caught 50% of pictures from generators it never trained on.',
+    );
+    // The shipped manifest carries the split, so the page says both.
+    expect(unseenGeneratorsLine(shippedManifest().metrics)).toMatch(/that look like photographs\.$/);
+  });
+
   it('says nothing when the evaluation did not measure it', () => {
     expect(unseenGeneratorsLine(null)).toBeNull();
     expect(unseenGeneratorsLine({})).toBeNull();
