@@ -212,6 +212,15 @@ const CLAIMS: Record<string, Claim> = {
   // README.md: what a score can and cannot tell (report.json).
   'README: wild unseen generators and trained families': { page: README, artifact: REPORT, text: wildUnseen },
   'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroups(report)}` },
+  'README: wild by subject': {
+    page: README,
+    artifact: REPORT,
+    text: (report) => {
+      const [photographs, illustrations] = [report.wild.bySubject.photograph.withoutSd15Grids, report.wild.bySubject.illustration.withoutSd15Grids];
+      return `Generated photographs are caught least: AUROC ${fixed(photographs.auroc, 3)} and ${percent(photographs.caught)} caught, against `
+        + `${fixed(illustrations.auroc, 3)} and ${percent(illustrations.caught)} for generated illustrations (SD 1.5 grid tiles aside`;
+    },
+  },
   'README: everyday edits': {
     page: README,
     artifact: REPORT,
