@@ -21,15 +21,23 @@ PNG or WebP files, so this is the file-format shortcut the issue names; the `sou
 it on crops cut from the decoded files with no edit chain (what the data itself holds), the train.py row on the
 crops training sees, and the --prior-save rows on crops of pictures each saved once as JPEG at a random grid phase
 before the chain (native.prior_save), both classes alike.
+
+The subject control asks what the training pictures show, with no trace left to read: each whole picture shrunk to
+a 96-px thumbnail (box filter), described by the pooled features of frozen ImageNet MobileNetV2 (its last block).
+No preprocessing can hide this one: a high AUROC says the training data lets subject tell the classes apart (the
+generated side holds many illustrations, every real picture is a photograph), which the report's `wild.bySubject`
+then shows the models partly learned.
 """
 import json
 import os
 
 import numpy as np
 import torch
+from PIL import Image
 
 import crops
 import native
+import pretrained
 import splits
 import common
 
@@ -73,6 +81,7 @@ PIPELINES = {
     'source files as stored (random offsets, no edits)': lambda picture, rng: native.random_windows(picture, crops.MAX_CROPS, rng),
     'train.py --prior-save 1 (a JPEG save first)': prior_saved_crops,
 }
+THUMBNAIL = 96
 # (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls.
 CONTROLS = [
     ('train.py (trim, random offsets, edits)', 8, False), ('train.py (trim, random offsets, edits)', 2, False),
@@ -80,6 +89,27 @@ CONTROLS = [
     ('train.py (trim, random offsets, edits)', 8, True), ('source files as stored (random offsets, no edits)', 8, True),
     ('train.py --prior-save 1 (a JPEG save first)', 8, True), ('train.py --prior-save 1 (a JPEG save first)', 8, False),
 ]
+
+
+@torch.no_grad()
+def thumbnail_features(pictures, backbone):
+    """[n, 320]: what each whole picture shows at THUMBNAIL px, MobileNetV2's last block averaged over the map."""
+    features = []
+    for picture in pictures:
+        thumbnail = np.asarray(Image.fromarray(picture).resize((THUMBNAIL, THUMBNAIL), Image.BOX), np.float32) / 255
+        features.append(backbone(torch.from_numpy(thumbnail).permute(2, 0, 1)[None]).mean((2, 3))[0].numpy())
+    return np.stack(features)
+
+
+def subject_control(real, fake, half):
+    backbone = pretrained.MobileNetV2Features(last_block=len(pretrained.BLOCKS) - 1)
+    parts = {}
+    for side, index in (('fit', 0), ('test', 1)):
+        x = [thumbnail_features(half(pictures)[index], backbone) for pictures in (real, fake)]
+        parts[side] = (np.concatenate(x), np.concatenate([np.zeros(len(x[0])), np.ones(len(x[1]))]))
+    return {'control': 'subject', 'pipeline': f'whole pictures as {THUMBNAIL}-px thumbnails (no traces left)',
+            'features': 'what they show: pooled ImageNet MobileNetV2 features', 'testPictures': int(len(parts['test'][1])),
+            'auroc': round(logistic_auroc(*parts['fit'], *parts['test']), 4)}
 
 
 def features_name(period, sort):
@@ -131,10 +161,13 @@ def main():
                         y.append(np.full(len(windows), value))
             parts[side] = (np.concatenate(x), np.concatenate(y))
         value = logistic_auroc(*parts['fit'], *parts['test'])
-        row = {'pipeline': pipeline, 'features': features_name(period, sort),
+        compression = sort or pipeline.startswith('train.py --prior-save')
+        row = {'control': 'compression' if compression else 'grid phase', 'pipeline': pipeline, 'features': features_name(period, sort),
                'testCrops': int(len(parts['test'][1])), 'auroc': round(value, 4)}
         results['controls'].append(row)
         print(row, flush=True)
+    results['controls'].append(subject_control(real, fake, half))
+    print(results['controls'][-1], flush=True)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
         json.dump(results, f, indent=2)
