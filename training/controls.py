@@ -1,6 +1,6 @@
 """Shortcut controls: could a model tell the classes apart by where the crops sit on the 8-px JPEG grid or the 2x2
-pixel grid, or by how strongly their source files were compressed, rather than by what the pixels show? Writes
-training/results/shortcut-controls.json.
+pixel grid, by how strongly their source files were compressed, or by what the pictures show, rather than by the
+traces generators leave? Writes training/results/shortcut-controls.json.
 
     /usr/bin/python3 training/controls.py      # a few minutes on 2 cores
 
@@ -82,7 +82,8 @@ PIPELINES = {
     'train.py --prior-save 1 (a JPEG save first)': prior_saved_crops,
 }
 THUMBNAIL = 96
-# (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls.
+# (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls (the subject
+# control, on whole pictures, comes last: subject_control).
 CONTROLS = [
     ('train.py (trim, random offsets, edits)', 8, False), ('train.py (trim, random offsets, edits)', 2, False),
     ('earlier (64-px grid, no trim)', 8, False), ('earlier (64-px grid, no trim)', 2, False),
