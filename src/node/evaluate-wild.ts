@@ -18,7 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from '../detector/manifest';
-import { PRESET_NAMES } from '../detector/manifest';
+import { MODEL_KEYS, PRESET_NAMES } from '../detector/manifest';
 import { auroc, shareAtOrAbove } from '../detector/metrics';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
@@ -149,13 +149,17 @@ interface Scored {
 
 /**
  * Generated photographs apart from generated illustrations, each against all test reals: AUROC, share caught at the
- * default, count; `withoutSd15Grids` the same without the SD 1.5 grid tiles. A picture without a label is counted in
- * `unlabelled` (the labels cover every generated test picture of the split file the report was made from).
+ * default, count, and each model's own AUROC (its calibrated score: which view carries a difference);
+ * `withoutSd15Grids` the same without the SD 1.5 grid tiles. A picture without a label is counted in `unlabelled`
+ * (the labels cover every generated test picture of the split file the report was made from).
  */
-function bySubject(realScores: readonly number[], fakes: Scored, subjects: Record<string, Subject>, threshold: number) {
+function bySubject(reals: readonly Judgement[], fakes: Scored, subjects: Record<string, Subject>, threshold: number) {
+  const realScores = ensembleScores(reals);
   const row = (keep: (p: WildPicture) => boolean) => {
-    const scores = ensembleScores(fakes.judgements.filter((_, i) => keep(fakes.pictures[i]!)));
-    return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length };
+    const judgements = fakes.judgements.filter((_, i) => keep(fakes.pictures[i]!));
+    const scores = ensembleScores(judgements);
+    const byModel = Object.fromEntries(MODEL_KEYS.map((key) => [key, round(auroc(reals.map((j) => j.scores[key]), judgements.map((j) => j.scores[key])))]));
+    return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length, byModel };
   };
   const subjectOf = (p: WildPicture) => subjects[gridFile(p.file)];
   return {
@@ -240,7 +244,7 @@ export async function evaluateWild(
     realGroups: { ...groups, formats },
     unseenGenerators: separation(realScores, unseen.pictures, unseen.judgements, threshold, trained),
     seenFamiliesTest: separation(realScores, seen.pictures, seen.judgements, threshold, trained),
-    bySubject: bySubject(realScores, all, await readSubjects(options.subjectsFile), threshold),
+    bySubject: bySubject(reals.judgements, all, await readSubjects(options.subjectsFile), threshold),
     edits,
     seconds: Math.round((performance.now() - started) / 1000),
   };
@@ -255,7 +259,7 @@ function wildProtocol(unseenGenerators: string[], modelsUnseen: string[] | null,
     realGroups: 'share of each real group flagged at the default and each preset; formats: all test reals re-encoded by sharp (PNG, WebP q80, JPEG q92, resized to half with lanczos3), share flagged at the default',
     unseenGenerators: `generated test pictures of the split file's unseenGenerators (${unseenGenerators.join(', ')}) vs all test reals; byFamily by the split file's group`,
     seenFamiliesTest: 'the other generated test pictures (held-out pictures of trained families, SD 1.5 grid tiles included) vs all test reals',
-    bySubject: 'all generated test pictures by subject (training/subject-labels.json, labelled by eye; an SD 1.5 grid as a whole) vs all test reals; withoutSd15Grids: the same without the SD 1.5 grid tiles',
+    bySubject: 'all generated test pictures by subject (training/subject-labels.json, labelled by eye; an SD 1.5 grid as a whole) vs all test reals; byModel: each model\'s calibrated score alone; withoutSd15Grids: the same without the SD 1.5 grid tiles',
     edits: `up to ${EDIT_SAMPLE} generated (all test families) and ${EDIT_SAMPLE} real test pictures drawn with seed ${WILD_SEED}; shift = pixels cut off the top and left; short side = lanczos3 resize; noise drawn with the seed; patch: a real test picture's ${PATCH_SIDE}-px patch (clipped to both pictures) pasted at a seeded place, the reals getting one from another real picture (generatedAreaPasted: mean share of a generated picture it covers; atMostHalfCovered: the generated pictures it covers at most half of, against the same reals)`,
     unseenGeneratorsOfTheModels: modelsUnseen,
     sameHeldOutAsTheModels: sameHeldOut,
@@ -279,7 +283,7 @@ export function printWild(wild: WildReport): void {
       console.log(`    ${family.padEnd(25)} (n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)}`);
     }
   }
-  const subjectRow = (row: { auroc: number; caught: number; count: number }) => `(n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)}`;
+  const subjectRow = (row: WildReport['bySubject']['photograph']['withoutSd15Grids']) => `(n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)} (${Object.entries(row.byModel).map(([key, value]) => `${key} ${pct(value)}`).join(', ')})`;
   for (const subject of SUBJECTS) {
     const row = wild.bySubject[subject];
     console.log(`  generated ${`${subject}s`.padEnd(17)} ${subjectRow(row)}; without SD 1.5 grids ${subjectRow(row.withoutSd15Grids)}`);

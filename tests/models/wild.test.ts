@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESET_NAMES } from '../../src/detector/manifest';
+import { MODEL_KEYS, PRESET_NAMES } from '../../src/detector/manifest';
 import { auroc } from '../../src/detector/metrics';
 import { DEFAULT_DATA_DIR } from '../../src/node/datasets';
 import type { DataSplits, SplitPicture, WildReport } from '../../src/node/evaluate-wild';
@@ -92,6 +92,8 @@ describe('in-the-wild section on the shipped models (limit 2 per group)', () => 
     for (const row of [photograph, illustration, photograph.withoutSd15Grids, illustration.withoutSd15Grids]) {
       expect(row.count).toBeGreaterThan(0);
       [row.auroc, row.caught].forEach(expectShare);
+      expect(Object.keys(row.byModel)).toEqual([...MODEL_KEYS]);
+      Object.values(row.byModel).forEach(expectShare);
     }
   });
 

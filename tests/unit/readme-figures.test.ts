@@ -393,6 +393,15 @@ const CLAIMS: Record<string, Claim> = {
     text: (controls) => controlRows(controls, (row) => row.control === 'grid phase'),
   },
   'models: compression controls': { page: MODELS, artifact: CONTROLS, text: (controls) => controlRows(controls, (row) => row.control === 'compression') },
+  'models: wild by subject, each model': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const { photograph, illustration } = report.wild.bySubject;
+      const model = (key: string) => `${fixed(photograph.withoutSd15Grids.byModel[key], 3)} against ${fixed(illustration.withoutSd15Grids.byModel[key], 3)}`;
+      return `Deep SVDD alone ${model('svdd')}, the autoencoder alone ${model('autoencoder')}`;
+    },
+  },
   'models: subject control': {
     page: MODELS,
     artifact: CONTROLS,
