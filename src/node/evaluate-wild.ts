@@ -126,8 +126,13 @@ function realGroups(reals: readonly WildPicture[], judgements: readonly Judgemen
  * AUROC against the test reals, share caught at the default, count: pooled and per family (with the family's count
  * of train-split pictures in the split file, so a family never trained on shows as such).
  */
+/** Generated scores against the real ones: AUROC, share caught at `threshold`, count. */
+function separationRow(realScores: readonly number[], scores: readonly number[], threshold: number) {
+  return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length };
+}
+
 function separation(realScores: readonly number[], fakes: readonly WildPicture[], judgements: readonly Judgement[], threshold: number, trained: Map<string, number>) {
-  const row = (scores: number[]) => ({ auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length });
+  const row = (scores: number[]) => separationRow(realScores, scores, threshold);
   const pooled = row(ensembleScores(judgements));
   const families = [...new Set(fakes.map((p) => p.group))];
   return {
@@ -157,9 +162,8 @@ function bySubject(reals: readonly Judgement[], fakes: Scored, subjects: Record<
   const realScores = ensembleScores(reals);
   const row = (keep: (p: WildPicture) => boolean) => {
     const judgements = fakes.judgements.filter((_, i) => keep(fakes.pictures[i]!));
-    const scores = ensembleScores(judgements);
     const byModel = Object.fromEntries(MODEL_KEYS.map((key) => [key, round(auroc(reals.map((j) => j.scores[key]), judgements.map((j) => j.scores[key])))]));
-    return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length, byModel };
+    return { ...separationRow(realScores, ensembleScores(judgements), threshold), byModel };
   };
   const subjectOf = (p: WildPicture) => subjects[gridFile(p.file)];
   return {

@@ -145,12 +145,22 @@ const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
 const editAuroc = (report: Json, name: string) => fixed(edit(report, name).auroc as number, 3);
 /** The pasted-patch figures of one model set in validation-comparison.json. */
 const comparedPatch = (entry: Json) => entry.byEdit['real 256-px patch'];
+/** validation-comparison.json: a round's family-weighted AUROC averaged over the edits, against the shipped models'. */
+const overEditsVsShipped = (round: Json, shipped: Json) => `family-weighted AUROC averaged over as is and ${Object.keys(round.byEdit).length - 1} everyday edits `
+  + `${fixed(round.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(shipped.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models`;
+/** One model set's family-weighted AUROC under one edit in validation-comparison.json, at three decimals. */
+const comparedAuroc = (entry: Json, name: string) => fixed(entry.byEdit[name].familyWeightedAuroc, 3);
+/** A round's unseen-generator AUROC and share caught against the shipped models', as the rounds' test-split claims say them. */
+const unseenAgainst = (report: Json, shipped: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
+  + `${fixed(shipped.wild.unseenGenerators.auroc, 3)} (${percent(shipped.wild.unseenGenerators.caughtAtDefault)})`;
 /** A train.py log: the seconds the run had taken when it exported (its last timed line). */
 const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
 /** A train.py log: the seconds banking the trace view's features took. */
 const bankedSeconds = (log: string) => Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]);
 /** The share of the Kodak photos enlarged 4x (megapixel real photos) flagged at the default. */
 const kodakX4 = (report: Json) => Object.entries(report.falseAlarmByPhotoScale as Record<string, number>).find(([key]) => key.startsWith('kodak x4'))![1];
+/** A round's Kodak photos enlarged 4x flagged against the shipped models'. */
+const kodakAgainst = (report: Json, shipped: Json) => `the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
 /** crop-rule-probe.txt: the mean over edits (family-weighted) of one labelled row, e.g. "o2048 {...} {...}". */
 const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} (\\{[^}]*\\})`, 'm'))![1]!).familyWeightedAuroc as number;
 /** crop-rule-probe.txt: the shipped crop rule's patch AUROC on pictures the patch covers at most half of. */
@@ -710,7 +720,7 @@ const CLAIMS: Record<string, Claim> = {
     text: (comparison) => {
       const [eighth, seventh] = [comparison.results['overlap-2048-2026-12-05'], comparison.results['banked-2026-12-05']];
       return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(eighth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)}, `
-        + `the pasted patch ${fixed(comparedPatch(eighth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)} (${fixed(comparedPatch(eighth).atMostHalfCovered.pooledAuroc, 3)} `
+        + `the pasted patch ${comparedAuroc(eighth, 'real 256-px patch')} against ${comparedAuroc(seventh, 'real 256-px patch')} (${fixed(comparedPatch(eighth).atMostHalfCovered.pooledAuroc, 3)} `
         + `against ${fixed(probeHalfCovered(read(CROP_RULE_PROBE), 'base'), 3)} on pictures it covers at most half of) || beside what ${eighth.byEdit['as is'].generatedPictures} validation generated pictures can resolve`;
     },
   },
@@ -745,7 +755,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [ninth, seventh] = [comparison.results['fill-8192-2026-12-05'], comparison.results['banked-2026-12-05']];
-      return `scored ${fixed(ninth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} on validation, the pasted patch ${fixed(comparedPatch(ninth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)}`;
+      return `scored ${fixed(ninth.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} on validation, the pasted patch ${comparedAuroc(ninth, 'real 256-px patch')} against ${comparedAuroc(seventh, 'real 256-px patch')}`;
     },
   },
   'models: ninth round, read-back noise': {
@@ -779,9 +789,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [tenth, seventh] = [comparison.results['head-32-2026-12-05'], comparison.results['banked-2026-12-05']];
-      return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(tenth.meanOverEdits.familyWeightedAuroc, 3)} against `
-        + `${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models, as stored ${fixed(tenth.byEdit['as is'].familyWeightedAuroc, 3)} against `
-        + `${fixed(seventh.byEdit['as is'].familyWeightedAuroc, 3)}, the pasted patch ${fixed(comparedPatch(tenth).familyWeightedAuroc, 3)} against ${fixed(comparedPatch(seventh).familyWeightedAuroc, 3)}`;
+      return `${overEditsVsShipped(tenth, seventh)}, as stored ${comparedAuroc(tenth, 'as is')} against `
+        + `${comparedAuroc(seventh, 'as is')}, the pasted patch ${comparedAuroc(tenth, 'real 256-px patch')} against ${comparedAuroc(seventh, 'real 256-px patch')}`;
     },
   },
   'models: tenth round, read-back noise': {
@@ -797,10 +806,9 @@ const CLAIMS: Record<string, Claim> = {
     artifact: HEAD_REPORT,
     text: (report) => {
       const shipped = read(REPORT);
-      return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} `
-        + `(caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against ${fixed(shipped.wild.unseenGenerators.auroc, 3)} `
-        + `(${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
-        + `real photos flagged: ${realGroups(report)}; the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
+      return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, ${unseenAgainst(report, shipped)}, `
+        + `the pasted patch ${editAuroc(report, 'real 256-px patch')} against ${editAuroc(shipped, 'real 256-px patch')}, `
+        + `real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
     },
   },
 
@@ -815,10 +823,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [eleventh, seventh] = [comparison.results['prior-save-2026-12-06'], comparison.results['banked-2026-12-05']];
-      const byEdit = (entry: Json, name: string) => fixed(entry.byEdit[name].familyWeightedAuroc, 3);
-      return `family-weighted AUROC averaged over as is and 10 everyday edits ${fixed(eleventh.meanOverEdits.familyWeightedAuroc, 3)} against `
-        + `${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the shipped models; as stored ${byEdit(eleventh, 'as is')} against ${byEdit(seventh, 'as is')}, `
-        + `after JPEG q75 ${byEdit(eleventh, 'jpeg q75')} against ${byEdit(seventh, 'jpeg q75')}`;
+      return `${overEditsVsShipped(eleventh, seventh)}; as stored ${comparedAuroc(eleventh, 'as is')} against ${comparedAuroc(seventh, 'as is')}, `
+        + `after JPEG q75 ${comparedAuroc(eleventh, 'jpeg q75')} against ${comparedAuroc(seventh, 'jpeg q75')}`;
     },
   },
   'models: eleventh round on the test split': {
@@ -828,10 +834,9 @@ const CLAIMS: Record<string, Claim> = {
       const shipped = read(REPORT);
       const photographs = (entry: Json) => entry.wild.bySubject.photograph.withoutSd15Grids;
       return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, JPEG q75 ${editAuroc(report, 'jpeg q75')} against ${editAuroc(shipped, 'jpeg q75')}, `
-        + `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
-        + `${fixed(shipped.wild.unseenGenerators.auroc, 3)} (${percent(shipped.wild.unseenGenerators.caughtAtDefault)}), generated photographs without the SD 1.5 grid tiles `
+        + `${unseenAgainst(report, shipped)}, generated photographs without the SD 1.5 grid tiles `
         + `${fixed(photographs(report).auroc, 3)} against ${fixed(photographs(shipped).auroc, 3)}, real photos flagged: ${realGroups(report)}; `
-        + `the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
+        + `${kodakAgainst(report, shipped)}`;
     },
   },
 
