@@ -26,19 +26,19 @@ The subject control asks what the training pictures show, with no trace left to 
 a 96-px thumbnail (box filter), described by the pooled features of frozen ImageNet MobileNetV2 (its last block).
 No preprocessing can hide this one: a high AUROC says the training data lets subject tell the classes apart (the
 generated side holds many illustrations, every real picture is a photograph), which the report's `wild.bySubject`
-then shows the models partly learned.
+then shows the models partly learned. The thumbnails, their features and the logistic regression are subject.py's,
+which train.py --subject-balance uses to weigh training pictures so that subject stops predicting the class.
 """
 import json
 import os
 
 import numpy as np
 import torch
-from PIL import Image
 
 import crops
 import native
-import pretrained
 import splits
+import subject
 import common
 
 OUT = os.path.join(os.path.dirname(__file__), 'results', 'shortcut-controls.json')
@@ -81,7 +81,6 @@ PIPELINES = {
     'source files as stored (random offsets, no edits)': lambda picture, rng: native.random_windows(picture, crops.MAX_CROPS, rng),
     'train.py --prior-save 1 (a JPEG save first)': prior_saved_crops,
 }
-THUMBNAIL = 96
 # (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls (the subject
 # control, on whole pictures, comes last: subject_control).
 CONTROLS = [
@@ -92,23 +91,13 @@ CONTROLS = [
 ]
 
 
-@torch.no_grad()
-def thumbnail_features(pictures, backbone):
-    """[n, 320]: what each whole picture shows at THUMBNAIL px, MobileNetV2's last block averaged over the map."""
-    features = []
-    for picture in pictures:
-        thumbnail = np.asarray(Image.fromarray(picture).resize((THUMBNAIL, THUMBNAIL), Image.BOX), np.float32) / 255
-        features.append(backbone(torch.from_numpy(thumbnail).permute(2, 0, 1)[None]).mean((2, 3))[0].numpy())
-    return np.stack(features)
-
-
 def subject_control(real, fake, half):
-    backbone = pretrained.MobileNetV2Features(last_block=len(pretrained.BLOCKS) - 1)
+    backbone = subject.subject_backbone()
     parts = {}
     for side, index in (('fit', 0), ('test', 1)):
-        x = [thumbnail_features(half(pictures)[index], backbone) for pictures in (real, fake)]
+        x = [subject.thumbnail_features(half(pictures)[index], backbone) for pictures in (real, fake)]
         parts[side] = (np.concatenate(x), np.concatenate([np.zeros(len(x[0])), np.ones(len(x[1]))]))
-    return {'control': 'subject', 'pipeline': f'whole pictures as {THUMBNAIL}-px thumbnails (no traces left)',
+    return {'control': 'subject', 'pipeline': f'whole pictures as {subject.THUMBNAIL}-px thumbnails (no traces left)',
             'features': 'what they show: pooled ImageNet MobileNetV2 features', 'testPictures': int(len(parts['test'][1])),
             'auroc': round(logistic_auroc(*parts['fit'], *parts['test']), 4)}
 
@@ -117,19 +106,8 @@ def features_name(period, sort):
     return f'step energy by {period}-px phase' + (', sorted (blocking strength, phase removed)' if sort else '')
 
 
-def logistic_auroc(train_x, train_y, test_x, test_y, steps=400):
-    x, y = torch.from_numpy(train_x), torch.from_numpy(train_y).float()
-    mean, std = x.mean(0), x.std(0) + 1e-6
-    weights = torch.zeros(x.shape[1], requires_grad=True)
-    bias = torch.zeros(1, requires_grad=True)
-    optimiser = torch.optim.Adam([weights, bias], lr=0.05)
-    for _ in range(steps):
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(((x - mean) / std) @ weights + bias, y)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-    with torch.no_grad():
-        scores = (((torch.from_numpy(test_x) - mean) / std) @ weights + bias).numpy()
+def logistic_auroc(train_x, train_y, test_x, test_y):
+    scores = subject.fit_logistic(train_x, train_y)(test_x)
     return common.auroc(scores[test_y == 0], scores[test_y == 1])
 
 

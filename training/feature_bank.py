@@ -7,7 +7,6 @@ per-channel statistics (mean, standard deviation, max over positions) of blocks 
 traces of upsampling live before striding averages them away.
 
 Reads crop pools (uint8 NHWC, from native.crop_pool); writes nothing."""
-import math
 
 import numpy as np
 import torch
@@ -97,16 +96,18 @@ class FeatureBank:
         self.maps, self.low, self.weights, self.groups, self.views = maps, low, weights, groups, views
 
     @classmethod
-    def of_pools(cls, extractor, pools, views, size, generator):
+    def of_pools(cls, extractor, pools, views, size, generator, multipliers=None):
+        """`multipliers` ({group: [n]}): each crop's weight within its group (trace_view.group_weights)."""
         maps, low, weights, groups = [], [], [], {}
         for group, pool in pools.items():
             if not len(pool):
                 continue
             crops_nchw = torch.from_numpy(np.ascontiguousarray(pool)).permute(0, 3, 1, 2)
+            share = torch.from_numpy(trace_view.group_weights(pool, None if multipliers is None else multipliers[group]) / views)
             for _ in range(views):
                 m, l = extractor.features(trace_view.flipped_windows(crops_nchw, size, generator))
                 maps.append(m), low.append(l)
-                weights.append(torch.full((len(pool),), math.sqrt(len(pool)) / len(pool) / views, dtype=torch.float64))
+                weights.append(share)
             groups[group] = len(pool)
         return cls(torch.cat(maps), torch.cat(low), torch.cat(weights), groups, views)
 

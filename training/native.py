@@ -160,17 +160,21 @@ def random_windows(image, count, rng):
     return np.stack([image[t:t + crops.CROP, l:l + crops.CROP] for t, l in zip(tops, lefts)])
 
 
-def crop_pool(images, versions, rng, per_image=crops.MAX_CROPS, random_per_image=2):
+def crop_pool(images, versions, rng, per_image=crops.MAX_CROPS, random_per_image=2, owners=False):
     """uint8 [n, 128, 128, 3]: of `versions` degraded copies of each picture, the crops the browser would pick
-    (after a random edge trim, so at any grid phase) plus a few windows at random offsets."""
-    pool = []
-    for image in images:
+    (after a random edge trim, so at any grid phase) plus a few windows at random offsets. With `owners`, also
+    each crop's picture index ([n] int)."""
+    pool, owner = [], []
+    for index, image in enumerate(images):
         for _ in range(versions):
             degraded = degrade(image, rng)
             windows, _ = crops.crops_of(degraded, per_image)
-            pool += [windows, random_windows(degraded, random_per_image, rng)]
+            extra = random_windows(degraded, random_per_image, rng)
+            pool += [windows, extra]
+            owner += [index] * (len(windows) + len(extra))
     pool = [p for p in pool if len(p)]
-    return np.concatenate(pool) if pool else np.zeros((0, crops.CROP, crops.CROP, 3), np.uint8)
+    stacked = np.concatenate(pool) if pool else np.zeros((0, crops.CROP, crops.CROP, 3), np.uint8)
+    return (stacked, np.array(owner, np.int64)) if owners else stacked
 
 
 def split_pictures(table, label, split):

@@ -130,13 +130,15 @@ def trace_svdd_loss(distances, count, args, kind):
     return hypersphere_classifier_loss(distances, count, args.eta)
 
 
-def train_trace(real_pool, fake_pool, args, generator):
+def train_trace(real_pool, fake_pool, args, generator, crop_weights=None):
     """Both trace views: Deep SVDD's (its head on banked features when the encoder is BankedTraceEncoder, else
-    online) and the autoencoder's, each on half real crops, half generated."""
+    online) and the autoencoder's, each on half real crops, half generated. `crop_weights` ({'real' / 'generated':
+    {group: [n]}}, --subject-balance) reweighs the crops drawn."""
     kind = networks.TRACE_ENCODER
-    real, fake = BalancedPool(real_pool), BalancedPool(fake_pool)
+    weights = crop_weights or {'real': None, 'generated': None}
+    real, fake = BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
     if kind == 'mobilenet-v2-taps':
-        encoder, centre = train_banked_trace_svdd(real_pool, fake_pool, args, generator)
+        encoder, centre = train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights)
     else:
         encoder, centre = train_online_trace_svdd(real, fake, args, generator, kind)
     return encoder, centre, train_trace_autoencoder(real, fake, args, generator)
@@ -164,12 +166,14 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
     return centre
 
 
-def train_banked_trace_svdd(real_pool, fake_pool, args, generator):
+def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=None):
     """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
     the head fitted on them for --head-steps (the backbone is most of an online step)."""
     encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width), time.time()
-    banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator)
-             for pool in (real_pool, fake_pool)]
+    weights = crop_weights or {'real': None, 'generated': None}
+    banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator,
+                                               weights[label])
+             for label, pool in (('real', real_pool), ('generated', fake_pool))]
     log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
     centre = train_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
     log(f'trace svdd head: {args.head_steps} steps ({time.time() - started:.0f}s)')

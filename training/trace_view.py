@@ -7,6 +7,7 @@ Reads ../shared/data through native.split_pictures and taef2; writes nothing: re
 import math
 import os
 import time
+from typing import NamedTuple, Optional
 
 import numpy as np
 import torch
@@ -14,6 +15,7 @@ from PIL import Image
 
 import data
 import native
+import subject
 import taef2
 from common import log
 
@@ -56,22 +58,47 @@ def build_trace_view(args, rng, table):
     fake['taef2'] = round_trips(autoencoder, real['film'][::2] + [p for k in ('cameras', 'phones', 'web') for p in real.get(k, [])[::4]], rng)
     val_fake['taef2'] = round_trips(autoencoder, [p for pictures in val_real.values() for p in pictures[::2]], rng)
     log(f'TAEF2 round trips: {len(fake["taef2"]) + len(val_fake["taef2"])} ({time.time() - started:.0f}s)')
-    real_pools = {group: native.crop_pool(pictures, REAL_VERSIONS, rng) for group, pictures in real.items()}
-    fake_pools = {group: native.crop_pool(pictures, VERSIONS.get(group, GENERATED_VERSIONS), rng) for group, pictures in fake.items()}
+    real_pools = {group: native.crop_pool(pictures, REAL_VERSIONS, rng, owners=True) for group, pictures in real.items()}
+    fake_pools = {group: native.crop_pool(pictures, VERSIONS.get(group, GENERATED_VERSIONS), rng, owners=True)
+                  for group, pictures in fake.items()}
+    crop_weights, balance = None, None
+    if getattr(args, 'subject_balance', 0):
+        real_weights, fake_weights, balance = subject.balance_weights(real, fake, args.subject_balance, args.seed, log)
+        crop_weights = {'real': {g: real_weights[g][owner] for g, (_, owner) in real_pools.items()},
+                        'generated': {g: fake_weights[g][owner] for g, (_, owner) in fake_pools.items()}}
+    real_pools, fake_pools = ({g: pool for g, (pool, _) in pools.items()} for pools in (real_pools, fake_pools))
     describe = lambda pools: ', '.join(f'{k} {len(v)}' for k, v in sorted(pools.items()))
     log(f'trace view crops, real: {describe(real_pools)}; generated: {describe(fake_pools)}; validation pictures '
         f'real: {describe(val_real)}; generated: {describe(val_fake)}')
-    return real_pools, fake_pools, {'real': val_real, 'generated': val_fake}
+    return TraceView(real_pools, fake_pools, {'real': val_real, 'generated': val_fake}, crop_weights, balance)
+
+
+class TraceView(NamedTuple):
+    """The trace view's data: training crop pools by group, validation pictures by label and group, and with
+    --subject-balance each training crop's weight ({'real' / 'generated': {group: [n]}}) and its facts."""
+    real_pools: dict
+    fake_pools: dict
+    validation: dict
+    crop_weights: Optional[dict] = None
+    subject_balance: Optional[dict] = None
+
+
+def group_weights(pool, multipliers=None):
+    """Each crop's drawing weight in its group: the square root of the group's size shared among its crops, times
+    the crop's own multiplier (--subject-balance; none: 1)."""
+    shares = np.full(len(pool), math.sqrt(len(pool)) / len(pool))
+    return shares if multipliers is None else shares * multipliers
 
 
 class BalancedPool:
     """Crops of several groups (sources or generator families) as one uint8 NCHW tensor, drawn so that a group
-    weighs the square root of its size: no one family dominates, and a tiny one is not repeated to death."""
+    weighs the square root of its size: no one family dominates, and a tiny one is not repeated to death.
+    `multipliers` ({group: [n]}) reweighs crops within that scheme (--subject-balance)."""
 
-    def __init__(self, pools):
+    def __init__(self, pools, multipliers=None):
         pools = {k: v for k, v in pools.items() if len(v)}
         self.crops = torch.from_numpy(np.concatenate(list(pools.values()))).permute(0, 3, 1, 2).contiguous()
-        weights = [np.full(len(v), math.sqrt(len(v)) / len(v)) for v in pools.values()]
+        weights = [group_weights(v, None if multipliers is None else multipliers[k]) for k, v in pools.items()]
         self.weights = torch.from_numpy(np.concatenate(weights))
         self.groups = {k: len(v) for k, v in pools.items()}
 

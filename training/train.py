@@ -71,6 +71,9 @@ def parse_args():
     parser.add_argument('--prior-save', type=float, default=native.PRIOR_SAVE_SHARE,
                         help='share of trace-view training pictures given an earlier JPEG save at a random grid phase '
                              'before the edit chain (native.prior_save; 0: none)')
+    parser.add_argument('--subject-balance', type=float, default=0.0,
+                        help='strength of the propensity weights that balance what the trace-view training pictures show '
+                             'across the classes (subject.py: 1 full inverse-propensity weights, 0 none)')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
                         help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     return parser.parse_args()
@@ -88,10 +91,11 @@ def load_training_data(args, rng):
         train_paths, val_paths = train_paths[:12], val_paths[:6]
     normal, generated, whole_val, lossless = whole_view.build_whole_view(
         args, rng, [data.load_photo(p) for p in train_paths], [data.load_photo(p) for p in val_paths])
-    real_pools, fake_pools, trace_val = trace_view.build_trace_view(args, rng, table)
+    trace = trace_view.build_trace_view(args, rng, table)
     stats = networks.image_statistics(normal)
     return SimpleNamespace(normal=normal, generated=generated, whole_val=whole_val, lossless=lossless,
-                           real_pools=real_pools, fake_pools=fake_pools, trace_val=trace_val,
+                           real_pools=trace.real_pools, fake_pools=trace.fake_pools, trace_val=trace.validation,
+                           crop_weights=trace.crop_weights, subject_balance=trace.subject_balance,
                            grids=native.sd_grid_split(args.seed), stat_mean=stats.mean(0), stat_std=stats.std(0))
 
 
@@ -116,7 +120,8 @@ def head_facts(args):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save, 'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save,
+            'subjectBalance': sets.subject_balance or {'strength': 0}, 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -129,7 +134,8 @@ def train_from_scratch(args, sets, rng, generator, started):
         dcgan_samples = gan.train_gan(sets.normal, args.gan_steps, generator, samples_per_snapshot=250, snapshots=2, log=log)
     encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)
     started_trace = time.time()
-    trace_encoder, trace_centre, trace_autoencoder = objectives.train_trace(sets.real_pools, sets.fake_pools, args, generator)
+    trace_encoder, trace_centre, trace_autoencoder = objectives.train_trace(
+        sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
     facts = {'epochs': args.epochs, 'seed': args.seed, 'eta': args.eta, 'aeEta': args.ae_eta, 'ganSteps': args.gan_steps,
              'limit': args.limit, 'seconds': round(time.time() - started), 'simulatorSteps': args.simulator_steps,
              'wholeViewImages': len(sets.normal) + len(sets.generated) + whole_facts['simulatedFakes'],
@@ -152,16 +158,17 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
     weights, facts = checkpoint['weights'], checkpoint['training']
     if args.retrain_trace:
         started = time.time()
-        trace_encoder, trace_centre, trace_autoencoder = objectives.train_trace(sets.real_pools, sets.fake_pools, args, generator)
+        trace_encoder, trace_centre, trace_autoencoder = objectives.train_trace(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceAutoencoder=trace_autoencoder.state_dict(), traceCentre=trace_centre)
         facts = {**facts, **trace_facts(args, sets, time.time() - started),
                  'traceViewsRetrained': {'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
     if args.retrain_head:
         started = time.time()
-        trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator)
+        trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
-        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'traceEncoder': 'mobilenet-v2-taps',
+        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'subjectBalance': sets.subject_balance or {'strength': 0},
+                 'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
                                         'seconds': round(time.time() - started)}}
     if args.retrain_whole:

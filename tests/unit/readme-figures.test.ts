@@ -40,6 +40,9 @@ const HEAD_LOG = 'training/results/2026-12-05-head-32.train.txt'; // the tenth r
 const HEAD_REPORT = 'training/results/2026-12-05-head-32.report.json'; // npm run models:eval on the tenth round's models
 const PRIOR_SAVE_LOG = 'training/results/2026-12-06-prior-save.train.txt'; // the eleventh round's trace retrain and export
 const PRIOR_SAVE_REPORT = 'training/results/2026-12-06-prior-save.report.json'; // npm run models:eval on the eleventh round's models
+const SUBJECT_LOG = 'training/results/2026-12-06-subject-balance.train.txt'; // the twelfth round's run from scratch and export
+const SUBJECT_REPORT = 'training/results/2026-12-06-subject-balance.report.json'; // npm run models:eval on the twelfth round's models
+const SUBJECT_MANIFEST = 'training/results/2026-12-06-subject-balance.manifest.json'; // the twelfth round's manifest
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
@@ -837,6 +840,39 @@ const CLAIMS: Record<string, Claim> = {
         + `${unseenAgainst(report, shipped)}, generated photographs without the SD 1.5 grid tiles `
         + `${fixed(photographs(report).auroc, 3)} against ${fixed(photographs(shipped).auroc, 3)}, real photos flagged: ${realGroups(report)}; `
         + `${kodakAgainst(report, shipped)}`;
+    },
+  },
+
+  'models: twelfth round, subject weights': {
+    page: MODELS,
+    artifact: SUBJECT_MANIFEST,
+    text: (manifest) => {
+      const balance = manifest.training.subjectBalance;
+      return `from ${fixed(balance.heldOutAuroc, 3)} to ${fixed(balance.heldOutAurocWeighted, 3)} (${thousands(balance.pictures)} pictures, largest weight ${fixed(balance.largestWeight, 2)}; `;
+    },
+  },
+  'models: twelfth round, run': {
+    page: MODELS,
+    artifact: SUBJECT_LOG,
+    text: (log: string) => `(features banked in ${thousands(bankedSeconds(log))} s, ${thousands(exportSeconds(log))} s with data, training, calibration and export:`,
+  },
+  'models: twelfth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [twelfth, seventh, oneCommand] = ['subject-balance-2026-12-06', 'banked-2026-12-05', 'one-command-2026-12-05'].map((key) => comparison.results[key]);
+      return `${overEditsVsShipped(twelfth, seventh)}, and against ${fixed(oneCommand.meanOverEdits.familyWeightedAuroc, 3)} for the one-command run`;
+    },
+  },
+  'models: twelfth round on the test split': {
+    page: MODELS,
+    artifact: SUBJECT_REPORT,
+    text: (report) => {
+      const shipped = read(REPORT);
+      const withoutGrids = (entry: Json, subject: string) => fixed(entry.wild.bySubject[subject].withoutSd15Grids.auroc, 3);
+      return `generated photographs without the SD 1.5 grid tiles ${withoutGrids(report, 'photograph')} against ${withoutGrids(shipped, 'photograph')}, `
+        + `illustrations ${withoutGrids(report, 'illustration')} against ${withoutGrids(shipped, 'illustration')}, ${unseenAgainst(report, shipped)}, `
+        + `real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
     },
   },
 
