@@ -130,12 +130,16 @@ def trace_svdd_loss(distances, count, args, kind):
     return hypersphere_classifier_loss(distances, count, args.eta)
 
 
+# No crop reweighed (train.py's default, --subject-balance 0).
+UNWEIGHTED = {'real': None, 'generated': None}
+
+
 def train_trace(real_pool, fake_pool, args, generator, crop_weights=None):
     """Both trace views: Deep SVDD's (its head on banked features when the encoder is BankedTraceEncoder, else
     online) and the autoencoder's, each on half real crops, half generated. `crop_weights` ({'real' / 'generated':
     {group: [n]}}, --subject-balance) reweighs the crops drawn."""
     kind = networks.TRACE_ENCODER
-    weights = crop_weights or {'real': None, 'generated': None}
+    weights = crop_weights or UNWEIGHTED
     real, fake = BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
     if kind == 'mobilenet-v2-taps':
         encoder, centre = train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights)
@@ -170,7 +174,7 @@ def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=
     """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
     the head fitted on them for --head-steps (the backbone is most of an online step)."""
     encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width), time.time()
-    weights = crop_weights or {'real': None, 'generated': None}
+    weights = crop_weights or UNWEIGHTED
     banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator,
                                                weights[label])
              for label, pool in (('real', real_pool), ('generated', fake_pool))]

@@ -62,7 +62,7 @@ def build_trace_view(args, rng, table):
     fake_pools = {group: native.crop_pool(pictures, VERSIONS.get(group, GENERATED_VERSIONS), rng, owners=True)
                   for group, pictures in fake.items()}
     crop_weights, balance = None, None
-    if getattr(args, 'subject_balance', 0):
+    if args.subject_balance:
         real_weights, fake_weights, balance = subject.balance_weights(real, fake, args.subject_balance, args.seed, log)
         crop_weights = {'real': {g: real_weights[g][owner] for g, (_, owner) in real_pools.items()},
                         'generated': {g: fake_weights[g][owner] for g, (_, owner) in fake_pools.items()}}
