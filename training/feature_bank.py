@@ -103,7 +103,7 @@ class FeatureBank:
             if not len(pool):
                 continue
             crops_nchw = torch.from_numpy(np.ascontiguousarray(pool)).permute(0, 3, 1, 2)
-            share = torch.from_numpy(trace_view.group_weights(pool, None if multipliers is None else multipliers[group]) / views)
+            share = torch.from_numpy(trace_view.group_weights(pool, group, multipliers) / views)
             for _ in range(views):
                 m, l = extractor.features(trace_view.flipped_windows(crops_nchw, size, generator))
                 maps.append(m), low.append(l)

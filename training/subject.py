@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+import common
 import pretrained
 
 THUMBNAIL = 96  # px: few traces survive, what the picture shows does
@@ -37,16 +38,15 @@ def thumbnail_features(pictures, backbone):
     return np.stack(features)
 
 
-def fit_logistic(x, y, steps=400, weights=None):
+def fit_logistic(x, y, steps=400):
     """A standardised logistic regression (Adam, no penalty beyond early stopping at `steps`): returns score(x)."""
     x_t, y_t = torch.from_numpy(x), torch.from_numpy(y).float()
     mean, std = x_t.mean(0), x_t.std(0) + 1e-6
     coefficients = torch.zeros(x.shape[1], requires_grad=True)
     bias = torch.zeros(1, requires_grad=True)
     optimiser = torch.optim.Adam([coefficients, bias], lr=0.05)
-    sample = None if weights is None else torch.from_numpy(weights).float()
     for _ in range(steps):
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(((x_t - mean) / std) @ coefficients + bias, y_t, weight=sample)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(((x_t - mean) / std) @ coefficients + bias, y_t)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -94,7 +94,7 @@ def balance_weights(real_groups, fake_groups, strength, seed, log=print):
         out[label][group] = weights[start:start + len(pictures)]
         start += len(pictures)
     facts = {'strength': strength, 'pictures': int(len(labels)), 'thumbnail': THUMBNAIL,
-             'heldOutAuroc': round(weighted_auroc(propensity, labels, np.ones(len(labels))), 4),
+             'heldOutAuroc': round(common.auroc(propensity[labels == 0], propensity[labels == 1]), 4),
              'heldOutAurocWeighted': round(weighted_auroc(propensity, labels, weights), 4),
              'largestWeight': round(float(weights.max()), 2)}
     log(f'subject balance: held-out subject AUROC {facts["heldOutAuroc"]} unweighted, {facts["heldOutAurocWeighted"]} '

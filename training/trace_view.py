@@ -83,11 +83,11 @@ class TraceView(NamedTuple):
     subject_balance: Optional[dict] = None
 
 
-def group_weights(pool, multipliers=None):
+def group_weights(pool, group, multipliers=None):
     """Each crop's drawing weight in its group: the square root of the group's size shared among its crops, times
-    the crop's own multiplier (--subject-balance; none: 1)."""
+    the crop's own multiplier, `multipliers[group]` ({group: [n]}, --subject-balance; none: 1)."""
     shares = np.full(len(pool), math.sqrt(len(pool)) / len(pool))
-    return shares if multipliers is None else shares * multipliers
+    return shares if multipliers is None else shares * multipliers[group]
 
 
 class BalancedPool:
@@ -98,7 +98,7 @@ class BalancedPool:
     def __init__(self, pools, multipliers=None):
         pools = {k: v for k, v in pools.items() if len(v)}
         self.crops = torch.from_numpy(np.concatenate(list(pools.values()))).permute(0, 3, 1, 2).contiguous()
-        weights = [group_weights(v, None if multipliers is None else multipliers[k]) for k, v in pools.items()]
+        weights = [group_weights(v, k, multipliers) for k, v in pools.items()]
         self.weights = torch.from_numpy(np.concatenate(weights))
         self.groups = {k: len(v) for k, v in pools.items()}
 
