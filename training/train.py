@@ -71,6 +71,9 @@ def parse_args():
     parser.add_argument('--prior-save', type=float, default=native.PRIOR_SAVE_SHARE,
                         help='share of trace-view training pictures given an earlier JPEG save at a random grid phase '
                              'before the edit chain (native.prior_save; 0: none)')
+    parser.add_argument('--finishing', type=float, default=native.FINISHING_SHARE,
+                        help="share of trace-view training pictures given a phone's or app's denoising and sharpening "
+                             'before the edit chain, both classes alike (native.finish; 0: none)')
     parser.add_argument('--subject-balance', type=float, default=0.0,
                         help='strength of the propensity weights that balance what the trace-view training pictures show '
                              'across the classes (subject.py: 1 full inverse-propensity weights, 0 none)')
@@ -120,7 +123,7 @@ def head_facts(args):
 
 
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save,
+    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save, 'finishingShare': args.finishing,
             'subjectBalance': sets.subject_balance or {'strength': 0}, 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
@@ -167,7 +170,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
-        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'subjectBalance': sets.subject_balance or {'strength': 0},
+        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'finishingShare': args.finishing, 'subjectBalance': sets.subject_balance or {'strength': 0},
                  'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
                                         'seconds': round(time.time() - started)}}
@@ -277,7 +280,7 @@ def main():
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']
-    native.PRIOR_SAVE_SHARE = args.prior_save
+    native.PRIOR_SAVE_SHARE, native.FINISHING_SHARE = args.prior_save, args.finishing
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng, generator = np.random.default_rng(args.seed), torch.Generator().manual_seed(args.seed)

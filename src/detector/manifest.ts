@@ -122,6 +122,8 @@ export interface ManifestMetrics extends Record<string, unknown> {
       caughtAtDefault?: number | null;
       /** How many pictures that share is of. */
       count?: number | null;
+      /** The share's 95% interval (Wilson): what that many pictures can resolve. */
+      caughtInterval95?: [number, number] | null;
       [key: string]: unknown;
     };
     /** Generated test pictures by subject (labelled by eye): the share of each caught at the default. */
@@ -299,6 +301,13 @@ function validateMetrics(value: unknown): void {
   // null: not measured (a share of no pictures is NaN, which JSON writes as null).
   if (unseen.caughtAtDefault != null) inUnit(unseen.caughtAtDefault, 'metrics.wild.unseenGenerators.caughtAtDefault');
   if (unseen.count != null) integer(unseen.count, 'metrics.wild.unseenGenerators.count', 0, Number.MAX_SAFE_INTEGER);
+  if (unseen.caughtInterval95 != null) {
+    const where = 'metrics.wild.unseenGenerators.caughtInterval95';
+    const interval = unseen.caughtInterval95;
+    if (!Array.isArray(interval) || interval.length !== 2) fail(where, 'a [low, high] pair');
+    interval.forEach((bound, i) => inUnit(bound, `${where}[${i}]`));
+    if (interval[0] > interval[1]) fail(where, 'a [low, high] pair with low <= high');
+  }
 }
 
 /** Validates untrusted JSON (fetched, or read from a cache) and returns it typed. Throws ManifestError. */

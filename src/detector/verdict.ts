@@ -16,9 +16,11 @@ export function verdictWords(isFake: boolean): string {
 
 /**
  * What the default threshold caught of pictures from generators the models never trained on, as measured by the
- * evaluation (`metrics.wild.unseenGenerators`), and, when measured, of generated pictures that look like photographs
- * (`metrics.wild.bySubject.photograph`: the models catch generated illustrations more readily, so the figure for
- * photographs is the one a photo-like picture should be read against); null when the manifest has no such figure.
+ * evaluation (`metrics.wild.unseenGenerators`, with the share's 95% interval when the evaluation gave one: a few
+ * dozen pictures resolve a share only to some ten points), and, when measured, of generated pictures that look like
+ * photographs (`metrics.wild.bySubject.photograph`: the models catch generated illustrations more readily, so the
+ * figure for photographs is the one a photo-like picture should be read against); null when the manifest has no such
+ * figure.
  */
 const percentOf = (share: number) => `${+(share * 100).toFixed(1)}%`;
 
@@ -27,7 +29,9 @@ export function unseenGeneratorsLine(metrics: ManifestMetrics | null | undefined
   const caught = unseen?.caughtAtDefault;
   if (typeof caught !== 'number' || !Number.isFinite(caught)) return null;
   const count = unseen?.count;
-  const pictures = typeof count === 'number' && Number.isFinite(count) ? ` (${count.toLocaleString('en-US')} picture${count === 1 ? '' : 's'})` : '';
+  const interval = unseen?.caughtInterval95;
+  const range = Array.isArray(interval) ? `; 95% interval ${percentOf(interval[0])}-${percentOf(interval[1])}` : '';
+  const pictures = typeof count === 'number' && Number.isFinite(count) ? ` (${count.toLocaleString('en-US')} picture${count === 1 ? '' : 's'}${range})` : '';
   const photographs = metrics?.wild?.bySubject?.photograph?.caught;
   const photographClause = typeof photographs === 'number' && Number.isFinite(photographs)
     ? `, and ${percentOf(photographs)} of generated pictures that look like photographs` : '';

@@ -6,10 +6,11 @@
  * their four tiles as datasets.loadSdTiles does. Writes nothing itself: evaluate.ts puts the result in the report.
  *
  * - realGroups: share of each real group (film, cameras, phones, web) flagged at the default and each preset, and
- *   of all of them after PNG / WebP q80 / JPEG q92 / half size (wild-edits.ts REAL_FORMATS).
+ *   of all of them after PNG / WebP q80 / JPEG q92 / half size (wild-edits.ts REAL_FORMATS); at the default also
+ *   how many, with the share's 95% interval.
  * - unseenGenerators: generated pictures of the split file's `unseenGenerators` (held out of training) against all
- *   test reals: AUROC, share caught, count, pooled and per family. seenFamiliesTest: the other test generated
- *   pictures (held-out pictures of trained families, sd15 grids included), the same figures.
+ *   test reals: AUROC, share caught, count, and the 95% intervals of both, pooled and per family. seenFamiliesTest:
+ *   the other test generated pictures (held-out pictures of trained families, sd15 grids included), the same figures.
  * - bySubject: all generated test pictures by their subject in training/subject-labels.json (photographs apart from
  *   illustrations, labelled by eye) against all test reals, pooled and without the SD 1.5 grid tiles (nearly all
  *   illustrations, and one family): whether the models flag a picture for what it shows rather than its traces.
@@ -19,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from '../detector/manifest';
 import { MODEL_KEYS, PRESET_NAMES } from '../detector/manifest';
-import { auroc, shareAtOrAbove } from '../detector/metrics';
+import { auroc, aurocInterval95, countAtOrAbove, shareAtOrAbove, shareInterval95 } from '../detector/metrics';
 import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { DEFAULT_DATA_DIR, loadSdTiles, sampleIndices, seededRandom } from './datasets';
@@ -117,18 +118,34 @@ function realGroups(reals: readonly WildPicture[], judgements: readonly Judgemen
   const groups = [...new Set(reals.map((p) => p.group))];
   const byGroup = Object.fromEntries(groups.map((group) => {
     const scores = ensembleScores(judgements.filter((_, i) => reals[i]!.group === group));
-    return [group, { flagged: flagged(scores), count: scores.length }];
+    return [group, { flagged: flagged(scores), count: scores.length, ...flaggedAtDefault(scores, manifest.thresholds.default) }];
   }));
-  return { byGroup, pooled: { flagged: flagged(ensembleScores(judgements)), count: judgements.length } };
+  const pooled = ensembleScores(judgements);
+  return { byGroup, pooled: { flagged: flagged(pooled), count: judgements.length, ...flaggedAtDefault(pooled, manifest.thresholds.default) } };
 }
+
+/** How many of a group the default flags, and the 95% interval of that share (a group of 12 cannot show 5%). */
+function flaggedAtDefault(scores: readonly number[], threshold: number) {
+  const count = countAtOrAbove(scores, threshold);
+  return { flaggedCount: count, flaggedInterval95: roundedInterval(shareInterval95(count, scores.length)) };
+}
+
+const roundedInterval = (interval: [number, number] | null) => (interval === null ? null : interval.map(round) as [number, number]);
 
 /**
  * AUROC against the test reals, share caught at the default, count: pooled and per family (with the family's count
  * of train-split pictures in the split file, so a family never trained on shows as such).
  */
-/** Generated scores against the real ones: AUROC, share caught at `threshold`, count. */
+/**
+ * Generated scores against the real ones: AUROC, share caught at `threshold`, count, and the 95% intervals of both
+ * (DeLong's for the AUROC, Wilson's for the share: what these pictures can resolve, not how other sources differ).
+ */
 function separationRow(realScores: readonly number[], scores: readonly number[], threshold: number) {
-  return { auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length };
+  const caught = countAtOrAbove(scores, threshold);
+  return {
+    auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length,
+    aurocInterval95: roundedInterval(aurocInterval95(realScores, scores)), caughtInterval95: roundedInterval(shareInterval95(caught, scores.length)),
+  };
 }
 
 function separation(realScores: readonly number[], fakes: readonly WildPicture[], judgements: readonly Judgement[], threshold: number, trained: Map<string, number>) {
@@ -140,6 +157,8 @@ function separation(realScores: readonly number[], fakes: readonly WildPicture[]
     auroc: pooled.auroc,
     caughtAtDefault: pooled.caught,
     count: pooled.count,
+    aurocInterval95: pooled.aurocInterval95,
+    caughtInterval95: pooled.caughtInterval95,
     byFamily: Object.fromEntries(families.map((family) => [family, {
       ...row(ensembleScores(judgements.filter((_, i) => fakes[i]!.group === family))),
       trainPictures: trained.get(family) ?? 0,
@@ -205,10 +224,13 @@ async function editTable(reals: Scored, fakes: Scored, score: Score, threshold: 
   return { counts: { generated: fake.images.length, real: real.images.length }, conditions, generatedAreaPasted: round(pastedShare) };
 }
 
-interface EditFigures { auroc: number; generatedCaught: number; realFlagged: number }
+interface EditFigures { auroc: number; aurocInterval95: [number, number] | null; generatedCaught: number; realFlagged: number }
 
 function editFigures(realScores: readonly number[], fakeScores: readonly number[], threshold: number): EditFigures {
-  return { auroc: round(auroc(realScores, fakeScores)), generatedCaught: round(shareAtOrAbove(fakeScores, threshold)), realFlagged: round(shareAtOrAbove(realScores, threshold)) };
+  return {
+    auroc: round(auroc(realScores, fakeScores)), aurocInterval95: roundedInterval(aurocInterval95(realScores, fakeScores)),
+    generatedCaught: round(shareAtOrAbove(fakeScores, threshold)), realFlagged: round(shareAtOrAbove(realScores, threshold)),
+  };
 }
 
 async function realFormats(reals: readonly WildPicture[], score: Score, threshold: number) {
@@ -265,6 +287,7 @@ function wildProtocol(unseenGenerators: string[], modelsUnseen: string[] | null,
     seenFamiliesTest: 'the other generated test pictures (held-out pictures of trained families, SD 1.5 grid tiles included) vs all test reals',
     bySubject: 'all generated test pictures by subject (training/subject-labels.json, labelled by eye; an SD 1.5 grid as a whole) vs all test reals; byModel: each model\'s calibrated score alone; withoutSd15Grids: the same without the SD 1.5 grid tiles',
     edits: `up to ${EDIT_SAMPLE} generated (all test families) and ${EDIT_SAMPLE} real test pictures drawn with seed ${WILD_SEED}; shift = pixels cut off the top and left; short side = lanczos3 resize; noise drawn with the seed; patch: a real test picture's ${PATCH_SIDE}-px patch (clipped to both pictures) pasted at a seeded place, the reals getting one from another real picture (generatedAreaPasted: mean share of a generated picture it covers; atMostHalfCovered: the generated pictures it covers at most half of, against the same reals)`,
+    intervals: '95% intervals: Wilson\'s for shares (flaggedInterval95, caughtInterval95), DeLong\'s for AUROCs (aurocInterval95, normal, clipped to [0, 1]); they measure the sampling of these test pictures, not how far other sources or generators would differ',
     unseenGeneratorsOfTheModels: modelsUnseen,
     sameHeldOutAsTheModels: sameHeldOut,
     limit: limit ?? null,
@@ -274,20 +297,21 @@ function wildProtocol(unseenGenerators: string[], modelsUnseen: string[] | null,
 /** The wild tables on stdout, in the style of evaluate.ts's tables (percent). */
 export function printWild(wild: WildReport): void {
   const pct = (v: number | null | undefined) => (v === undefined || v === null || Number.isNaN(v) ? '   -  ' : `${(v * 100).toFixed(2).padStart(6)}`);
+  const interval = (v: readonly [number, number] | null) => (v === null ? '' : ` [${(v[0] * 100).toFixed(1)}-${(v[1] * 100).toFixed(1)}]`);
   const presets = ['default', ...PRESET_NAMES];
   console.log(`\nIn the wild: test split of training/data-splits.json (percent; default threshold ${wild.threshold})`);
   console.log(`  real group       n | flagged at: ${presets.map((name) => name.padStart(12)).join(' ')}`);
   for (const [group, row] of [...Object.entries(wild.realGroups.byGroup), ['pooled', wild.realGroups.pooled] as const]) {
-    console.log(`  ${group.padEnd(10)} ${String(row.count).padStart(5)} |             ${presets.map((name) => pct(row.flagged[name]).padStart(12)).join(' ')}`);
+    console.log(`  ${group.padEnd(10)} ${String(row.count).padStart(5)} |             ${presets.map((name) => pct(row.flagged[name]).padStart(12)).join(' ')}   default: 95% interval${interval(row.flaggedInterval95)}`);
   }
   console.log(`  real formats (pooled, flagged at the default): ${Object.entries(wild.realGroups.formats).map(([name, v]) => `${name} ${pct(v)}`).join(', ')}`);
   for (const [title, table] of [['unseen generators', wild.unseenGenerators], ['seen families (test)', wild.seenFamiliesTest]] as const) {
-    console.log(`  ${title.padEnd(27)} (pooled, n=${String(table.count).padStart(3)}) AUROC ${pct(table.auroc)}, caught ${pct(table.caughtAtDefault)}`);
+    console.log(`  ${title.padEnd(27)} (pooled, n=${String(table.count).padStart(3)}) AUROC ${pct(table.auroc)}${interval(table.aurocInterval95)}, caught ${pct(table.caughtAtDefault)}${interval(table.caughtInterval95)}`);
     for (const [family, row] of Object.entries(table.byFamily)) {
-      console.log(`    ${family.padEnd(25)} (n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)}`);
+      console.log(`    ${family.padEnd(25)} (n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}${interval(row.aurocInterval95)}, caught ${pct(row.caught)}${interval(row.caughtInterval95)}`);
     }
   }
-  const subjectRow = (row: WildReport['bySubject']['photograph']['withoutSd15Grids']) => `(n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}, caught ${pct(row.caught)} (${Object.entries(row.byModel).map(([key, value]) => `${key} ${pct(value)}`).join(', ')})`;
+  const subjectRow = (row: WildReport['bySubject']['photograph']['withoutSd15Grids']) => `(n=${String(row.count).padStart(3)}) AUROC ${pct(row.auroc)}${interval(row.aurocInterval95)}, caught ${pct(row.caught)}${interval(row.caughtInterval95)} (${Object.entries(row.byModel).map(([key, value]) => `${key} ${pct(value)}`).join(', ')})`;
   for (const subject of SUBJECTS) {
     const row = wild.bySubject[subject];
     console.log(`  generated ${`${subject}s`.padEnd(17)} ${subjectRow(row)}; without SD 1.5 grids ${subjectRow(row.withoutSd15Grids)}`);
@@ -295,9 +319,9 @@ export function printWild(wild: WildReport): void {
   const { counts, conditions, generatedAreaPasted } = wild.edits;
   console.log(`  edits (${counts.generated} generated + ${counts.real} real test pictures; a patch covers ${pct(generatedAreaPasted)}% of a generated picture on average):`);
   for (const [name, row] of Object.entries(conditions)) {
-    console.log(`    ${name.padEnd(20)} AUROC ${pct(row.auroc)}; generated caught ${pct(row.generatedCaught)}; real flagged ${pct(row.realFlagged)}`);
+    console.log(`    ${name.padEnd(20)} AUROC ${pct(row.auroc)}${interval(row.aurocInterval95)}; generated caught ${pct(row.generatedCaught)}; real flagged ${pct(row.realFlagged)}`);
     const partly = row.atMostHalfCovered;
-    if (partly) console.log(`      pictures it covers at most half of (n=${partly.generated}): AUROC ${pct(partly.auroc)}; generated caught ${pct(partly.generatedCaught)}`);
+    if (partly) console.log(`      pictures it covers at most half of (n=${partly.generated}): AUROC ${pct(partly.auroc)}${interval(partly.aurocInterval95)}; generated caught ${pct(partly.generatedCaught)}`);
   }
   if (!wild.protocol.sameHeldOutAsTheModels) console.log(`  note: these models held out ${wild.protocol.unseenGeneratorsOfTheModels?.join(', ') ?? '(not recorded)'}, not the split file's unseen generators: 'unseen' and 'seen' hold for models trained on the split file only`);
   console.log(`  (${wild.seconds} s)`);
@@ -305,7 +329,7 @@ export function printWild(wild: WildReport): void {
 
 /** The manifest's `metrics.wild`: the figures without the protocol text and the per-family rows. */
 export function wildMetrics(wild: WildReport) {
-  const table = ({ auroc, caughtAtDefault, count }: WildReport['unseenGenerators']) => ({ auroc, caughtAtDefault, count });
+  const table = ({ auroc, caughtAtDefault, count, caughtInterval95 }: WildReport['unseenGenerators']) => ({ auroc, caughtAtDefault, count, caughtInterval95 });
   return {
     realFlagged: Object.fromEntries([...Object.entries(wild.realGroups.byGroup), ['pooled', wild.realGroups.pooled] as const].map(([group, row]) => [group, row.flagged.default])),
     realFlaggedByFormat: wild.realGroups.formats,

@@ -70,12 +70,13 @@ describe('training pipeline smoke run', () => {
     expect(retrained.training).toMatchObject({ traceSteps: 4, seed: 5, wholeViewsRetrained: { epochs: 1, simulatorSteps: 2, svddObjective: 'hypersphere classifier' } });
     expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
 
-    // Retraining only the trace views (half their pictures given a JPEG save first, crops weighed so that what the
-    // pictures show is balanced across the classes) keeps the whole-image views' facts and records its own.
+    // Retraining only the trace views (half their pictures given a JPEG save first and half a phone's denoising and
+    // sharpening, crops weighed so that what the pictures show is balanced across the classes) keeps the whole-image
+    // views' facts and records its own.
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3', '--head-steps', '2',
-      '--prior-save', '0.5', '--subject-balance', '1'], { stdio: 'inherit' });
+      '--prior-save', '0.5', '--finishing', '0.5', '--subject-balance', '1'], { stdio: 'inherit' });
     const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, priorSaveShare: 0.5, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 },
+    expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, priorSaveShare: 0.5, finishingShare: 0.5, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 },
       subjectBalance: { strength: 1, thumbnail: 96 } });
     const balance = traceRetrained.training.subjectBalance;
     expect(balance.pictures).toBeGreaterThan(20);
@@ -85,6 +86,7 @@ describe('training pipeline smoke run', () => {
     }
     expect(balance.largestWeight).toBeGreaterThanOrEqual(1);
     expect(trained.training.subjectBalance).toEqual({ strength: 0 }); // the default recipe weighs no crop
+    expect(trained.training.finishingShare).toBe(0); // and gives no picture a phone's finishing
 
     // Refitting only Deep SVDD's trace head (here narrower than the default) keeps the trace autoencoder's and the
     // whole-image views' facts, records its own, and its export carries the new head (its scale moved; the checkpoint

@@ -66,6 +66,9 @@ describe('parseManifest', () => {
     // metrics.wild.unseenGenerators.
     ['an unseen-generator share above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 72, count: 500 } }), /metrics\.wild\.unseenGenerators\.caughtAtDefault must be in \[0, 1\]/],
     ['a fractional unseen-generator count', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.7, count: 2.5 } }), /metrics\.wild\.unseenGenerators\.count/],
+    ['an unseen-generator interval that is not a pair', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.3, count: 67, caughtInterval95: [0.25] } }), /caughtInterval95 must be a \[low, high\] pair/],
+    ['an unseen-generator interval above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.3, count: 67, caughtInterval95: [0.25, 47.8] } }), /caughtInterval95\[1\] must be in \[0, 1\]/],
+    ['an unseen-generator interval upside down', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.3, count: 67, caughtInterval95: [0.48, 0.25] } }), /low <= high/],
     ['unseen generators that are not an object', (json) => (json.metrics.wild = { unseenGenerators: 0.7 }), /metrics\.wild\.unseenGenerators must be an object/],
     ['a generated-photograph share above 1', (json) => (json.metrics.wild = { bySubject: { photograph: { caught: 24 } } }), /metrics\.wild\.bySubject\.photograph\.caught must be in \[0, 1\]/],
     ['a subject split that is not an object', (json) => (json.metrics.wild = { bySubject: 'photographs' }), /metrics\.wild\.bySubject must be an object/],
@@ -81,13 +84,13 @@ describe('parseManifest', () => {
     const json = manifestJson();
     Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 3 });
     json.ensemble.traceWeight = 0.7;
-    json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.724, count: 500, auroc: 0.93 }, realFlagged: { pooled: 0.01 } };
+    json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.724, count: 500, auroc: 0.93, caughtInterval95: [0.683, 0.761] }, realFlagged: { pooled: 0.01 } };
     const manifest = parseManifest(json);
     expect(manifest.input.crops).toMatchObject({ aggregate: 'top-k-log-mean', topK: 3 });
     expect(manifest.ensemble.traceWeight).toBe(0.7);
-    expect(manifest.metrics?.wild?.unseenGenerators).toEqual({ caughtAtDefault: 0.724, count: 500, auroc: 0.93 });
+    expect(manifest.metrics?.wild?.unseenGenerators).toEqual({ caughtAtDefault: 0.724, count: 500, auroc: 0.93, caughtInterval95: [0.683, 0.761] });
     // A smoke run with no unseen pictures writes nulls (NaN in JSON): not measured, not an error.
-    json.metrics.wild.unseenGenerators = { caughtAtDefault: null, count: 0, auroc: null };
+    json.metrics.wild.unseenGenerators = { caughtAtDefault: null, count: 0, auroc: null, caughtInterval95: null };
     expect(() => parseManifest(json)).not.toThrow();
     for (const [topK, traceWeight] of [[1, 0], [5, 1]] as const) {
       Object.assign(json.input.crops, { topK });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledScore } from '../../src/detector/metrics';
 import {
-  agreementRate, auroc, aurocOf, classificationMetrics, confusionAt, flaggedByView, histogram, operatingPoint, quantile, rocCurve, shareAtOrAbove, suggestThreshold,
+  agreementRate, auroc, aurocInterval95, aurocOf, classificationMetrics, confusionAt, countAtOrAbove, flaggedByView, histogram, operatingPoint, quantile, rocCurve,
+  shareAtOrAbove, shareInterval95, suggestThreshold,
 } from '../../src/detector/metrics';
 import { judge } from '../../src/detector/scoring';
 import { shippedManifest } from './helpers';
@@ -42,6 +43,70 @@ describe('auroc', () => {
     expect(auroc(real, fake)).toBeCloseTo(expected, 12);
     expect(aurocOf(items(real, fake))).toBeCloseTo(expected, 12);
     expect(rocArea(rocCurve(items(real, fake)))).toBeCloseTo(expected, 12);
+  });
+});
+
+/** DeLong's variance by the definition: every (real, fake) pair's kernel, averaged per picture of each class. */
+function pairwiseDelongVariance(real: number[], fake: number[]): number {
+  const kernel = (r: number, f: number) => (f > r ? 1 : f === r ? 0.5 : 0);
+  const perFake = fake.map((f) => real.reduce((sum, r) => sum + kernel(r, f), 0) / real.length);
+  const perReal = real.map((r) => fake.reduce((sum, f) => sum + kernel(r, f), 0) / fake.length);
+  const variance = (v: number[]) => { const m = v.reduce((a, b) => a + b, 0) / v.length; return v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1); };
+  return variance(perFake) / fake.length + variance(perReal) / real.length;
+}
+
+/** A seeded standard normal (mulberry32 + Box-Muller): the coverage test is the same on every run. */
+function normals(seed: number) {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+describe('95% intervals (report.json: how far a figure of a few pictures can be trusted)', () => {
+  it('gives a share the Wilson interval: not empty at 0 of n, inside [0, 1], null without pictures', () => {
+    const [low, high] = shareInterval95(1, 12)!;
+    expect(low).toBeCloseTo(0.01487, 4);
+    expect(high).toBeCloseTo(0.35388, 4);
+    expect(shareInterval95(0, 12)![0]).toBe(0);
+    expect(shareInterval95(0, 12)![1]).toBeCloseTo(0.24249, 4);
+    expect(shareInterval95(12, 12)![1]).toBe(1);
+    expect(shareInterval95(0, 0)).toBeNull();
+    expect(countAtOrAbove([0.2, 0.5, 0.5, 0.9], 0.5)).toBe(3);
+  });
+
+  it("computes DeLong's AUROC variance from placements exactly as from every pair, ties included", () => {
+    const real = [0.1, 0.3, 0.3, 0.45, 0.5, 0.62, 0.7, 0.7];
+    const fake = [0.3, 0.5, 0.55, 0.7, 0.8, 0.9];
+    const [low, high] = aurocInterval95(real, fake)!;
+    const area = pairwiseAuroc(real, fake);
+    const half = 1.959964 * Math.sqrt(pairwiseDelongVariance(real, fake));
+    expect(low).toBeCloseTo(area - half, 10);
+    expect(high).toBeCloseTo(Math.min(1, area + half), 10);
+    expect(half).toBeGreaterThan(0.2); // 8 + 6 scores resolve little
+    expect(aurocInterval95([0.1], fake)).toBeNull();
+    expect(aurocInterval95(real, [0.9])).toBeNull();
+    expect(aurocInterval95([0.1, 0.2], [0.8, 0.9])).toEqual([1, 1]);
+  });
+
+  it('covers the true AUROC about 95% of the time (40 + 40 scores, normal classes one standard deviation apart)', () => {
+    const draw = normals(20261206);
+    const trueArea = 0.76025; // P(fake > real) = Phi(1 / sqrt 2)
+    let covered = 0;
+    const trials = 400;
+    for (let t = 0; t < trials; t++) {
+      const real = Array.from({ length: 40 }, draw);
+      const fake = Array.from({ length: 40 }, () => draw() + 1);
+      const [low, high] = aurocInterval95(real, fake)!;
+      if (low <= trueArea && trueArea <= high) covered++;
+    }
+    expect(covered / trials).toBeGreaterThan(0.91);
+    expect(covered / trials).toBeLessThan(0.985);
   });
 });
 

@@ -43,6 +43,8 @@ const PRIOR_SAVE_REPORT = 'training/results/2026-12-06-prior-save.report.json'; 
 const SUBJECT_LOG = 'training/results/2026-12-06-subject-balance.train.txt'; // the twelfth round's run from scratch and export
 const SUBJECT_REPORT = 'training/results/2026-12-06-subject-balance.report.json'; // npm run models:eval on the twelfth round's models
 const SUBJECT_MANIFEST = 'training/results/2026-12-06-subject-balance.manifest.json'; // the twelfth round's manifest
+const FINISHING_LOG = 'training/results/2026-12-06-finishing.train.txt'; // the thirteenth round's run from scratch and export
+const FINISHING_REPORT = 'training/results/2026-12-06-finishing.report.json'; // npm run models:eval on the thirteenth round's models
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
@@ -139,9 +141,23 @@ const realGroups = (report: Json) => {
   const groups = report.wild.realGroups.byGroup;
   return ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(groups[group].flagged.default)} (of ${groups[group].count})`).join(', ');
 };
+/** A 95% interval of a share as the page and the docs say it: "25.4%-47.8%". */
+const shareRange = ([low, high]: [number, number]) => `${percent(low)}-${percent(high)}`;
+/** A 95% interval of an AUROC: "0.83-0.92". */
+const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(high, 2)}`;
+/** The shipped report's real groups with how many each flagged and the 95% interval of that share. */
+const realGroupsWithIntervals = (report: Json) => {
+  const groups = report.wild.realGroups.byGroup;
+  return ['film', 'cameras', 'phones', 'web'].map((group) => {
+    const row = groups[group];
+    return `${group} ${percent(row.flagged.default)} (${row.flaggedCount} of ${row.count}; 95% interval ${shareRange(row.flaggedInterval95)})`;
+  }).join(', ');
+};
 const wildUnseen = (report: Json) => {
   const unseen = report.wild.unseenGenerators;
-  return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)}, and the default threshold catches ${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures); held-out pictures of trained families at AUROC ${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
+  return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)} (95% interval ${aurocRange(unseen.aurocInterval95)}), and the default threshold catches `
+    + `${percent(unseen.caughtAtDefault)} of them (${unseen.count} pictures; 95% interval ${shareRange(unseen.caughtInterval95)}); held-out pictures of trained families at AUROC `
+    + `${fixed(report.wild.seenFamiliesTest.auroc, 3)} (${percent(report.wild.seenFamiliesTest.caughtAtDefault)} caught, ${report.wild.seenFamiliesTest.count} pictures)`;
 };
 const edit = (report: Json, name: string) => report.wild.edits.conditions[name];
 /** One edit's ensemble AUROC in a report, at three decimals. */
@@ -222,7 +238,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   // README.md: what a score can and cannot tell (report.json).
   'README: wild unseen generators and trained families': { page: README, artifact: REPORT, text: wildUnseen },
-  'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroups(report)}` },
+  'README: wild real groups': { page: README, artifact: REPORT, text: (report) => `flagged** by group: ${realGroupsWithIntervals(report)}` },
   'README: wild by subject': {
     page: README,
     artifact: REPORT,
@@ -322,12 +338,12 @@ const CLAIMS: Record<string, Claim> = {
       return ['gpt-image', 'flux'].map((name) => `${name} ${fixed(family(name).auroc, 3)} (${percent(family(name).caught)} caught)`).join(', ');
     },
   },
-  'models: wild real groups': { page: MODELS, artifact: REPORT, text: (report) => `Real photos flagged at the default: ${realGroups(report)}.` },
+  'models: wild real groups': { page: MODELS, artifact: REPORT, text: (report) => `Real photos flagged at the default: ${realGroupsWithIntervals(report)}.` },
   'models: wild by subject': {
     page: MODELS,
     artifact: REPORT,
     text: (report) => {
-      const row = (figures: Json) => `AUROC ${fixed(figures.auroc, 3)}, ${percent(figures.caught)} caught (${figures.count} pictures)`;
+      const row = (figures: Json) => `AUROC ${fixed(figures.auroc, 3)} (95% interval ${aurocRange(figures.aurocInterval95)}), ${percent(figures.caught)} caught (${figures.count} pictures)`;
       const { photograph, illustration } = report.wild.bySubject;
       return `generated photographs ${row(photograph)}, generated illustrations ${row(illustration)}; `
         + `without the SD 1.5 grid tiles, photographs ${row(photograph.withoutSd15Grids)} and illustrations ${row(illustration.withoutSd15Grids)}`;
@@ -874,7 +890,31 @@ const CLAIMS: Record<string, Claim> = {
         + `illustrations ${withoutGrids(report, 'illustration')} against ${withoutGrids(shipped, 'illustration')}, ${unseenAgainst(report, shipped)}, `
         + `real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
     },
+  },  'models: thirteenth round, run': {
+    page: MODELS,
+    artifact: FINISHING_LOG,
+    text: (log: string) => `(features banked in ${thousands(bankedSeconds(log))} s, ${thousands(exportSeconds(log))} s with data, training, calibration and export:`,
   },
+  'models: thirteenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [thirteenth, seventh] = ['finishing-2026-12-06', 'banked-2026-12-05'].map((key) => comparison.results[key]);
+      const paired = thirteenth.againstFirst;
+      return `${overEditsVsShipped(thirteenth, seventh)} (a difference of ${fixed(paired.difference, 3)}, paired bootstrap 95% interval `
+        + `${fixed(paired.interval95[0], 4)} to ${fixed(paired.interval95[1], 3)}); as stored ${comparedAuroc(thirteenth, 'as is')} against ${comparedAuroc(seventh, 'as is')}`;
+    },
+  },
+  'models: thirteenth round on the test split': {
+    page: MODELS,
+    artifact: FINISHING_REPORT,
+    text: (report) => {
+      const shipped = read(REPORT);
+      return `as is ${editAuroc(report, 'as is')} against ${editAuroc(shipped, 'as is')}, short side 128 ${editAuroc(report, 'short side 128')} against `
+        + `${editAuroc(shipped, 'short side 128')}, ${unseenAgainst(report, shipped)}, real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
+    },
+  },
+
 
   // training/README.md.
   'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },

@@ -24,6 +24,15 @@ describe('unseenGeneratorsLine', () => {
     );
   });
 
+  it('gives the share\'s 95% interval beside the count when the evaluation measured one', () => {
+    expect(unseenGeneratorsLine({ wild: { unseenGenerators: { caughtAtDefault: 0.35821, count: 67, caughtInterval95: [0.25398, 0.47781] } } })).toBe(
+      'At the default threshold it caught 35.8% of pictures from generators it never trained on (67 pictures; 95% interval 25.4%-47.8%).',
+    );
+    expect(unseenGeneratorsLine({ wild: { unseenGenerators: { caughtAtDefault: 0.5, count: 4, caughtInterval95: null } } })).toBe(
+      'At the default threshold it caught 50% of pictures from generators it never trained on (4 pictures).',
+    );
+  });
+
   it('adds what it caught of generated photographs when the evaluation split them out', () => {
     expect(unseenGeneratorsLine({ wild: { unseenGenerators: { caughtAtDefault: 0.358, count: 67 }, bySubject: { photograph: { caught: 0.24051 } } } })).toBe(
       'At the default threshold it caught 35.8% of pictures from generators it never trained on (67 pictures), '
