@@ -133,10 +133,6 @@ function flaggedAtDefault(scores: readonly number[], threshold: number) {
 const roundedInterval = (interval: [number, number] | null) => (interval === null ? null : interval.map(round) as [number, number]);
 
 /**
- * AUROC against the test reals, share caught at the default, count: pooled and per family (with the family's count
- * of train-split pictures in the split file, so a family never trained on shows as such).
- */
-/**
  * Generated scores against the real ones: AUROC, share caught at `threshold`, count, and the 95% intervals of both
  * (DeLong's for the AUROC, Wilson's for the share: what these pictures can resolve, not how other sources differ).
  */
@@ -148,6 +144,10 @@ function separationRow(realScores: readonly number[], scores: readonly number[],
   };
 }
 
+/**
+ * AUROC against the test reals, share caught at the default, count and their intervals: pooled and per family
+ * (with the family's count of train-split pictures in the split file, so a family never trained on shows as such).
+ */
 function separation(realScores: readonly number[], fakes: readonly WildPicture[], judgements: readonly Judgement[], threshold: number, trained: Map<string, number>) {
   const row = (scores: number[]) => separationRow(realScores, scores, threshold);
   const pooled = row(ensembleScores(judgements));
