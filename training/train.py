@@ -122,9 +122,15 @@ def head_facts(args):
     return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta}
 
 
+def draw_facts(args, sets):
+    """How the trace views' training pictures were prepared and drawn: the shares given a JPEG save or a phone's
+    finishing first, and the subject weights."""
+    return {'priorSaveShare': args.prior_save, 'finishingShare': args.finishing,
+            'subjectBalance': sets.subject_balance or {'strength': 0}}
+
+
 def trace_facts(args, sets, seconds):
-    return {'traceSteps': args.trace_steps, **head_facts(args), 'priorSaveShare': args.prior_save, 'finishingShare': args.finishing,
-            'subjectBalance': sets.subject_balance or {'strength': 0}, 'traceEncoder': networks.TRACE_ENCODER,
+    return {'traceSteps': args.trace_steps, **head_facts(args), **draw_facts(args, sets), 'traceEncoder': networks.TRACE_ENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -170,8 +176,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
-        facts = {**facts, **head, 'priorSaveShare': args.prior_save, 'finishingShare': args.finishing, 'subjectBalance': sets.subject_balance or {'strength': 0},
-                 'traceEncoder': 'mobilenet-v2-taps',
+        facts = {**facts, **head, **draw_facts(args, sets), 'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
                                         'seconds': round(time.time() - started)}}
     if args.retrain_whole:

@@ -82,10 +82,12 @@ async function main(): Promise<void> {
     }
     const editNames = Object.keys(byEdit);
     const mean = (key: 'pooledAuroc' | 'familyWeightedAuroc' | 'familyMeanAuroc') => round(editNames.reduce((sum, e) => sum + byEdit[e]![key], 0) / editNames.length);
-    const paired = first === undefined ? undefined : pairedDifference(first.scores, scoresByEdit, roles);
-    const againstFirst = first === undefined || paired === undefined ? undefined
-      : { baseline: first.label, difference: round(paired.difference), interval95: paired.interval95.map(round), resamples: paired.resamples };
-    first ??= { label, scores: scoresByEdit };
+    let againstFirst: { baseline: string; difference: number; interval95: number[]; resamples: number } | undefined;
+    if (first === undefined) first = { label, scores: scoresByEdit };
+    else {
+      const { difference, interval95, resamples } = pairedDifference(first.scores, scoresByEdit, roles);
+      againstFirst = { baseline: first.label, difference: round(difference), interval95: interval95.map(round), resamples };
+    }
     results[label] = { models: detector.models.manifest.version, threshold: detector.models.manifest.thresholds.default,
       meanOverEdits: { pooledAuroc: mean('pooledAuroc'), familyWeightedAuroc: mean('familyWeightedAuroc'), familyMeanAuroc: mean('familyMeanAuroc') },
       ...(againstFirst ? { againstFirst } : {}), byEdit };

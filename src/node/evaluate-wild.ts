@@ -139,7 +139,7 @@ const roundedInterval = (interval: [number, number] | null) => (interval === nul
 function separationRow(realScores: readonly number[], scores: readonly number[], threshold: number) {
   const caught = countAtOrAbove(scores, threshold);
   return {
-    auroc: round(auroc(realScores, scores)), caught: round(shareAtOrAbove(scores, threshold)), count: scores.length,
+    auroc: round(auroc(realScores, scores)), caught: round(caught / scores.length), count: scores.length,
     aurocInterval95: roundedInterval(aurocInterval95(realScores, scores)), caughtInterval95: roundedInterval(shareInterval95(caught, scores.length)),
   };
 }

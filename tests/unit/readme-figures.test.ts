@@ -136,23 +136,17 @@ const ratio = (bench: Json, threads: number, batch: number) => ratioRow(bench, t
 const wasmFile = (visit: Json) => (visit.startup.firstVisitTransfer.files as Json[]).find((file) => file.path === '/ort/ort-wasm-simd-threaded.wasm').bytes as number;
 const FAKE_CONDITIONS = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'];
 
-/** The wild section's real groups, as both the README and docs/models.md quote them. */
-const realGroups = (report: Json) => {
-  const groups = report.wild.realGroups.byGroup;
-  return ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(groups[group].flagged.default)} (of ${groups[group].count})`).join(', ');
-};
 /** A 95% interval of a share as the page and the docs say it: "25.4%-47.8%". */
 const shareRange = ([low, high]: [number, number]) => `${percent(low)}-${percent(high)}`;
 /** A 95% interval of an AUROC: "0.83-0.92". */
 const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(high, 2)}`;
-/** The shipped report's real groups with how many each flagged and the 95% interval of that share. */
-const realGroupsWithIntervals = (report: Json) => {
-  const groups = report.wild.realGroups.byGroup;
-  return ['film', 'cameras', 'phones', 'web'].map((group) => {
-    const row = groups[group];
-    return `${group} ${percent(row.flagged.default)} (${row.flaggedCount} of ${row.count}; 95% interval ${shareRange(row.flaggedInterval95)})`;
-  }).join(', ');
-};
+/** Each real group's share flagged at the default, with `detail` of its row in brackets. */
+const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
+  .map((group) => { const row = report.wild.realGroups.byGroup[group]; return `${group} ${percent(row.flagged.default)} (${detail(row)})`; }).join(', ');
+/** The wild section's real groups, as the rounds' test-split claims quote them. */
+const realGroups = (report: Json) => eachRealGroup(report, (row) => `of ${row.count}`);
+/** The shipped report's real groups, as the README and docs/models.md quote them: how many each flagged and the 95% interval of that share. */
+const realGroupsWithIntervals = (report: Json) => eachRealGroup(report, (row) => `${row.flaggedCount} of ${row.count}; 95% interval ${shareRange(row.flaggedInterval95)}`);
 const wildUnseen = (report: Json) => {
   const unseen = report.wild.unseenGenerators;
   return `told from the test photos at AUROC ${fixed(unseen.auroc, 3)} (95% interval ${aurocRange(unseen.aurocInterval95)}), and the default threshold catches `
@@ -176,6 +170,8 @@ const unseenAgainst = (report: Json, shipped: Json) => `unseen generators ${fixe
 const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
 /** A train.py log: the seconds banking the trace view's features took. */
 const bankedSeconds = (log: string) => Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]);
+/** A run of the whole recipe from scratch, as the rounds that made one say it: banking and export seconds from its log. */
+const fromScratchRun = (log: string) => `(features banked in ${thousands(bankedSeconds(log))} s, ${thousands(exportSeconds(log))} s with data, training, calibration and export:`;
 /** The share of the Kodak photos enlarged 4x (megapixel real photos) flagged at the default. */
 const kodakX4 = (report: Json) => Object.entries(report.falseAlarmByPhotoScale as Record<string, number>).find(([key]) => key.startsWith('kodak x4'))![1];
 /** A round's Kodak photos enlarged 4x flagged against the shipped models'. */
@@ -870,7 +866,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: twelfth round, run': {
     page: MODELS,
     artifact: SUBJECT_LOG,
-    text: (log: string) => `(features banked in ${thousands(bankedSeconds(log))} s, ${thousands(exportSeconds(log))} s with data, training, calibration and export:`,
+    text: fromScratchRun,
   },
   'models: twelfth round on validation': {
     page: MODELS,
@@ -890,10 +886,11 @@ const CLAIMS: Record<string, Claim> = {
         + `illustrations ${withoutGrids(report, 'illustration')} against ${withoutGrids(shipped, 'illustration')}, ${unseenAgainst(report, shipped)}, `
         + `real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
     },
-  },  'models: thirteenth round, run': {
+  },
+  'models: thirteenth round, run': {
     page: MODELS,
     artifact: FINISHING_LOG,
-    text: (log: string) => `(features banked in ${thousands(bankedSeconds(log))} s, ${thousands(exportSeconds(log))} s with data, training, calibration and export:`,
+    text: fromScratchRun,
   },
   'models: thirteenth round on validation': {
     page: MODELS,
@@ -914,7 +911,6 @@ const CLAIMS: Record<string, Claim> = {
         + `${editAuroc(shipped, 'short side 128')}, ${unseenAgainst(report, shipped)}, real photos flagged: ${realGroups(report)}; ${kodakAgainst(report, shipped)}`;
     },
   },
-
 
   // training/README.md.
   'training: data-roles table': { page: TRAINING, artifact: DATA_ROLES, text: dataRolesTable },
