@@ -142,11 +142,12 @@ def prior_save(image, rng):
     return encode(image, 'jpeg', int(rng.integers(60, 96)), 2 if rng.random() < 0.7 else 0)
 
 
-# Share of training pictures given a phone's or photo app's finishing before the chain (train.py --finishing; 0:
-# none, the shipped models' recipe). Phones denoise, which smooths flat areas, and sharpen, which rings edges; the
-# shipped models read smoothness as generation (the edit table's blur row flags 5.5% of real pictures against 1% as
-# is, and the test split's most suspect phone photo is a denoised iPhone HDR picture). Both classes get it alike.
-FINISHING_SHARE = 0.0
+# Share of training pictures given a phone's or photo app's finishing before the chain (train.py --finishing; 0.3
+# since the thirteenth round, the shipped models' recipe; 0: none, the seventh round's). Phones denoise, which smooths
+# flat areas, and sharpen, which rings edges; the seventh round's models read smoothness as generation (the edit
+# table's blur row flagged 5.5% of real pictures against 1% as is, and the test split's most suspect phone photo is a
+# denoised iPhone HDR picture). Both classes get it alike. docs/models.md, "Thirteenth round".
+FINISHING_SHARE = 0.3
 
 
 def finish(image, rng):

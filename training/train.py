@@ -73,7 +73,7 @@ def parse_args():
                              'before the edit chain (native.prior_save; 0: none)')
     parser.add_argument('--finishing', type=float, default=native.FINISHING_SHARE,
                         help="share of trace-view training pictures given a phone's or app's denoising and sharpening "
-                             'before the edit chain, both classes alike (native.finish; 0: none)')
+                             'before the edit chain, both classes alike (native.finish; 0: none; default: the shipped recipe)')
     parser.add_argument('--subject-balance', type=float, default=0.0,
                         help='strength of the propensity weights that balance what the trace-view training pictures show '
                              'across the classes (subject.py: 1 full inverse-propensity weights, 0 none)')

@@ -7,13 +7,18 @@
  * measures how often and how far, for a crop rule or a model set, beside the validation comparison
  * (compare-validation.ts). READBACK_TOLERANCE, what the page quotes, is pinned by tests/models/canvas-noise.test.ts.
  *
- *   npx tsx src/node/readback-stability.ts <label>=<models dir> ... [--draws N] [--out FILE]
+ *   npx tsx src/node/readback-stability.ts <label>=<models dir> ... [--draws N] [--small N] [--out FILE]
+ *
+ * --small N measures small pictures judged whole instead: the first N of cifar10_test and of mnist_test.
+ *
+ * An --out file measured under the same protocol keeps the model sets this run does not measure, so one new set
+ * can be added without the files of the earlier ones.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { MODEL_KEYS, type ModelKey } from '../detector/manifest';
 import { withReadbackNoise } from '../detector/readback-noise';
 import type { Judgement } from '../detector/scoring';
-import { seededRandom } from './datasets';
+import { loadImageSet, seededRandom } from './datasets';
 import { loadWildPictures, readSplits } from './evaluate-wild';
 import { createNodeDetector } from './node-detector';
 
@@ -33,6 +38,25 @@ function moveFigures(moves: number[], over: number) {
 /** Where a judgement's crops sit, in pick order, as one comparable string. */
 const cropPlaces = (judgement: Judgement) => JSON.stringify(judgement.crops.map((crop) => [crop.left, crop.top]));
 
+/** The results an earlier run wrote to `file` under the same protocol (none if it is absent or measured otherwise). */
+async function earlierResults(file: string, protocol: string): Promise<Record<string, unknown>> {
+  const earlier = await readFile(file, 'utf8').then((text) => JSON.parse(text) as { protocol: string; results: Record<string, unknown> }, () => undefined);
+  return earlier?.protocol === protocol ? earlier.results : {};
+}
+
+/** The validation split's pictures as stored (most judged on crops). */
+async function validationPictures() {
+  const splits = await readSplits();
+  const pictures = await loadWildPictures(splits.pictures.filter((p) => p.split === 'validation'));
+  return { images: pictures.map((p) => p.image), described: `validation split (${pictures.length} pictures as stored)` };
+}
+
+/** Small pictures, judged whole: the first `count` of cifar10_test and of mnist_test. */
+async function smallPictures(count: number) {
+  const sets = await Promise.all(['cifar10_test', 'mnist_test'].map((name) => loadImageSet(name, { limit: count })));
+  return { images: sets.flatMap((set) => set.images), described: `small pictures (the first ${count} of cifar10_test and of mnist_test)` };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const take = (flag: string) => {
@@ -41,9 +65,8 @@ async function main(): Promise<void> {
   };
   const out = take('--out');
   const draws = Number(take('--draws') ?? 4);
-  const splits = await readSplits();
-  const pictures = await loadWildPictures(splits.pictures.filter((p) => p.split === 'validation'));
-  const images = pictures.map((p) => p.image);
+  const small = take('--small');
+  const { images, described } = small ? await smallPictures(Number(small)) : await validationPictures();
   const results: Record<string, unknown> = {};
   for (const arg of args) {
     const [label, dir] = arg.split('=') as [string, string];
@@ -71,14 +94,16 @@ async function main(): Promise<void> {
     results[label] = {
       models: detector.models.manifest.version,
       crops: detector.models.manifest.input.crops,
-      withCrops: { ...moveFigures(withCrops, 0.02), cropSetChanged: changed },
-      withCropsByModel: Object.fromEntries(MODEL_KEYS.map((key) => [key, moveFigures(byModel[key], 0.02)])),
+      ...(withCrops.length > 0 ? {
+        withCrops: { ...moveFigures(withCrops, 0.02), cropSetChanged: changed },
+        withCropsByModel: Object.fromEntries(MODEL_KEYS.map((key) => [key, moveFigures(byModel[key], 0.02)])),
+      } : {}),
       ...(whole.length > 0 ? { whole: moveFigures(whole, 0.02) } : {}),
     };
     console.log(label, JSON.stringify(results[label]));
   }
-  const protocol = `validation split (${pictures.length} pictures as stored), ${draws} noise draws (seeds 100..${99 + draws}): +/-1 on 10% of pixels`;
-  if (out) await writeFile(out, `${JSON.stringify({ protocol, results }, null, 2)}\n`);
+  const protocol = `${described}, ${draws} noise draws (seeds 100..${99 + draws}): +/-1 on 10% of pixels`;
+  if (out) await writeFile(out, `${JSON.stringify({ protocol, results: { ...(await earlierResults(out, protocol)), ...results } }, null, 2)}\n`);
 }
 
 await main();

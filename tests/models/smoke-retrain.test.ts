@@ -86,7 +86,10 @@ describe('training pipeline smoke run', () => {
     }
     expect(balance.largestWeight).toBeGreaterThanOrEqual(1);
     expect(trained.training.subjectBalance).toEqual({ strength: 0 }); // the default recipe weighs no crop
-    expect(trained.training.finishingShare).toBe(0); // and gives no picture a phone's finishing
+    // and gives the shipped models' share of pictures a phone's finishing: the default is the shipped recipe.
+    const shipped = JSON.parse(readFileSync(path.resolve('public/models/manifest.json'), 'utf8'));
+    expect(trained.training.finishingShare).toBe(shipped.training.finishingShare);
+    expect(trained.training.finishingShare).toBeGreaterThan(0);
 
     // Refitting only Deep SVDD's trace head (here narrower than the default) keeps the trace autoencoder's and the
     // whole-image views' facts, records its own, and its export carries the new head (its scale moved; the checkpoint
