@@ -101,7 +101,7 @@ describe('parseManifest', () => {
 
   it('accepts the shipped crop numbers\' edges: stride 1 and a whole crop, no overlap at all, one crop', () => {
     const json = manifestJson();
-    for (const crops of [{ stride: 1 }, { stride: 128 }, { maxOverlap: 0 }, { maxOverlap: 128 * 128 }, { maxOverlap: 2048, fillOverlap: 4096 }, { fillOverlap: 128 * 128 - 1 }, { maxCrops: 1 }, { maxCrops: 64 }]) {
+    for (const crops of [{ stride: 1 }, { stride: 128 }, { maxOverlap: 0 }, { maxOverlap: 128 * 128, fillOverlap: undefined }, { maxOverlap: 2048, fillOverlap: 4096 }, { fillOverlap: 128 * 128 - 1 }, { maxCrops: 1 }, { maxCrops: 64 }]) {
       const edited = manifestJson();
       Object.assign(edited.input.crops, crops);
       if (edited.input.crops.topK !== undefined) edited.input.crops.topK = Math.min(edited.input.crops.topK, edited.input.crops.maxCrops);
