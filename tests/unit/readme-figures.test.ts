@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { MODEL_KEYS } from '../../src/detector/manifest';
 import { READBACK_NOISE, READBACK_TOLERANCE } from '../../src/detector/readback-noise';
 import { dataRolesSection } from '../../src/node/data-roles';
 import { DEFAULT_DATA_DIR } from '../../src/node/datasets';
@@ -64,7 +65,6 @@ const ONE_COMMAND_EVAL = 'training/results/2026-12-05-one-command.eval.txt'; // 
 const RERUN_LOG = 'training/results/2026-12-06-one-command.train.txt'; // npm run models:train of the thirteenth round's recipe, timed alone
 const RERUN_EVAL = 'training/results/2026-12-06-one-command.eval.txt'; // its evaluation, ending with the total
 const RERUN_MANIFEST = 'training/results/2026-12-06-one-command.manifest.json'; // its manifest (the models' sha256)
-const MODEL_FILES = ['svdd', 'autoencoder'] as const; // the manifest's models
 const PROBE = 'training/results/pretrained-probe.json'; // training/probe_pretrained.py
 const PRETRAINED_LOG = 'training/results/2026-12-05-pretrained-retrain.train.txt'; // the pretrained retrain's training log
 const PRETRAINED_REPORT = 'training/results/2026-12-05-pretrained-retrain.report.json'; // npm run models:eval on it
@@ -77,7 +77,6 @@ const FUZZ_CONTAINERS = 'tests/unit/provenance-fuzz-containers.test.ts'; // its 
 const FUZZ = 'tests/unit/provenance-fuzz.test.ts'; // its mutations per fixture
 const PROVENANCE_FIXTURES = 'tests/fixtures/provenance.ts'; // the hostile PNG's chunk count
 const READBACK_STABILITY = 'training/results/readback-stability.json'; // src/node/readback-stability.ts
-const SHIPPED_READBACK = 'finishing-2026-12-06'; // the shipped models' entry in READBACK_STABILITY and READBACK_SMALL
 const READBACK_SMALL = 'training/results/readback-stability-small.json'; // src/node/readback-stability.ts --small
 const PACKAGE_SIZE = 'bench/results/package-size.json'; // npm run package:size (tests/package/ checks it against the tarball)
 
@@ -144,6 +143,10 @@ const ratio = (bench: Json, threads: number, batch: number) => ratioRow(bench, t
 const wasmFile = (visit: Json) => (visit.startup.firstVisitTransfer.files as Json[]).find((file) => file.path === '/ort/ort-wasm-simd-threaded.wasm').bytes as number;
 const FAKE_CONDITIONS = ['as is', 'jpeg q75', 'resize 0.5x', 'hidden protocol (centre <=512, jpeg q92)'];
 
+/** A readback-stability.ts result file's entry for the shipped models (the one measured on the manifest's version). */
+const shippedReadback = (stability: Json) => (Object.values(stability.results) as Json[]).find((entry) => entry.models === read(MANIFEST).version);
+/** A readback-stability.ts entry's share of crop-judged scorings moved by more than 0.02, at one decimal. */
+const movedOver = (withCrops: Json) => percent(withCrops['over0.02'] / withCrops.scorings, 1);
 /** A 95% interval of a share as the page and the docs say it: "25.4%-47.8%". */
 const shareRange = ([low, high]: [number, number]) => `${percent(low)}-${percent(high)}`;
 /** A 95% interval of an AUROC: "0.83-0.92". */
@@ -167,15 +170,17 @@ const editAuroc = (report: Json, name: string) => fixed(edit(report, name).auroc
 /** The pasted-patch figures of one model set in validation-comparison.json. */
 const comparedPatch = (entry: Json) => entry.byEdit['real 256-px patch'];
 /** validation-comparison.json: a round's family-weighted AUROC averaged over the edits, against the seventh round's models' (shipped until the thirteenth's). */
-const overEditsVsShipped = (round: Json, shipped: Json) => `family-weighted AUROC averaged over as is and ${Object.keys(round.byEdit).length - 1} everyday edits `
-  + `${fixed(round.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(shipped.meanOverEdits.familyWeightedAuroc, 3)} for the seventh round's models`;
+const overEditsVsSeventh = (round: Json, seventh: Json) => `family-weighted AUROC averaged over as is and ${Object.keys(round.byEdit).length - 1} everyday edits `
+  + `${fixed(round.meanOverEdits.familyWeightedAuroc, 3)} against ${fixed(seventh.meanOverEdits.familyWeightedAuroc, 3)} for the seventh round's models`;
 /** One model set's family-weighted AUROC under one edit in validation-comparison.json, at three decimals. */
 const comparedAuroc = (entry: Json, name: string) => fixed(entry.byEdit[name].familyWeightedAuroc, 3);
 /** A round's unseen-generator AUROC and share caught against the seventh round's, as the rounds' test-split claims say them. */
-const unseenAgainst = (report: Json, shipped: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
-  + `${fixed(shipped.wild.unseenGenerators.auroc, 3)} (${percent(shipped.wild.unseenGenerators.caughtAtDefault)})`;
+const unseenAgainst = (report: Json, seventh: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
+  + `${fixed(seventh.wild.unseenGenerators.auroc, 3)} (${percent(seventh.wild.unseenGenerators.caughtAtDefault)})`;
 /** A train.py log: the seconds the run had taken when it exported (its last timed line). */
 const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
+/** A train.py log: the seconds training took, before calibration and export. */
+const trainedSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] trained in (\d+)s;/m)![1]);
 /** A train.py log: the seconds banking the trace view's features took. */
 const bankedSeconds = (log: string) => Number(log.match(/trace features banked: .*\((\d+)s\)$/m)![1]);
 /** A run of the whole recipe from scratch, as the rounds that made one say it: banking and export seconds from its log. */
@@ -183,7 +188,7 @@ const fromScratchRun = (log: string) => `(features banked in ${thousands(bankedS
 /** The share of the Kodak photos enlarged 4x (megapixel real photos) flagged at the default. */
 const kodakX4 = (report: Json) => Object.entries(report.falseAlarmByPhotoScale as Record<string, number>).find(([key]) => key.startsWith('kodak x4'))![1];
 /** A round's Kodak photos enlarged 4x flagged against the seventh round's. */
-const kodakAgainst = (report: Json, shipped: Json) => `the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(shipped))}`;
+const kodakAgainst = (report: Json, seventh: Json) => `the Kodak photos enlarged 4x ${percent(kodakX4(report))} against ${percent(kodakX4(seventh))}`;
 /** crop-rule-probe.txt: the mean over edits (family-weighted) of one labelled row, e.g. "o2048 {...} {...}". */
 const probeRow = (text: string, label: string) => JSON.parse(text.match(new RegExp(`^${label} (\\{[^}]*\\})`, 'm'))![1]!).familyWeightedAuroc as number;
 /** crop-rule-probe.txt: the shipped crop rule's patch AUROC on pictures the patch covers at most half of. */
@@ -209,7 +214,7 @@ const oneCommandVsSeventh = (comparison: Json) => {
 /** The 2026-12-06 one-command run's manifest against the shipped one: whether its ONNX files are the shipped ones, byte for byte. */
 const rerunAgainstShipped = (rerun: Json) => {
   const shipped = read(MANIFEST);
-  const same = MODEL_FILES.every((key) => rerun.models[key].sha256 === shipped.models[key].sha256);
+  const same = MODEL_KEYS.every((key) => rerun.models[key].sha256 === shipped.models[key].sha256);
   return same ? `exported the shipped ONNX files byte for byte (the same sha256 for both, manifest version ${rerun.version} against ${shipped.version})`
     : 'exported ONNX files that differ from the shipped ones';
 };
@@ -715,8 +720,8 @@ const CLAIMS: Record<string, Claim> = {
     page: RELIABILITY,
     artifact: READBACK_STABILITY,
     text: (stability) => {
-      const shipped = stability.results[SHIPPED_READBACK].withCrops;
-      return `${percent(shipped['over0.02'] / shipped.scorings, 1)} of crop-judged scores moved by more than 0.02 (the crop set changed in ${percent(shipped.cropSetChanged / shipped.scorings, 1)}: `
+      const shipped = shippedReadback(stability).withCrops;
+      return `${movedOver(shipped)} of crop-judged scores moved by more than 0.02 (the crop set changed in ${percent(shipped.cropSetChanged / shipped.scorings, 1)}: `
         + `two windows of nearly equal detail swap), 99% by at most ${fixed(shipped.p99, 3)}, the largest by ${fixed(shipped.largest, 3)}`;
     },
   },
@@ -724,7 +729,7 @@ const CLAIMS: Record<string, Claim> = {
     page: RELIABILITY,
     artifact: READBACK_SMALL,
     text: (stability) => {
-      const whole = stability.results[SHIPPED_READBACK].whole;
+      const whole = shippedReadback(stability).whole;
       const seventh = stability.results['banked-2026-12-05'].whole;
       return `the largest of ${thousands(whole.scorings)} scorings of CIFAR-10 and MNIST pictures by ${fixed(whole.largest, 3)}, 99% by at most ${fixed(whole.p99, 3)}; `
         + `the seventh round's models ${fixed(seventh.largest, 3)})`;
@@ -829,7 +834,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [tenth, seventh] = [comparison.results['head-32-2026-12-05'], comparison.results['banked-2026-12-05']];
-      return `${overEditsVsShipped(tenth, seventh)}, as stored ${comparedAuroc(tenth, 'as is')} against `
+      return `${overEditsVsSeventh(tenth, seventh)}, as stored ${comparedAuroc(tenth, 'as is')} against `
         + `${comparedAuroc(seventh, 'as is')}, the pasted patch ${comparedAuroc(tenth, 'real 256-px patch')} against ${comparedAuroc(seventh, 'real 256-px patch')}`;
     },
   },
@@ -863,7 +868,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [eleventh, seventh] = [comparison.results['prior-save-2026-12-06'], comparison.results['banked-2026-12-05']];
-      return `${overEditsVsShipped(eleventh, seventh)}; as stored ${comparedAuroc(eleventh, 'as is')} against ${comparedAuroc(seventh, 'as is')}, `
+      return `${overEditsVsSeventh(eleventh, seventh)}; as stored ${comparedAuroc(eleventh, 'as is')} against ${comparedAuroc(seventh, 'as is')}, `
         + `after JPEG q75 ${comparedAuroc(eleventh, 'jpeg q75')} against ${comparedAuroc(seventh, 'jpeg q75')}`;
     },
   },
@@ -898,7 +903,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [twelfth, seventh, oneCommand] = ['subject-balance-2026-12-06', 'banked-2026-12-05', 'one-command-2026-12-05'].map((key) => comparison.results[key]);
-      return `${overEditsVsShipped(twelfth, seventh)}, and against ${fixed(oneCommand.meanOverEdits.familyWeightedAuroc, 3)} for the one-command run`;
+      return `${overEditsVsSeventh(twelfth, seventh)}, and against ${fixed(oneCommand.meanOverEdits.familyWeightedAuroc, 3)} for the one-command run`;
     },
   },
   'models: twelfth round on the test split': {
@@ -923,7 +928,7 @@ const CLAIMS: Record<string, Claim> = {
     text: (comparison) => {
       const [thirteenth, seventh] = ['finishing-2026-12-06', 'banked-2026-12-05'].map((key) => comparison.results[key]);
       const paired = thirteenth.againstFirst;
-      return `${overEditsVsShipped(thirteenth, seventh)} (a difference of ${fixed(paired.difference, 3)}, paired bootstrap 95% interval `
+      return `${overEditsVsSeventh(thirteenth, seventh)} (a difference of ${fixed(paired.difference, 3)}, paired bootstrap 95% interval `
         + `${fixed(paired.interval95[0], 4)} to ${fixed(paired.interval95[1], 3)}); as stored ${comparedAuroc(thirteenth, 'as is')} against ${comparedAuroc(seventh, 'as is')}`;
     },
   },
@@ -947,9 +952,8 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: READBACK_STABILITY,
     text: (stability) => {
-      const [thirteenth, seventh] = [stability.results[SHIPPED_READBACK].withCrops, stability.results['banked-2026-12-05'].withCrops];
-      const over = (entry: Json) => percent(entry['over0.02'] / entry.scorings, 1);
-      return `${over(thirteenth)} of crop-judged scorings moved by more than 0.02 against ${over(seventh)}, 99% by at most ${fixed(thirteenth.p99, 3)} against `
+      const [thirteenth, seventh] = [shippedReadback(stability).withCrops, stability.results['banked-2026-12-05'].withCrops];
+      return `${movedOver(thirteenth)} of crop-judged scorings moved by more than 0.02 against ${movedOver(seventh)}, 99% by at most ${fixed(thirteenth.p99, 3)} against `
         + `${fixed(seventh.p99, 3)}, the largest move ${fixed(thirteenth.largest, 3)} against ${fixed(seventh.largest, 3)}, so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}`;
     },
   },
@@ -974,10 +978,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: one command again, against the first': {
     page: MODELS,
     artifact: RERUN_LOG,
-    text: (log: string) => {
-      const trained = (text: string) => thousands(Number(text.match(/^\[[\d:]+\] trained in (\d+)s;/m)![1]));
-      return `(trained in ${trained(log)} s against ${trained(read(ONE_COMMAND_LOG))} s;`;
-    },
+    text: (log: string) => `(trained in ${thousands(trainedSeconds(log))} s against ${thousands(trainedSeconds(read(ONE_COMMAND_LOG)))} s;`,
   },
   'models: one command again, the same files': {
     page: MODELS,
@@ -1194,4 +1195,3 @@ describe('documentation figures', () => {
     expect(read(REPORT).modelVersion).toBe(read(MANIFEST).version);
   });
 });
-
