@@ -118,7 +118,7 @@ def pictures_of(table, label, rng):
 
 
 def main():
-    torch.set_num_threads(2)
+    common.set_up_cpu()
     torch.manual_seed(1)
     rng = np.random.default_rng(1)
     table = splits.build(common.DEFAULT_SEED)

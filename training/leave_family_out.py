@@ -24,7 +24,7 @@ import native
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log
+from common import DEFAULT_SEED, auroc, log, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'leave-family-out.json')
 FOLDS = {
@@ -72,7 +72,7 @@ def main():
     parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
     parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    set_up_cpu()
     rng, generator = np.random.default_rng(DEFAULT_SEED), torch.Generator().manual_seed(DEFAULT_SEED)
     table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.shipped_extractor(), time.time()
     banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else {}

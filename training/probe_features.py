@@ -19,7 +19,7 @@ import native
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log
+from common import DEFAULT_SEED, auroc, log, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'feature-probe.json')
 CACHE = '/tmp/feature-bank.pt'
@@ -63,7 +63,7 @@ def main():
     parser.add_argument('--steps', type=int, default=2000)
     parser.add_argument('--heads', default='map,map+low')
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    set_up_cpu()
     if os.path.exists(CACHE):
         banks, val = torch.load(CACHE, weights_only=False)
     else:

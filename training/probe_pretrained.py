@@ -79,7 +79,7 @@ def main():
     parser.add_argument('--steps', type=int, default=600)
     parser.add_argument('--candidates', default='scratch-inverse,scratch-hsc,mnv2-b10-hsc,mnv2-b6-hsc')
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    common.set_up_cpu()
     rng = np.random.default_rng(common.DEFAULT_SEED)
     table = splits.build(common.DEFAULT_SEED)
     pools = {}

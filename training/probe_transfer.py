@@ -26,7 +26,7 @@ import native
 import objectives
 import probe_features
 import splits
-from common import DEFAULT_SEED, auroc, log
+from common import DEFAULT_SEED, auroc, log, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'transfer-probe.json')
 HELD_OUT_CACHE = '/tmp/transfer-held-out.pt'
@@ -129,7 +129,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--variants', default='width-128,width-32+eta-2')
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    set_up_cpu()
     banks, val = torch.load(probe_features.CACHE, weights_only=False)
     held_out = held_out_features(feature_bank.Extractor(), splits.build(DEFAULT_SEED))
     val_real = [rows for group in val['real'].values() for rows in group]

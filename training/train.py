@@ -35,7 +35,7 @@ import simulators
 import splits
 import trace_view
 import whole_view
-from common import DEFAULT_SEED, auroc, evaluate_in_chunks, log, to_tensor
+from common import DEFAULT_SEED, auroc, evaluate_in_chunks, log, set_up_cpu, to_tensor
 from scorers import Scorers
 
 
@@ -286,7 +286,7 @@ def main():
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']
     native.PRIOR_SAVE_SHARE, native.FINISHING_SHARE = args.prior_save, args.finishing
-    torch.set_num_threads(2)
+    set_up_cpu()
     torch.manual_seed(args.seed)
     rng, generator = np.random.default_rng(args.seed), torch.Generator().manual_seed(args.seed)
     started = time.time()
