@@ -88,6 +88,7 @@ def main():
     held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
     log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
     results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'topK': TOP_K,
+               'priorSaveShare': native.PRIOR_SAVE_SHARE, 'finishingShare': native.FINISHING_SHARE,
                'testRealPictures': len(real_features['test']), 'folds': {}}
     for fold, families in FOLDS.items():
         started = time.time()

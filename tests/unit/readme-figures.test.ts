@@ -56,6 +56,7 @@ const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run 
 const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 2026-11-27 models' manifest
 const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_features.py
 const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
+const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
@@ -116,6 +117,8 @@ const mb = (bytes: number, digits = 2) => fixed(bytes / 1e6, digits);
 const seconds = (ms: number) => fixed(ms / 1000, 2);
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 const percent = (share: number, digits = 1) => `${+fixed(share * 100, digits)}%`;
+/** A share in tenths, in words: 0.3 -> 'three in ten'. */
+const inTen = (share: number) => `${['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][Math.round(share * 10)]} in ten`;
 
 /** One claim: on which page, from which artifact, and the text it makes. */
 interface Claim {
@@ -597,6 +600,25 @@ const CLAIMS: Record<string, Claim> = {
     text: (lfo) => {
       const rows = Object.entries(lfo.folds as Record<string, Json>).map(([fold, row]) => `| ${fold} | ${row.heldOut.join(', ')} | ${row.pictures} | ${fixed(row.auroc, 3)} | ${percent(row.caught)} | ${percent(row.realFlagged)} |`);
       return `${rows.join(' ')} | mean | | | ${fixed(lfo.meanAuroc, 3)} | ${percent(lfo.meanCaught)} | |`;
+    },
+  },
+  'models: leave-family-out, the recipe': {
+    page: MODELS,
+    artifact: LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const training = read(MANIFEST).training;
+      const shipped = lfo.finishingShare === training.finishingShare && lfo.priorSaveShare === training.priorSaveShare;
+      return shipped ? `The bank is built with the shipped recipe (${inTen(lfo.finishingShare)} crop-view training pictures of either class finished first)`
+        : 'The bank is not built with the shipped recipe';
+    },
+  },
+  'models: leave-family-out, before the finishing': {
+    page: MODELS,
+    artifact: SEVENTH_LEAVE_FAMILY_OUT,
+    text: (before) => {
+      const flagged = (lfo: Json) => Object.values(lfo.folds as Record<string, Json>).map((row) => row.realFlagged as number);
+      const range = (lfo: Json) => `${percent(Math.min(...flagged(lfo)))} to ${percent(Math.max(...flagged(lfo)))}`;
+      return `the same folds gave mean AUROC ${fixed(before.meanAuroc, 3)} and ${percent(before.meanCaught)} caught, with the reals flagged per fold at ${range(before)} against ${range(read(LEAVE_FAMILY_OUT))} now`;
     },
   },
   'models: transfer probe': {
