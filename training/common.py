@@ -1,5 +1,5 @@
-"""What every training stage shares: the log line, uint8 pictures to tensors, chunked evaluation, AUROC.
-Reads and writes nothing."""
+"""What every training stage shares: the CPU set-up, the log line, uint8 pictures to tensors, chunked evaluation,
+AUROC. Reads and writes nothing."""
 import ctypes
 import ctypes.util
 import time
@@ -9,22 +9,24 @@ import torch
 
 DEFAULT_SEED = 20261127
 
-# glibc's malloc hands every freed block of more than a few MB back to the kernel and faults it in afresh, zeroed, on
-# the next allocation: each training step's activations did so, a quarter of a training run's CPU time went to the kernel, and a
-# trace autoencoder step took twice as long, a frozen MobileNetV2 batch three times (the same weights and features,
-# bit for bit). Keeping up to 1 GiB of freed memory in the process stops it. mallopt parameters: glibc's malloc.h.
+# glibc's malloc hands every freed block of more than a few MB back to the kernel and faults it in afresh, zeroed,
+# on the next allocation. Each training step's activations did so: a quarter of a training run's CPU time went to the
+# kernel, a trace autoencoder step took twice as long and a frozen MobileNetV2 batch three times (the same weights
+# and features, bit for bit). Keeping up to 1 GiB of freed memory in the process stops it. mallopt's parameters:
+# glibc's malloc.h.
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, KEEP_FREED_BYTES = -1, -3, 1 << 30
 
 
 def set_up_cpu():
     """Both cores for PyTorch (its default here is 1), and freed memory kept for reuse (see KEEP_FREED_BYTES)."""
     torch.set_num_threads(2)
-    libc_name = ctypes.util.find_library('c')
-    if libc_name:  # not glibc (or none found): leave the allocator as it is
-        libc = ctypes.CDLL(libc_name)
-        if hasattr(libc, 'mallopt'):
-            libc.mallopt(M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
-            libc.mallopt(M_MMAP_THRESHOLD, KEEP_FREED_BYTES)
+    libc = ctypes.util.find_library('c')
+    mallopt = getattr(ctypes.CDLL(libc), 'mallopt', None) if libc else None
+    if mallopt is None:  # not glibc: its allocator is not the one this tunes
+        return
+    mallopt(M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
+    mallopt(M_MMAP_THRESHOLD, KEEP_FREED_BYTES)
+
 
 def log(message):
     print(f'[{time.strftime("%H:%M:%S")}] {message}', flush=True)
