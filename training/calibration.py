@@ -43,9 +43,17 @@ def merge_groups(raw_by_group, top_k):
     return {view: {key: np.concatenate([p[view][key] for p in parts]) for key in ('svdd', 'autoencoder')} for view in ('whole', 'trace')}
 
 
-def calibrate_views(whole_raw, real_raw, top_k, trace_weight, small_real_raw, weights):
+def operating_groups(raw):
+    """The validation real photos the presets hold for, by group: under the robustness conditions (raw.real) and
+    under the everyday edits (raw.real_edited, trace_view.EVERYDAY_EDITS), where a run has them."""
+    edited = getattr(raw, 'real_edited', None) or {}
+    return {**raw.real, **{f'{group} (edited)': group_raw for group, group_raw in edited.items()}}
+
+
+def calibrate_views(whole_raw, real_raw, top_k, trace_weight, small_real_raw, weights, operating_raw=None):
     """Calibration of one view rule: whole-image curves on validation small real pictures and whole photos, trace
-    curves on the validation real pictures' aggregated crops, then the whole-image curves aligned (align_whole_view)."""
+    curves on the validation real pictures' aggregated crops, then the whole-image curves aligned (align_whole_view)
+    with the photos the presets hold for (`operating_raw`, operating_groups; real_raw unless given)."""
     photos_raw = merge_groups(real_raw, top_k)
     calibration = {}
     for key in weights:
@@ -54,7 +62,8 @@ def calibrate_views(whole_raw, real_raw, top_k, trace_weight, small_real_raw, we
         calibration[key]['trace'] = fit_log_logistic(photos_raw['trace'][key][has_crops],
                                                      'trace view: validation real photos (film scans, cameras, phones, web) as PNG, '
                                                      'JPEG q95/q75, WebP q80, halved + JPEG q90')
-    alignment = align_whole_view(calibration, small_real_raw, photos_raw, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET], trace_weight)
+    operating_photos = photos_raw if operating_raw is None else merge_groups(operating_raw, top_k)
+    alignment = align_whole_view(calibration, small_real_raw, operating_photos, weights, PRESET_FALSE_ALARM[DEFAULT_PRESET], trace_weight)
     return {'calibration': calibration, 'alignment': alignment}
 
 
@@ -143,7 +152,7 @@ def choose_view_rule(raw, weights, log):
     table, best = [], None
     for top_k in FUSION_TOP_K:
         for trace_weight in FUSION_TRACE_WEIGHTS:
-            candidate = calibrate_views(raw.whole, raw.real, top_k, trace_weight, raw.small_real, weights)
+            candidate = calibrate_views(raw.whole, raw.real, top_k, trace_weight, raw.small_real, weights, operating_groups(raw))
             real_ensemble = ensemble_of(merge_groups(raw.real, top_k), candidate['calibration'], weights, trace_weight)
             per_group = {group: auroc(real_ensemble, ensemble_of(with_traces(group_raw, top_k), candidate['calibration'], weights, trace_weight))
                          for group, group_raw in raw.fake.items()}
@@ -163,9 +172,10 @@ def choose_view_rule(raw, weights, log):
 
 def preset_populations(raw, rule, weights):
     """The two real populations the presets hold for: small pictures (CIFAKE real and photo crops at 32 px) and
-    validation photographs under the robustness conditions, as ensemble scores."""
+    validation photographs under the robustness conditions and the everyday edits (operating_groups), as ensemble
+    scores."""
     small = ensemble_of(raw.small_real, rule['calibration'], weights)
-    photos = ensemble_of(merge_groups(raw.real, rule['topK']), rule['calibration'], weights, rule['traceWeight'])
+    photos = ensemble_of(merge_groups(operating_groups(raw), rule['topK']), rule['calibration'], weights, rule['traceWeight'])
     return small, photos
 
 
@@ -177,9 +187,10 @@ def presets_for(raw, rule, weights):
                    'falseAlarmRate': rate} for name, rate in PRESET_FALSE_ALARM.items()}
 
 
-def presets_chosen_on(raw, rule, weights, real_pictures):
+def presets_chosen_on(raw, rule, weights, real_pictures, edits=()):
     small, photos = preset_populations(raw, rule, weights)
     groups = {k: len(v) for k, v in real_pictures.items()}
+    edited = f', and under the everyday edits ({", ".join(edits)})' if getattr(raw, 'real_edited', None) else ''
     return (f'validation real pictures: {len(small)} small ones (CIFAKE real and photo crops, 32 px) and {len(photos)} real photos '
-            f'({sum(groups.values())} validation photographs by group {groups} x PNG, JPEG q95/q75, WebP q80, halved + JPEG q90); '
+            f'({sum(groups.values())} validation photographs by group {groups} x PNG, JPEG q95/q75, WebP q80, halved + JPEG q90{edited}); '
             'each threshold is the larger of the two quantiles')

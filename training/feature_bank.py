@@ -28,6 +28,10 @@ HEAD_STEPS = 800  # chosen on validation (results/feature-probe.json: 400, 800 a
 # (training facts `headWidth`, `headEta`); those written before they were recorded have these values.
 HEAD_WIDTH = 128
 HEAD_ETA = 1.0
+# How many heads, each fitted alone from its own initialisation and draws, the trace view averages (HeadEnsemble).
+# One head's figures move with its seed about as much as most probed differences (transfer-probe.json: leave-family-out
+# mean AUROC 0.775 to 0.794 over three seeds of the shipped head); averaging heads takes part of that spread away.
+HEAD_MEMBERS = 1
 # The shipped head reads block 10's map alone: adding the tapped statistics did not help on validation
 # (feature-probe.json: map-800 against map+low-800), so BankedTraceEncoder's extractor has no taps.
 USE_TAPS = False
@@ -147,6 +151,29 @@ class Head(nn.Module):
         return self.embed(torch.cat(parts, 1))
 
 
+class HeadEnsemble(nn.Module):
+    """Several heads fitted apart, as one: their embeddings side by side, each divided by the square root of its
+    median squared distance on real rows, so a crop's squared distance from the joined centre is the sum of the
+    members' distances, each member weighing the same. The exported graph and the browser see one embedding."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.register_buffer('scales', torch.ones(len(members)))
+
+    def forward(self, maps, low):
+        return torch.cat([member(maps, low) * self.scales[i] for i, member in enumerate(self.members)], 1)
+
+    @torch.no_grad()
+    def join(self, centres, real, generator, rows=4096):
+        """Sets each member's scale from `rows` real bank rows; returns the joined centre."""
+        maps, low = real.draw(rows, generator)
+        for i, (member, centre) in enumerate(zip(self.members, centres)):
+            member.eval()
+            self.scales[i] = ((member(maps, low) - centre) ** 2).sum(1).median().rsqrt()
+        return torch.cat([centre * self.scales[i] for i, centre in enumerate(centres)])
+
+
 def load_banks(path):
     """{'real', 'generated'}: FeatureBank of the training pools as probe_features.py caches them (same seed, pools
     and windows as a fresh build)."""
@@ -159,6 +186,9 @@ def shipped_extractor():
     return Extractor(taps=TAPS if USE_TAPS else ())
 
 
-def shipped_head(extractor, width=None):
-    """The trace head training fits: `width` channels wide (HEAD_WIDTH unless given)."""
-    return Head(extractor.map_channels, extractor.low_size, width=width or HEAD_WIDTH, use_low=USE_TAPS)
+def shipped_head(extractor, width=None, members=None):
+    """The trace head training fits: `width` channels wide (HEAD_WIDTH unless given); `members` (HEAD_MEMBERS unless
+    given) heads as a HeadEnsemble when more than one."""
+    members = members or HEAD_MEMBERS
+    heads = [Head(extractor.map_channels, extractor.low_size, width=width or HEAD_WIDTH, use_low=USE_TAPS) for _ in range(members)]
+    return heads[0] if members == 1 else HeadEnsemble(heads)

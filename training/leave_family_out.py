@@ -70,6 +70,8 @@ def fold_result(head, centre, families, real_features, held_out):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
+    parser.add_argument('--members', type=int, default=feature_bank.HEAD_MEMBERS, help='heads per fold (feature_bank.HeadEnsemble)')
+    parser.add_argument('--out', default=RESULTS)
     parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
     args = parser.parse_args()
     set_up_cpu()
@@ -87,21 +89,21 @@ def main():
                      for split in ('validation', 'test')}
     held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
     log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
-    results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'topK': TOP_K,
+    results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'headMembers': args.members, 'topK': TOP_K,
                'priorSaveShare': native.PRIOR_SAVE_SHARE, 'finishingShare': native.FINISHING_SHARE,
                'testRealPictures': len(real_features['test']), 'folds': {}}
     for fold, families in FOLDS.items():
         started = time.time()
         torch.manual_seed(DEFAULT_SEED)
-        head = feature_bank.shipped_head(extractor)
-        centre = objectives.train_head(head, banks['real'], banks['generated'].without(families), args.steps,
+        head = feature_bank.shipped_head(extractor, members=args.members)
+        centre = objectives.fit_head(head, banks['real'], banks['generated'].without(families), args.steps,
                                        torch.Generator().manual_seed(DEFAULT_SEED), feature_bank.HEAD_ETA)
         row = results['folds'][fold] = {**fold_result(head, centre, families, real_features, held_out), 'seconds': round(time.time() - started)}
         log(f'fold {fold}: AUROC {row["auroc"]}, caught {row["caught"]}, real flagged {row["realFlagged"]} ({row["seconds"]}s)')
     folds = results['folds'].values()
     results['meanAuroc'] = round(float(np.mean([f['auroc'] for f in folds])), 4)
     results['meanCaught'] = round(float(np.mean([f['caught'] for f in folds])), 4)
-    with open(RESULTS, 'w') as f:
+    with open(args.out, 'w') as f:
         json.dump(results, f, indent=2)
         f.write('\n')
 

@@ -256,11 +256,11 @@ class BankedTraceEncoder(nn.Module):
     MobileNetV2 (blocks 0-10; per-channel statistics of blocks 2 and 5 too when feature_bank.USE_TAPS) into
     feature_bank.Head."""
 
-    def __init__(self, head_width=None):
+    def __init__(self, head_width=None, head_members=None):
         super().__init__()
         import feature_bank  # reads the weights from node_modules/nsfwjs through node
         self.extractor = feature_bank.shipped_extractor()
-        self.head = feature_bank.shipped_head(self.extractor, head_width)
+        self.head = feature_bank.shipped_head(self.extractor, head_width, head_members)
 
     def forward(self, crops_128):
         return self.head(*self.extractor(crops_128))
@@ -270,10 +270,10 @@ class BankedTraceEncoder(nn.Module):
 TRACE_ENCODER = 'mobilenet-v2-taps'
 
 
-def trace_encoder(kind=TRACE_ENCODER, head_width=None):
+def trace_encoder(kind=TRACE_ENCODER, head_width=None, head_members=None):
     """A new trace-view Deep SVDD encoder of `kind` ('scratch-npr': TraceEncoder; 'mobilenet-v2-b10':
     PretrainedTraceEncoder, trained online; 'mobilenet-v2-taps': BankedTraceEncoder, head fitted on banked features,
-    `head_width` wide: feature_bank.HEAD_WIDTH unless given)."""
+    `head_width` wide: feature_bank.HEAD_WIDTH unless given; `head_members` heads: feature_bank.HEAD_MEMBERS unless given)."""
     if kind == 'scratch-npr':
         return TraceEncoder()
-    return BankedTraceEncoder(head_width) if kind == 'mobilenet-v2-taps' else PretrainedTraceEncoder(int(kind.rsplit('-b', 1)[1]))
+    return BankedTraceEncoder(head_width, head_members) if kind == 'mobilenet-v2-taps' else PretrainedTraceEncoder(int(kind.rsplit('-b', 1)[1]))

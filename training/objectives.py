@@ -170,17 +170,27 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
     return centre
 
 
+def fit_head(head, real, fake, steps, generator, eta=1.0):
+    """train_head for a feature_bank.Head, or for each member of a HeadEnsemble in turn (each from its own
+    initialisation, on its own draws), the members then joined. Returns the centre."""
+    if not isinstance(head, feature_bank.HeadEnsemble):
+        return train_head(head, real, fake, steps, generator, eta)
+    centre = head.join([train_head(member, real, fake, steps, generator, eta) for member in head.members], real, generator)
+    log(f'trace svdd heads joined, scales {[round(float(s), 4) for s in head.scales]}')
+    return centre
+
+
 def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=None):
     """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
     the head fitted on them for --head-steps (the backbone is most of an online step)."""
-    encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width), time.time()
+    encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width, args.head_members), time.time()
     weights = crop_weights or UNWEIGHTED
     banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator,
                                                weights[label])
              for label, pool in (('real', real_pool), ('generated', fake_pool))]
     log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
-    centre = train_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
-    log(f'trace svdd head: {args.head_steps} steps ({time.time() - started:.0f}s)')
+    centre = fit_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
+    log(f'trace svdd head: {len(getattr(encoder.head, "members", [0]))} x {args.head_steps} steps ({time.time() - started:.0f}s)')
     encoder.eval()
     return encoder, centre
 

@@ -52,6 +52,8 @@ def parse_args():
                         help="the same weight for the trace Deep SVDD's head on banked features")
     parser.add_argument('--head-width', type=int, default=feature_bank.HEAD_WIDTH,
                         help="channels of the trace Deep SVDD's head on banked features")
+    parser.add_argument('--head-members', type=int, default=feature_bank.HEAD_MEMBERS,
+                        help="heads of the trace Deep SVDD, each fitted alone, averaged (feature_bank.HeadEnsemble)")
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
@@ -119,7 +121,7 @@ def train_whole_views(args, sets, rng, generator):
 
 def head_facts(args):
     """How the trace Deep SVDD's head on banked features was fitted."""
-    return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta}
+    return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta, 'headMembers': args.head_members}
 
 
 def draw_facts(args, sets):
@@ -177,7 +179,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
         facts = {**facts, **head, **draw_facts(args, sets), 'traceEncoder': 'mobilenet-v2-taps',
-                 'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'],
+                 'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'], 'members': head['headMembers'],
                                         'seconds': round(time.time() - started)}}
     if args.retrain_whole:
         encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)
@@ -196,7 +198,8 @@ def modules_of(checkpoint):
     weights = checkpoint['weights']
     modules = {'encoder': networks.SvddEncoder(), 'autoencoder': networks.ConvAutoencoder(),
                'traceEncoder': networks.trace_encoder(checkpoint['training'].get('traceEncoder', 'scratch-npr'),
-                                                      checkpoint['training'].get('headWidth', 128)),  # 128 before it was recorded
+                                                      checkpoint['training'].get('headWidth', 128),  # 128 before it was recorded
+                                                      checkpoint['training'].get('headMembers', 1)),  # 1 before it was recorded
                'traceAutoencoder': networks.TraceAutoencoder()}
     for key, module in modules.items():
         module.load_state_dict(weights[key])
@@ -214,6 +217,7 @@ def build_scorers(trained, sets):
     small_real_count = len(whole_val['cifake_real']) + len(whole_val['photo_crops'])
     prior = networks.StatisticsPrior(sets.stat_mean, sets.stat_std)
     pictures = {label: {group: trace_view.conditioned(p) for group, p in groups.items()} for label, groups in sets.trace_val.items()}
+    pictures['real edited'] = {group: trace_view.edited(p, seed=k) for k, (group, p) in enumerate(sets.trace_val['real'].items())}
     real_windows = to_tensor(np.concatenate([crops.crops_of(p)[0] for ps in pictures['real'].values() for p in ps]))
     deviation = prior(whole_real)
     scales = {
@@ -238,12 +242,15 @@ def score_validation(scorers, whole_real, small_real_count, pictures, whole_val)
     whole_raw = scorers.whole(whole_real)
     real_raw = {group: scorers.pictures(p) for group, p in pictures['real'].items()}
     fake_raw = {group: scorers.pictures(p) for group, p in pictures['generated'].items()}
+    real_edited_raw = {group: scorers.pictures(p) for group, p in pictures['real edited'].items()}
     log('validation pictures scored (conditions: PNG, JPEG q95 / q75, WebP q80, halved + JPEG q90): real '
         + ', '.join(f'{k} {len(v)}' for k, v in pictures['real'].items()) + '; generated '
-        + ', '.join(f'{k} {len(v)}' for k, v in pictures['generated'].items()))
+        + ', '.join(f'{k} {len(v)}' for k, v in pictures['generated'].items())
+        + f'; real under the everyday edits ({len(trace_view.EVERYDAY_EDITS)} each) '
+        + ', '.join(f'{k} {len(v)}' for k, v in pictures['real edited'].items()))
     cifake_real = len(whole_val['cifake_real'])
     return SimpleNamespace(
-        whole=whole_raw, real=real_raw, fake=fake_raw,
+        whole=whole_raw, real=real_raw, fake=fake_raw, real_edited=real_edited_raw,
         small=cal.small_pictures({k: v[:cifake_real] for k, v in whole_raw.items()}),
         # Small real pictures: CIFAKE's thumbnails and crops of the validation photos (aligned on CIFAKE alone, 14%
         # of small photo crops were flagged).
@@ -267,6 +274,12 @@ def validation_figures(raw, rule, presets, weights, dcgan_samples, scorers):
     for group, group_raw in raw.real.items():
         scores = cal.ensemble_of(cal.with_traces(group_raw, top_k), calibration, weights, trace_weight)
         validation[f'real_{group}Flagged'] = float((scores >= threshold).mean())
+    edited = cal.ensemble_of(cal.merge_groups(raw.real_edited, top_k), calibration, weights, trace_weight)
+    edit_of = np.concatenate([np.arange(len(r['crops'])) % len(trace_view.EVERYDAY_EDITS) for r in raw.real_edited.values()])
+    validation['realEditedFlagged'] = {name: float((edited[edit_of == i] >= threshold).mean())
+                                       for i, (name, _) in enumerate(trace_view.EVERYDAY_EDITS)}
+    log('validation real photos flagged at the default under the everyday edits: '
+        + ', '.join(f'{k} {v:.4f}' for k, v in validation['realEditedFlagged'].items()))
     for group, group_raw in raw.fake.items():
         fake = cal.ensemble_of(cal.with_traces(group_raw, top_k), calibration, weights, trace_weight)
         validation[f'generated_{group}Auroc'] = auroc(ensemble_photos, fake)
@@ -308,7 +321,7 @@ def main():
     facts = {**checkpoint['training'], 'reexportedFromCheckpoint': bool(args.from_checkpoint), 'scoreScales': scales,
              'wholeViewCalibrationOffset': round(rule['alignment'], 4), 'priorWeight': cal.PRIOR_WEIGHT,
              'priorKneeQuantile': cal.PRIOR_KNEE_QUANTILE, 'statistics': list(networks.STAT_NAMES), 'validation': validation}
-    chosen_on = cal.presets_chosen_on(raw, rule, weights, sets.trace_val['real'])
+    chosen_on = cal.presets_chosen_on(raw, rule, weights, sets.trace_val['real'], [name for name, _ in trace_view.EVERYDAY_EDITS])
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
     manifest = export.build_manifest(version, files, rule, weights, presets, chosen_on, facts)
     with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
