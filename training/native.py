@@ -108,12 +108,21 @@ def rescale(image, rng):
     return image
 
 
+def blurred(image, sigma):
+    """Gaussian blur of standard deviation `sigma` (PIL)."""
+    return np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(sigma)))
+
+
+def noised(image, sigma, rng):
+    """Gaussian noise of standard deviation `sigma` on every channel, rounded and clamped."""
+    return np.clip(np.round(image.astype(np.float32) + rng.normal(0, sigma, image.shape)), 0, 255).astype(np.uint8)
+
+
 def blur_or_noise(image, rng):
     if rng.random() < 0.1:
-        image = np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2))))
+        image = blurred(image, rng.uniform(0.3, 1.2))
     if rng.random() < 0.1:
-        noisy = image.astype(np.float32) + rng.normal(0, rng.uniform(1.0, 4.0), image.shape)
-        image = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
+        image = noised(image, rng.uniform(1.0, 4.0), rng)
     return image
 
 

@@ -190,7 +190,7 @@ def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=
              for label, pool in (('real', real_pool), ('generated', fake_pool))]
     log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
     centre = fit_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
-    log(f'trace svdd head: {len(getattr(encoder.head, "members", [0]))} x {args.head_steps} steps ({time.time() - started:.0f}s)')
+    log(f'trace svdd head: {args.head_members} x {args.head_steps} steps ({time.time() - started:.0f}s)')
     encoder.eval()
     return encoder, centre
 

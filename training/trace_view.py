@@ -11,7 +11,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 import torch
-from PIL import Image, ImageFilter
+from PIL import Image
 
 import data
 import native
@@ -133,17 +133,6 @@ def trace_crop_counts(real_pools, fake_pools):
             'sampling': 'groups weighted by the square root of their crop count (BalancedPool)'}
 
 
-def _short_side(image, side):
-    """Resized (Lanczos) so that the short side is `side` px, the aspect kept (wild-edits.ts shortSide)."""
-    height, width = image.shape[:2]
-    size = (side, max(1, round(height * side / width))) if width <= height else (max(1, round(width * side / height)), side)
-    return np.asarray(Image.fromarray(image).resize(size, Image.LANCZOS, reducing_gap=None))
-
-
-def _noised(image, sigma, rng):
-    return np.clip(np.rint(image + rng.normal(0.0, sigma, image.shape)), 0, 255).astype(np.uint8)
-
-
 # The edit table's everyday edits (src/node/wild-edits.ts EDITS; the report measures them with sharp), made here with
 # PIL, but two: JPEG q75 is a robustness condition already, and a pasted real patch leaves a real picture real. Real
 # validation photos are scored under them too, so that the presets hold for real pictures that were shifted, shrunk
@@ -152,12 +141,12 @@ def _noised(image, sigma, rng):
 EVERYDAY_EDITS = (
     ('shift 1 px', lambda image, rng: image[1:, 1:]),
     ('shift 2 px', lambda image, rng: image[2:, 2:]),
-    ('short side 128', lambda image, rng: _short_side(image, 128)),
-    ('short side 129', lambda image, rng: _short_side(image, 129)),
+    ('short side 128', lambda image, rng: native.resize(image, 128 / min(image.shape[:2]), Image.LANCZOS)),
+    ('short side 129', lambda image, rng: native.resize(image, 129 / min(image.shape[:2]), Image.LANCZOS)),
     ('enlarge 1.5x', lambda image, rng: native.resize(image, 1.5, Image.LANCZOS)),
     ('half + jpeg q85', lambda image, rng: native.encode(native.resize(image, 0.5, Image.LANCZOS), 'jpeg', 85)),
-    ('blur sigma 1', lambda image, rng: np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(1)))),
-    ('noise sigma 3', lambda image, rng: _noised(image, 3.0, rng)),
+    ('blur sigma 1', lambda image, rng: native.blurred(image, 1)),
+    ('noise sigma 3', lambda image, rng: native.noised(image, 3.0, rng)),
 )
 
 

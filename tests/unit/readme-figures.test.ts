@@ -1047,10 +1047,10 @@ const CLAIMS: Record<string, Claim> = {
     text: (comparison) => {
       const [control, ensemble, shipped] = ['head-control-2026-12-06', 'head-ensemble-2026-12-06', 'finishing-2026-12-06'].map((key) => comparison.results[key]);
       const mean = (entry: Json) => fixed(entry.meanOverEdits.familyWeightedAuroc, 3);
-      const paired = (against: Json) => `${fixed(against.difference, 4)}, paired bootstrap 95% interval ${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}`;
-      const interval = (against: Json) => `${fixed(against.difference, 4)}, interval ${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}`;
+      const difference = (against: Json, interval: string) => `${fixed(against.difference, 4)}, ${interval} ${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}`;
       return `family-weighted AUROC averaged over as is and ${Object.keys(ensemble.byEdit).length - 1} everyday edits ${mean(ensemble)} for three heads, ${mean(control)} for one `
-        + `(three heads minus one ${paired(ensemble.againstFirst)}), against ${mean(shipped)} for the shipped head (three heads minus the shipped head ${interval(ensemble.againstShipped)})`;
+        + `(three heads minus one ${difference(ensemble.againstFirst, 'paired bootstrap 95% interval')}), against ${mean(shipped)} for the shipped head `
+        + `(three heads minus the shipped head ${difference(ensemble.againstShipped, 'interval')})`;
     },
   },
   'models: fifteenth round, models and thresholds': {
@@ -1067,7 +1067,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: EDITED_PRESETS_MANIFEST,
     text: (manifest) => {
       const thirteenth = read(FINISHING_MANIFEST);
-      const same = MODEL_KEYS.every((key) => manifest.models[key].sha256 === thirteenth.models[key].sha256 && manifest.version === read(MANIFEST).version);
+      const same = manifest.version === read(MANIFEST).version && MODEL_KEYS.every((key) => manifest.models[key].sha256 === thirteenth.models[key].sha256);
       return same ? "the thirteenth round's ONNX files byte for byte" : 'ONNX files that differ from the thirteenth round\'s';
     },
   },
