@@ -1,15 +1,17 @@
-"""Photographs under training's robustness conditions, encoded as training encodes them, for
-src/node/encoder-parity.ts (`npm run models:encoders`), which encodes the same conditions with sharp and scores both.
+"""Photographs under training's robustness conditions and everyday edits, made as training makes them, for
+src/node/encoder-parity.ts (`npm run models:encoders`), which makes the same with sharp and scores both.
 
 One code path: the pictures are trace_view.conditioned's own output (PIL, through native.encode and native.resize);
 nothing here re-implements an encoder. The conditions' parameters come from trace_view.PHOTO_CONDITIONS, plus
 HALVED for the halved condition that conditioned() adds; each output is checked to be what native.encode /
 native.resize give for the parameters reported, so a change in training fails here instead of being mislabelled.
+The everyday edits are trace_view.edited's own output, one photo at a time (the presets are quantiles over them
+too: calibration.operating_groups), named as trace_view.EVERYDAY_EDITS names them.
 
 Reads: the photo files named on the command line, decoded as training decodes them (data.load_photo).
-Writes: under --out DIR, for the i-th photo, i/source.png (the decoded photo) and i/<k>.png, the k-th condition's
-picture after encoding and decoding by PIL, all lossless PNG; on stdout, JSON: the Pillow version, the conditions
-with their parameters, and the files.
+Writes: under --out DIR, for the i-th photo, i/source.png (the decoded photo), i/<k>.png, the k-th condition's
+picture after encoding and decoding by PIL, and i/edit-<k>.png, the k-th everyday edit's picture, all lossless PNG;
+on stdout, JSON: the Pillow version, the conditions with their parameters, the edits' names, and the files.
 
     /usr/bin/python3 training/encode_conditions.py --out DIR PHOTO...
 """
@@ -74,8 +76,13 @@ def main():
                 sys.exit(f"trace_view.conditioned's picture {k} is not {condition['name']}: update HALVED or the names here")
             files.append(os.path.join(folder, f'{k}.png'))
             Image.fromarray(conditioned).save(files[-1], compress_level=1)
-        photos.append({'file': path, 'source': os.path.join(folder, 'source.png'), 'conditions': files})
-    json.dump({**libraries(), 'conditions': listed, 'photos': photos}, sys.stdout)
+        edits = []
+        for k, after in enumerate(trace_view.edited([picture], seed=index)):
+            edits.append(os.path.join(folder, f'edit-{k}.png'))
+            Image.fromarray(after).save(edits[-1], compress_level=1)
+        photos.append({'file': path, 'source': os.path.join(folder, 'source.png'), 'conditions': files, 'edits': edits})
+    edit_names = [name for name, _ in trace_view.EVERYDAY_EDITS]
+    json.dump({**libraries(), 'conditions': listed, 'edits': edit_names, 'photos': photos}, sys.stdout)
 
 if __name__ == '__main__':
     main()

@@ -14,7 +14,7 @@ import type { Sharp } from 'sharp';
 import type { RgbaImage } from '../detector/preprocess';
 import { decodeImage } from './decode';
 import { CONDITIONS } from './evaluate-generated';
-import { viaSharp } from './wild-edits';
+import { EDITS, viaSharp } from './wild-edits';
 
 export const PYTHON = process.env.PREFLIGHT_PYTHON ?? '/usr/bin/python3';
 export const HELPER = path.resolve(import.meta.dirname, '../../training/encode_conditions.py');
@@ -29,13 +29,17 @@ export interface EncoderCondition {
   resample: 'lanczos' | null;
 }
 
-/** What the helper wrote: library versions, the conditions, and per photo the decoded source and one PNG per condition. */
+/**
+ * What the helper wrote: library versions, the conditions, the everyday edits' names (trace_view.EVERYDAY_EDITS),
+ * and per photo the decoded source, one PNG per condition and one per edit.
+ */
 export interface PilConditioned {
   pillow: string;
   libjpeg: string;
   libwebp: string;
   conditions: EncoderCondition[];
-  photos: { file: string; source: string; conditions: string[] }[];
+  edits: string[];
+  photos: { file: string; source: string; conditions: string[]; edits: string[] }[];
 }
 
 /**
@@ -81,6 +85,18 @@ export function sharpCondition(condition: EncoderCondition): { source: string; a
     source: `wild-edits.ts viaSharp: ${steps.join(', ')}`,
     apply: (image, size) => viaSharp(image, (s) => (kernel ? s.resize({ ...size, fit: 'fill', kernel }) : s), encode),
   };
+}
+
+/**
+ * The sharp side of one of training's everyday edits (trace_view.EVERYDAY_EDITS): the report's edit of the same name
+ * (wild-edits.ts EDITS), as the edit table makes it, sizes and rounding included; so the comparison says whether the
+ * presets, quantiles over training's edits, hold for the report's. The noise is drawn from `seed` (its own generator:
+ * only its distribution is shared).
+ */
+export function sharpEdit(name: string): { source: string; apply: (image: RgbaImage, seed: number) => Promise<RgbaImage> } {
+  const edit = EDITS[name];
+  if (!edit) throw new Error(`training's everyday edit '${name}' is not in the report's edit table (wild-edits.ts EDITS)`);
+  return { source: `wild-edits.ts EDITS['${name}']`, apply: (image, seed) => edit(image, image, seed) };
 }
 
 /** Mean and largest absolute difference over R, G and B of two pictures of one size; null when the sizes differ. */

@@ -1,12 +1,14 @@
 /**
- * `npm run models:encoders`: training's robustness conditions under both encoders. Training calibrates on validation
- * photos re-encoded by PIL (training/trace_view.py `conditioned`: PNG, JPEG q95, JPEG q75, WebP q80, halved with
- * Lanczos + JPEG q90); the evaluation re-encodes with sharp. Each photo of photos/val is decoded as training decodes
- * it (PIL), put under each condition by training's own code (training/encode_conditions.py) and by sharp
+ * `npm run models:encoders`: training's robustness conditions and everyday edits under both libraries. Training
+ * calibrates on validation photos re-encoded by PIL (training/trace_view.py `conditioned`: PNG, JPEG q95, JPEG q75,
+ * WebP q80, halved with Lanczos + JPEG q90) and, for the presets, edited by PIL (`EVERYDAY_EDITS`: shifts, short side
+ * 128 / 129, enlarged, halved + JPEG q85, blur, noise); the evaluation re-encodes and edits with sharp (the edit
+ * table's own edits, wild-edits.ts). Each photo of photos/val is decoded as training decodes it (PIL), put under
+ * each condition and edit by training's own code (training/encode_conditions.py) and by sharp
  * (encoder-conditions.ts: the evaluation's helpers), and both are scored with the shipped models through the
- * same path as `npm run models:eval` (node-detector.ts). Per condition: the share flagged at the default threshold
- * under each encoder, the mean and largest absolute difference of the ensemble score, verdicts that differ, and
- * how far apart the pictures are (mean absolute pixel difference).
+ * same path as `npm run models:eval` (node-detector.ts). Per condition and edit: the share flagged at the default
+ * threshold under each library, the mean and largest absolute difference of the ensemble score, verdicts that
+ * differ, and how far apart the pictures are (mean absolute pixel difference, where the sizes agree).
  *
  * Writes public/models/encoders.json (or --models DIR's) on a full run; prints a table.
  * Options: --limit N (the first N photos; the report is then written only where --report says), --report PATH,
@@ -20,7 +22,7 @@ import type { RgbaImage } from '../detector/preprocess';
 import type { Judgement } from '../detector/scoring';
 import { DEFAULT_DATA_DIR, photoFiles } from './datasets';
 import { decodeImage } from './decode';
-import { pilConditioned, pixelDifference, readPng, sharpCondition } from './encoder-conditions';
+import { pilConditioned, pixelDifference, readPng, sharpCondition, sharpEdit } from './encoder-conditions';
 import { createNodeDetector } from './node-detector';
 import { DEFAULT_MODELS_DIR } from './ort-node';
 import { half } from './wild-edits';
@@ -98,6 +100,20 @@ async function main(): Promise<void> {
       rows.push([condition.name, comparison, picture]);
       log(`${condition.name}: scored ${pilImages.length} x 2`);
     }
+    // Training's everyday edits (the presets' second population) against the report's edits of the same names.
+    const edits: Record<string, unknown> = {};
+    const editRows: typeof rows = [];
+    for (const [k, name] of pil.edits.entries()) {
+      const sharpSide = sharpEdit(name);
+      const pilImages = await Promise.all(pil.photos.map((photo) => readPng(photo.edits[k]!)));
+      const sharpImages: RgbaImage[] = [];
+      for (const [i, source] of sources.entries()) sharpImages.push(await sharpSide.apply(source, i));
+      const comparison = compare(names, await detector.scoreImages(pilImages), await detector.scoreImages(sharpImages), threshold);
+      const picture = pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!)));
+      edits[name] = { pil: 'training/trace_view.py EVERYDAY_EDITS', sharp: sharpSide.source, ...comparison, pixels: picture };
+      editRows.push([name, comparison, picture]);
+      log(`edit ${name}: scored ${pilImages.length} x 2`);
+    }
     const report = {
       modelVersion: manifest.version,
       createdAt: new Date().toISOString(),
@@ -106,15 +122,17 @@ async function main(): Promise<void> {
       photos: files.length,
       limit: limit ?? null,
       encoders: {
-        pil: { pillow: pil.pillow, libjpeg: pil.libjpeg, libwebp: pil.libwebp, code: 'training/trace_view.py conditioned (native.encode, native.resize) via training/encode_conditions.py' },
-        sharp: { sharp: sharp.versions.sharp ?? null, libvips: sharp.versions.vips, mozjpeg: sharp.versions.mozjpeg ?? null, libwebp: sharp.versions.webp ?? null, code: 'src/node/encoder-conditions.ts sharpCondition' },
+        pil: { pillow: pil.pillow, libjpeg: pil.libjpeg, libwebp: pil.libwebp, code: 'training/trace_view.py conditioned (native.encode, native.resize) and edited (EVERYDAY_EDITS) via training/encode_conditions.py' },
+        sharp: { sharp: sharp.versions.sharp ?? null, libvips: sharp.versions.vips, mozjpeg: sharp.versions.mozjpeg ?? null, libwebp: sharp.versions.webp ?? null, code: 'src/node/encoder-conditions.ts sharpCondition and sharpEdit (wild-edits.ts EDITS)' },
       },
-      protocol: 'photos/val, each decoded by PIL (training/data.py load_photo) and put under each of training\'s robustness conditions by PIL (training/trace_view.py conditioned) and by sharp from the same pixels; both scored by node-detector.ts (as npm run models:eval). flagged: share at or above the default threshold; ensembleScore: |sharp - PIL| of the ensemble score per photo; pixels: |sharp - PIL| per channel of the decoded pictures. The halving goes to the size PIL gives (training rounds half to even, 481 -> 240); the evaluation\'s own half() (wild-edits.ts) rounds half up (481 -> 241): pixels.evaluationHalfDiffers counts the photos where that changes the size.',
+      protocol: 'photos/val, each decoded by PIL (training/data.py load_photo) and put under each of training\'s robustness conditions by PIL (training/trace_view.py conditioned) and by sharp from the same pixels; both scored by node-detector.ts (as npm run models:eval). flagged: share at or above the default threshold; ensembleScore: |sharp - PIL| of the ensemble score per photo; pixels: |sharp - PIL| per channel of the decoded pictures. The halving goes to the size PIL gives (training rounds half to even, 481 -> 240); the evaluation\'s own half() (wild-edits.ts) rounds half up (481 -> 241): pixels.evaluationHalfDiffers counts the photos where that changes the size. edits: training\'s everyday edits (trace_view.EVERYDAY_EDITS, over which the presets are quantiles too) made by PIL against the report\'s edit table\'s edits of the same names (wild-edits.ts EDITS, sharp), each at its own sizes and rounding (pixels.sizeMismatches: photos whose two pictures differ in size, where no pixel difference is taken); the noise is drawn by each side\'s own generator, so only its distribution is shared.',
       decoding: { note: 'original files decoded by sharp (decode.ts, the evaluation) against PIL (training)', ...decoding },
       conditions,
+      edits,
       seconds: Math.round((performance.now() - started) / 1000),
     };
     printTable(rows, report);
+    printRows('Everyday edits (the presets\' second population), training (PIL) vs the edit table (sharp)', 'edit', editRows);
     const reportPath = arg('report') ?? (process.argv.includes('--no-write') || limit !== undefined ? undefined : path.join(modelsDir, 'encoders.json'));
     if (reportPath) {
       await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -127,11 +145,15 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: [string, ReturnType<typeof compare>, ReturnType<typeof pixels>][], report: { modelVersion: string; threshold: number; photos: number; encoders: { pil: { pillow: string }; sharp: { libvips: string } } }): void {
+  printRows(`Robustness conditions, PIL ${report.encoders.pil.pillow} vs sharp (libvips ${report.encoders.sharp.libvips}); models ${report.modelVersion}, threshold ${report.threshold}, ${report.photos} photos`, 'condition', rows);
+}
+
+function printRows(title: string, label: string, rows: [string, ReturnType<typeof compare>, ReturnType<typeof pixels>][]): void {
   const pct = (v: number) => `${(v * 100).toFixed(1).padStart(6)}%`;
-  console.log(`\nRobustness conditions, PIL ${report.encoders.pil.pillow} vs sharp (libvips ${report.encoders.sharp.libvips}); models ${report.modelVersion}, threshold ${report.threshold}, ${report.photos} photos`);
-  console.log('condition                     flagged PIL  flagged sharp  verdicts differ  |score diff| mean    max  | pixel diff mean  max');
+  console.log(`\n${title}`);
+  console.log(`${label.padEnd(28)}  flagged PIL  flagged sharp  verdicts differ  |score diff| mean    max  | pixel diff mean  max  sizes differ`);
   for (const [name, c, p] of rows) {
-    console.log(`${name.padEnd(28)} ${pct(c.flagged.pil)}   ${pct(c.flagged.sharp)}   ${String(c.verdictsDiffer).padStart(12)}      ${c.ensembleScore.meanAbsDifference.toFixed(4).padStart(8)} ${c.ensembleScore.maxAbsDifference.toFixed(4).padStart(8)}  | ${p.meanAbsDifference === null ? '   -' : p.meanAbsDifference.toFixed(3).padStart(8)} ${String(p.maxAbsDifference ?? '-').padStart(5)}`);
+    console.log(`${name.padEnd(28)} ${pct(c.flagged.pil)}   ${pct(c.flagged.sharp)}   ${String(c.verdictsDiffer).padStart(12)}      ${c.ensembleScore.meanAbsDifference.toFixed(4).padStart(8)} ${c.ensembleScore.maxAbsDifference.toFixed(4).padStart(8)}  | ${p.meanAbsDifference === null ? '   -' : p.meanAbsDifference.toFixed(3).padStart(8)} ${String(p.maxAbsDifference ?? '-').padStart(5)}  ${String(p.sizeMismatches).padStart(5)}`);
   }
 }
 

@@ -9,6 +9,9 @@
  * - sharp's pictures (encoder-conditions.ts) have PIL's sizes and are close to PIL's.
  * - The report's fields agree with the pictures and with scoring them here (node-detector.ts), with no figures
  *   typed in: shares flagged, score differences (their sign too), differing verdicts, pixel differences.
+ * - Training's everyday edits (trace_view.EVERYDAY_EDITS, the presets' second population) come from Python too,
+ *   are the report's edits of the same names made by sharp where the two must agree exactly (the shifts), and the
+ *   report's `edits` rows agree with scoring both sides here.
  * - public/models/encoders.json, once there is one, is a full run on the models shipped beside it.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -21,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareAtOrAbove } from '../../src/detector/metrics';
 import type { RgbaImage } from '../../src/detector/preprocess';
 import { DEFAULT_DATA_DIR, photoFiles } from '../../src/node/datasets';
-import { PYTHON, pilConditioned, readPng, sharpCondition } from '../../src/node/encoder-conditions';
+import { PYTHON, pilConditioned, readPng, sharpCondition, sharpEdit } from '../../src/node/encoder-conditions';
 import type { NodeDetector } from '../../src/node/node-detector';
 import { createNodeDetector } from '../../src/node/node-detector';
 
@@ -45,6 +48,11 @@ interface ConditionReport {
   ensembleScore: { meanAbsDifference: number; maxAbsDifference: number; largestAt: string | null; meanSharpMinusPil: number };
   pixels: { meanAbsDifference: number | null; maxAbsDifference: number | null; photosIdentical: number; sizeMismatches: number; evaluationHalfDiffers?: number };
 }
+interface EditReport extends Omit<ConditionReport, 'parameters' | 'pixels'> {
+  pil: string;
+  sharp: string;
+  pixels: { meanAbsDifference: number | null; maxAbsDifference: number | null; photosIdentical: number; sizeMismatches: number };
+}
 interface Report {
   modelVersion: string;
   threshold: number;
@@ -53,6 +61,7 @@ interface Report {
   encoders: { pil: { pillow: string; libjpeg: string; libwebp: string }; sharp: { sharp: string; libvips: string } };
   decoding: { meanAbsDifference: number | null; sizeMismatches: number };
   conditions: Record<string, ConditionReport>;
+  edits: Record<string, EditReport>;
 }
 
 let names: string[];
@@ -60,6 +69,8 @@ let pil: Awaited<ReturnType<typeof pilConditioned>>;
 let sources: RgbaImage[];
 let pilImages: RgbaImage[][];
 let sharpImages: RgbaImage[][];
+let pilEdits: RgbaImage[][];
+let sharpEdits: RgbaImage[][];
 let report: Report;
 let detector: NodeDetector;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'encoders-test-'));
@@ -74,10 +85,12 @@ describe(`encoder parity, PIL (training) vs sharp (evaluation), first ${LIMIT} p
     sources = await Promise.all(pil.photos.map((photo) => readPng(photo.source)));
     pilImages = await Promise.all(pil.conditions.map((_, k) => Promise.all(pil.photos.map((photo) => readPng(photo.conditions[k]!)))));
     sharpImages = await Promise.all(pil.conditions.map((condition, k) => Promise.all(sources.map((source, i) => sharpCondition(condition).apply(source, pilImages[k]![i]!)))));
+    pilEdits = await Promise.all(pil.edits.map((_, k) => Promise.all(pil.photos.map((photo) => readPng(photo.edits[k]!)))));
+    sharpEdits = await Promise.all(pil.edits.map((name) => Promise.all(sources.map((source, i) => sharpEdit(name).apply(source, i)))));
     detector = await createNodeDetector();
     await run;
     report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-  });
+  }, 300_000); // a safety net: the command and both libraries' pictures, on a machine that may be busy
   afterAll(async () => {
     await detector?.dispose();
     await pil?.dispose();
@@ -113,6 +126,31 @@ describe(`encoder parity, PIL (training) vs sharp (evaluation), first ${LIMIT} p
     }
   });
 
+  it("training's everyday edits come from its Python and are the edit table's where they must agree exactly", () => {
+    const python = (code: string) => execFileSync(PYTHON, ['-c', code], { cwd: path.join(ROOT, 'training'), encoding: 'utf8' }).trim();
+    expect(pil.edits).toEqual(JSON.parse(python('import json, trace_view; print(json.dumps([n for n, _ in trace_view.EVERYDAY_EDITS]))')));
+    expect(pil.edits.length).toBeGreaterThan(0);
+    for (const [k, name] of pil.edits.entries()) {
+      for (const [i, source] of sources.entries()) {
+        const [image, viaSharp] = [pilEdits[k]![i]!, sharpEdits[k]![i]!];
+        const shift = /^shift (\d+) px$/.exec(name);
+        if (shift) {
+          // Cutting pixels off the top and the left: one job, the same pixels from both libraries.
+          expect([image.width, image.height]).toEqual([source.width - Number(shift[1]), source.height - Number(shift[1])]);
+          expect(meanAbs(viaSharp, image), `${name}, ${names[i]}`).toBe(0);
+          continue;
+        }
+        const side = /^short side (\d+)$/.exec(name);
+        if (side) expect(Math.min(image.width, image.height), `${name}, ${names[i]}`).toBe(Number(side[1]));
+        if (side) expect(Math.min(viaSharp.width, viaSharp.height), `${name}, ${names[i]}`).toBe(Number(side[1]));
+        // Every other edit changes the pixels on both sides, to sizes within a pixel of each other.
+        expect(Math.abs(image.width - viaSharp.width) + Math.abs(image.height - viaSharp.height), `${name}, ${names[i]}`).toBeLessThanOrEqual(2);
+        if (image.width === source.width && image.height === source.height) expect(meanAbs(image, source), `${name}, ${names[i]}: PIL`).toBeGreaterThan(0);
+        if (viaSharp.width === source.width && viaSharp.height === source.height) expect(meanAbs(viaSharp, source), `${name}, ${names[i]}: sharp`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('public/models/encoders.json, where there is one, is a full run on the shipped models', async () => {
     const shipped = path.join(ROOT, 'public/models/encoders.json');
     if (!existsSync(shipped)) return; // written by `npm run models:encoders` once the models are final
@@ -122,6 +160,7 @@ describe(`encoder parity, PIL (training) vs sharp (evaluation), first ${LIMIT} p
     expect(full.limit).toBeNull();
     expect(full.photos).toBe((await photoFiles('val')).length);
     expect(Object.keys(full.conditions)).toEqual(pil.conditions.map((c) => c.name));
+    expect(Object.keys(full.edits)).toEqual(pil.edits);
   });
 
   it('the report agrees with the pictures and with scoring them here', async () => {
@@ -158,6 +197,22 @@ describe(`encoder parity, PIL (training) vs sharp (evaluation), first ${LIMIT} p
         const differs = sources.filter((s, i) => Math.round(s.width / 2) !== pilImages[k]![i]!.width || Math.round(s.height / 2) !== pilImages[k]![i]!.height);
         expect(row.pixels.evaluationHalfDiffers).toBe(differs.length);
       }
+    }
+    expect(Object.keys(report.edits)).toEqual(pil.edits);
+    for (const [k, name] of pil.edits.entries()) {
+      const row = report.edits[name]!;
+      const pilJudgements = await detector.scoreImages(pilEdits[k]!);
+      const sharpJudgements = await detector.scoreImages(sharpEdits[k]!);
+      const absolute = pilJudgements.map((j, i) => Math.abs(sharpJudgements[i]!.score - j.score));
+      expect(row.sharp, name).toBe(`wild-edits.ts EDITS['${name}']`);
+      expect(row.flagged.pil, name).toBe(round(shareAtOrAbove(pilJudgements.map((j) => j.score), threshold)));
+      expect(row.flagged.sharp, name).toBe(round(shareAtOrAbove(sharpJudgements.map((j) => j.score), threshold)));
+      expect(row.verdictsDiffer, name).toBe(pilJudgements.filter((j, i) => j.isFake !== sharpJudgements[i]!.isFake).length);
+      expect(row.ensembleScore.meanAbsDifference, name).toBeCloseTo(average(absolute), 4);
+      expect(row.ensembleScore.maxAbsDifference, name).toBeCloseTo(Math.max(...absolute), 4);
+      const sameSize = pilEdits[k]!.filter((image, i) => image.width === sharpEdits[k]![i]!.width && image.height === sharpEdits[k]![i]!.height);
+      expect(row.pixels.sizeMismatches, name).toBe(LIMIT - sameSize.length);
+      expect(row.pixels.photosIdentical, name).toBe(pilEdits[k]!.filter((image, i) => sameSize.includes(image) && meanAbs(image, sharpEdits[k]![i]!) === 0).length);
     }
   });
 });

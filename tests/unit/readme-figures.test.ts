@@ -550,6 +550,34 @@ const CLAIMS: Record<string, Claim> = {
         + `${fixed(half.ensembleScore.meanAbsDifference, 4)} apart on average, ${fixed(half.ensembleScore.maxAbsDifference, 4)} at most, ${half.verdictsDiffer} verdicts changed)`;
     },
   },
+  'models: encoders, everyday edits': {
+    page: MODELS,
+    artifact: ENCODERS,
+    text: (encoders) => {
+      const edits = Object.entries(encoders.edits) as [string, { flagged: { pil: number; sharp: number }; verdictsDiffer: number; pixels: { photosIdentical: number } }][];
+      const shifts = edits.filter(([name]) => name.startsWith('shift '));
+      const others = edits.filter(([name]) => !name.startsWith('shift '));
+      const gap = ([, row]: (typeof edits)[number]) => Math.abs(row.flagged.sharp - row.flagged.pil);
+      const widest = others.reduce((a, b) => (gap(b) > gap(a) ? b : a));
+      const blur = encoders.edits['blur sigma 1'];
+      const identical = shifts.every(([, row]) => row.pixels.photosIdentical === encoders.photos);
+      return `the ${edits.length} everyday edits the presets are also quantiles over (\`trace_view.EVERYDAY_EDITS\`, made with PIL) against the edit `
+        + `table's edits of the same names (sharp), on the same photos: the ${shifts.length} shifts give ${identical ? 'the same pixels' : 'different pixels'}; over the other `
+        + `${others.length} the share flagged at the default differs by at most ${+fixed(gap(widest) * 100, 1)} points (${widest[0]}: ${percent(widest[1].flagged.pil)} with PIL `
+        + `against ${percent(widest[1].flagged.sharp)} with sharp; blur sigma 1 ${percent(blur.flagged.pil)} against ${percent(blur.flagged.sharp)}), `
+        + `${others.reduce((sum, [, row]) => sum + row.verdictsDiffer, 0)} verdicts changed in ${others.length * encoders.photos} scorings`;
+    },
+  },
+  'models: encoders, enlargement': {
+    page: MODELS,
+    artifact: ENCODERS,
+    text: (encoders) => {
+      const resized = ['short side 128', 'short side 129', 'half + jpeg q85'].map((name) => encoders.edits[name].pixels.meanAbsDifference as number)
+        .concat(encoders.conditions['half (lanczos) + jpeg q90'].pixels.meanAbsDifference);
+      return `(a mean pixel difference of ${fixed(encoders.edits['enlarge 1.5x'].pixels.meanAbsDifference, 1)} levels, where the other resizes `
+        + `differ by ${fixed(Math.min(...resized), 1)} to ${fixed(Math.max(...resized), 1)}`;
+    },
+  },
   'models: pretrained probe': {
     page: MODELS,
     artifact: PROBE,
