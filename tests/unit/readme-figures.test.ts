@@ -60,6 +60,7 @@ const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 
 const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_features.py
 const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
 const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
+const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
@@ -662,6 +663,19 @@ const CLAIMS: Record<string, Claim> = {
       const flagged = (lfo: Json) => Object.values(lfo.folds as Record<string, Json>).map((row) => row.realFlagged as number);
       const range = (lfo: Json) => `${percent(Math.min(...flagged(lfo)))} to ${percent(Math.max(...flagged(lfo)))}`;
       return `the same folds gave mean AUROC ${fixed(before.meanAuroc, 3)} and ${percent(before.meanCaught)} caught, with the reals flagged per fold at ${range(before)} against ${range(read(LEAVE_FAMILY_OUT))} now`;
+    },
+  },
+  'models: leave-family-out, three heads': {
+    page: MODELS,
+    artifact: MEMBERS_LEAVE_FAMILY_OUT,
+    text: (three) => {
+      const one = read(LEAVE_FAMILY_OUT);
+      const folds = Object.keys(one.folds as Record<string, Json>);
+      const higher = folds.filter((fold) => three.folds[fold].auroc > one.folds[fold].auroc);
+      const same = three.headMembers === 3 && three.finishingShare === one.finishingShare && three.steps === one.steps && three.topK === one.topK;
+      return `${same ? 'With three heads per fold' : 'With another recipe'} (\`leave_family_out.py --members ${three.headMembers}\`, the same bank, seeds and folds), `
+        + `mean AUROC ${fixed(three.meanAuroc, 3)} against ${fixed(one.meanAuroc, 3)} and ${percent(three.meanCaught)} caught against ${percent(one.meanCaught)}; `
+        + `AUROC higher in ${higher.length} of ${folds.length} folds (${higher.join(', ')})`;
     },
   },
   'models: transfer probe': {
