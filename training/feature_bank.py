@@ -8,14 +8,18 @@ traces of upsampling live before striding averages them away.
 
 Reads crop pools (uint8 NHWC, from native.crop_pool); writes nothing."""
 
+import time
+
 import numpy as np
 import torch
 import torch.nn as nn
 
 import calibration
 import crops
+import native
 import pretrained
 import trace_view
+from common import DEFAULT_SEED, log
 
 TAPS = (2, 5)  # blocks whose per-channel statistics the bank keeps beside block 10's map
 FIRST_BLOCK_LAYER = 4  # MobileNetV2Features.layers: pad, conv, batch norm, ReLU6, then block 0
@@ -172,6 +176,21 @@ class HeadEnsemble(nn.Module):
             member.eval()
             self.scales[i] = ((member(maps, low) - centre) ** 2).sum(1).median().rsqrt()
         return torch.cat([centre * self.scales[i] for i, centre in enumerate(centres)])
+
+
+def training_banks(extractor, table, views=VIEWS, window=WINDOW, limit=None, seed=DEFAULT_SEED):
+    """{'real', 'generated'}: FeatureBank of the training split's crop pools (native.crop_pool, each group's
+    trace_view versions), drawn from `seed` as the probes and leave_family_out.py draw them; `limit`: the first N
+    pictures of each group (smoke runs)."""
+    rng, generator = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    banks, started = {}, time.time()
+    for label in ('real', 'generated'):
+        pictures = {g: p[:limit] for g, p in native.split_pictures(table, label, 'train').items()}
+        versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
+        pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in pictures.items()}
+        banks[label] = FeatureBank.of_pools(extractor, pools, views, window, generator)
+        log(f'{label} bank: {banks[label].groups} ({time.time() - started:.0f}s)')
+    return banks
 
 
 def load_banks(path):

@@ -23,7 +23,6 @@ import feature_bank
 import native
 import objectives
 import splits
-import trace_view
 from common import DEFAULT_SEED, auroc, log, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'leave-family-out.json')
@@ -75,16 +74,8 @@ def main():
     parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
     args = parser.parse_args()
     set_up_cpu()
-    rng, generator = np.random.default_rng(DEFAULT_SEED), torch.Generator().manual_seed(DEFAULT_SEED)
     table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.shipped_extractor(), time.time()
-    banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else {}
-    for label in ('real', 'generated'):
-        if label in banks:
-            continue
-        train = pictures_of(table, label, 'train')
-        versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
-        pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in train.items()}
-        banks[label] = feature_bank.FeatureBank.of_pools(extractor, pools, feature_bank.VIEWS, feature_bank.WINDOW, generator)
+    banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else feature_bank.training_banks(extractor, table)
     real_features = {split: feature_bank.picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
                      for split in ('validation', 'test')}
     held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}

@@ -32,17 +32,8 @@ def validation_features(extractor, pictures_by_group):
 
 
 def build(args):
-    rng = np.random.default_rng(DEFAULT_SEED)
-    table = splits.build(DEFAULT_SEED)
-    extractor = feature_bank.Extractor()
-    generator = torch.Generator().manual_seed(DEFAULT_SEED)
-    banks, started = {}, time.time()
-    for label in ('real', 'generated'):
-        pictures = native.split_pictures(table, label, 'train')
-        versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
-        pools = {g: native.crop_pool(p, trace_view.VERSIONS.get(g, versions), rng) for g, p in pictures.items()}
-        banks[label] = feature_bank.FeatureBank.of_pools(extractor, pools, args.views, args.window, generator)
-        log(f'{label} bank: {banks[label].groups} ({time.time() - started:.0f}s)')
+    table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.Extractor(), time.time()
+    banks = feature_bank.training_banks(extractor, table, args.views, args.window)
     val = {label: validation_features(extractor, native.split_pictures(table, label, 'validation')) for label in ('real', 'generated')}
     log(f'validation features ({time.time() - started:.0f}s)')
     return banks, val

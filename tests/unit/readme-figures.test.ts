@@ -62,6 +62,7 @@ const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/l
 const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
+const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
 const SEVENTH_MANIFEST = 'training/results/2026-12-05-banked-retrain.manifest.json'; // the seventh round's manifest
@@ -676,6 +677,43 @@ const CLAIMS: Record<string, Claim> = {
       return `${same ? 'With three heads per fold' : 'With another recipe'} (\`leave_family_out.py --members ${three.headMembers}\`, the same bank, seeds and folds), `
         + `mean AUROC ${fixed(three.meanAuroc, 3)} against ${fixed(one.meanAuroc, 3)} and ${percent(three.meanCaught)} caught against ${percent(one.meanCaught)}; `
         + `AUROC higher in ${higher.length} of ${folds.length} folds (${higher.join(', ')})`;
+    },
+  },
+  'models: feature autoencoder probe': {
+    page: MODELS,
+    artifact: FEATURE_AE_PROBE,
+    text: (probe) => {
+      const STORED = 'as stored and re-encoded';
+      const base = probe.baselines[STORED] as Record<string, { familyWeightedAuroc: number }>;
+      const variants = Object.values(probe.featureAutoencoders as Record<string, Json>);
+      const pair = (v: Json) => v[STORED]['shipped head + feature AE'].familyWeightedAuroc as number;
+      const best = variants.reduce((a, b) => (pair(b) > pair(a) ? b : a));
+      const span = (rows: Json[]) => `${fixed(Math.min(...rows.map(pair)), 3)} to ${fixed(Math.max(...rows.map(pair)), 3)}`;
+      const wide = variants.filter((v) => v.kernel === 3);
+      const codes = variants.filter((v) => v.kernel === 1 && v.steps === 800).map((v) => v.bottleneck).sort((a: number, b: number) => a - b);
+      return `the shipped trace autoencoder scores ${fixed(base['pixel AE (shipped)']!.familyWeightedAuroc, 3)} alone against ${fixed(base['head (shipped)']!.familyWeightedAuroc, 3)} `
+        + `for the shipped trace head, and the pair ${fixed(base['shipped head + pixel AE (the shipped pair)']!.familyWeightedAuroc, 3)}. An autoencoder of the frozen backbone's `
+        + `block-10 map, fitted on the head's bank with the trace autoencoder's objective, scores ${fixed(best[STORED]['feature AE'].familyWeightedAuroc, 3)} alone with `
+        + `${best.kernel}x${best.kernel} kernels, a ${best.bottleneck}-channel code and ${best.steps.toLocaleString('en-US')} steps, and ${fixed(pair(best), 3)} beside the shipped head; over the `
+        + `${variants.length} variants probed, beside the shipped head ${span(variants)} (the ${wide.length} with 3x3 kernels ${span(wide)}), the code's width `
+        + `(${codes.join(', ')} channels) mattering least`;
+    },
+  },
+  'models: feature autoencoder probe, everyday edits': {
+    page: MODELS,
+    artifact: FEATURE_AE_PROBE,
+    text: (probe) => {
+      const EDITED = 'everyday edits';
+      const base = probe.baselines[EDITED] as Record<string, { familyWeightedAuroc: number }>;
+      const variants = Object.values(probe.featureAutoencoders as Record<string, Json>);
+      const pair = (v: Json) => v[EDITED]['shipped head + feature AE'].familyWeightedAuroc as number;
+      const alone = (v: Json) => v[EDITED]['feature AE'].familyWeightedAuroc as number;
+      const stored = (v: Json) => v['as stored and re-encoded']['shipped head + feature AE'].familyWeightedAuroc as number;
+      const chosen = variants.reduce((a, b) => (stored(b) > stored(a) ? b : a));
+      const span = (f: (v: Json) => number) => `${fixed(Math.min(...variants.map(f)), 3)} to ${fixed(Math.max(...variants.map(f)), 3)}`;
+      return `Under the everyday edits (\`trace_view.edited\`), the shipped trace autoencoder scores ${fixed(base['pixel AE (shipped)']!.familyWeightedAuroc, 3)} alone, `
+        + `the shipped head ${fixed(base['head (shipped)']!.familyWeightedAuroc, 3)} and the pair ${fixed(base['shipped head + pixel AE (the shipped pair)']!.familyWeightedAuroc, 3)}; `
+        + `the feature autoencoders ${span(alone)} alone and ${span(pair)} beside the shipped head (the variant best as stored ${fixed(pair(chosen), 3)})`;
     },
   },
   'models: transfer probe': {
