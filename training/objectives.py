@@ -117,9 +117,15 @@ def trace_autoencoder_loss(autoencoder, batch, count, args):
     errors). An inverse-error push on the relative error left the trace autoencoder at chance on validation
     SD 1.5 grids (0.51); this objective reached 0.91 there in 400 steps."""
     residual = networks.neighbour_residual(batch)
-    log_error = torch.log(((autoencoder.decoder(autoencoder.encoder(residual)) - residual) ** 2).flatten(1).mean(1) + 1e-4)
+    return capped_log_error_loss(((autoencoder.decoder(autoencoder.encoder(residual)) - residual) ** 2).flatten(1).mean(1), count, args.ae_eta)
+
+
+def capped_log_error_loss(errors, count, eta):
+    """The trace autoencoder's objective on reconstruction errors [n], the first `count` of real crops: their log
+    error down, the generated ones' up by `eta`, each capped at 3 above the real crops' mean."""
+    log_error = torch.log(errors + 1e-4)
     ceiling = float(log_error[:count].mean().detach()) + 3
-    return log_error[:count].mean() - args.ae_eta * torch.clamp(log_error[count:], max=ceiling).mean()
+    return log_error[:count].mean() - eta * torch.clamp(log_error[count:], max=ceiling).mean()
 
 
 def trace_svdd_loss(distances, count, args, kind):

@@ -10,7 +10,7 @@ better alone and beside the head, before anything is built into the exported gra
   shipped head itself (training/finishing_run.pt, the thirteenth round's checkpoint, whose networks ship);
 - pixel AE: the shipped models' trace autoencoder (the same checkpoint);
 - feature AE: a convolutional autoencoder (1x1 or 3x3 kernels) of block 10's standardised map, through a narrow
-  bottleneck, trained with the pixel AE's objective (objectives.trace_autoencoder_loss's: log error down for real
+  bottleneck, trained with the pixel AE's objective (objectives.capped_log_error_loss: log error down for real
   rows, up for generated ones, capped) on the bank's rows; a few variants (--variants), all reported.
 
 Every validation picture is scored in two populations: as stored and under trace_view.conditioned's re-encodings,
@@ -78,9 +78,8 @@ def train_feature_ae(real, fake, steps, bottleneck, kernel, generator, batch=128
     optimiser, schedule = objectives.one_cycle(model.parameters(), steps)
     for step in range(1, steps + 1):
         model.train()
-        log_error = torch.log(model.error(torch.cat([real.draw(batch, generator)[0], fake.draw(batch, generator)[0]])) + 1e-4)
-        ceiling = float(log_error[:batch].mean().detach()) + 3
-        loss = log_error[:batch].mean() - torch.clamp(log_error[batch:], max=ceiling).mean()
+        errors = model.error(torch.cat([real.draw(batch, generator)[0], fake.draw(batch, generator)[0]]))
+        loss = objectives.capped_log_error_loss(errors, batch, 1.0)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -118,12 +117,13 @@ def validation_crops(extractor, pixel_ae, table, versions, limit=None):
     return out
 
 
-def build(args, banks=None, vals=None):
-    """The training banks (unless given) and each population's validation crops missing from `vals`."""
+def build(args, weights, banks=None, vals=None):
+    """The training banks (unless given) and each population's validation crops missing from `vals`; `weights`:
+    the shipped checkpoint's, whose trace autoencoder scores the crops."""
     table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.shipped_extractor(), time.time()
     banks = banks or feature_bank.training_banks(extractor, table, limit=args.limit)
     pixel_ae = networks.TraceAutoencoder()
-    pixel_ae.load_state_dict(torch.load(CHECKPOINT, weights_only=False)['weights']['traceAutoencoder'])
+    pixel_ae.load_state_dict(weights['traceAutoencoder'])
     pixel_ae.eval()
     vals = {name: val for name, val in (vals or {}).items() if name in POPULATIONS}
     for name, versions in POPULATIONS.items():
@@ -161,8 +161,9 @@ def main():
     args = parser.parse_args()
     set_up_cpu()
     started = time.time()
+    weights = torch.load(CHECKPOINT, weights_only=False)['weights']
     cached = torch.load(CACHE, weights_only=False) if args.limit is None and os.path.exists(CACHE) else (None, None)
-    banks, vals = build(args, *cached)
+    banks, vals = build(args, weights, *cached)
     if args.limit is None and set(cached[1] or {}) != set(vals):
         torch.save((banks, vals), CACHE)
     top_k = json.load(open(MANIFEST))['input']['crops']['topK']
@@ -173,7 +174,6 @@ def main():
     extractor = feature_bank.shipped_extractor()
     head = feature_bank.shipped_head(extractor)
     centre = objectives.train_head(head, banks['real'], banks['generated'], args.steps, generator)
-    weights = torch.load(CHECKPOINT, weights_only=False)['weights']
     shipped = networks.trace_encoder()
     shipped.load_state_dict(weights['traceEncoder'])
     shipped.eval()

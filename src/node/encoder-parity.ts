@@ -82,15 +82,20 @@ async function main(): Promise<void> {
     const sources = await Promise.all(pil.photos.map((photo) => readPng(photo.source)));
     // How the evaluation's decoding (sharp) of the original files compares with training's (PIL), for the record.
     const decoding = pixels(await Promise.all(files.map(async (file, i) => pixelDifference(await decodeImage(file), sources[i]!))));
+    // One condition or edit: PIL's pictures (the helper's files) against sharp's from the same sources, one photo at
+    // a time; both scored, and their pixels compared.
+    const bothSides = async (files: string[], viaSharp: (source: RgbaImage, i: number, pilImage: RgbaImage) => Promise<RgbaImage>) => {
+      const pilImages = await Promise.all(files.map(readPng));
+      const sharpImages: RgbaImage[] = [];
+      for (const [i, source] of sources.entries()) sharpImages.push(await viaSharp(source, i, pilImages[i]!));
+      const comparison = compare(names, await detector.scoreImages(pilImages), await detector.scoreImages(sharpImages), threshold);
+      return { pilImages, comparison, picture: pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!))) };
+    };
     const conditions: Record<string, unknown> = {};
     const rows: [string, ReturnType<typeof compare>, ReturnType<typeof pixels>][] = [];
     for (const [k, condition] of pil.conditions.entries()) {
       const sharpSide = sharpCondition(condition);
-      const pilImages = await Promise.all(pil.photos.map((photo) => readPng(photo.conditions[k]!)));
-      const sharpImages: RgbaImage[] = [];
-      for (const [i, source] of sources.entries()) sharpImages.push(await sharpSide.apply(source, pilImages[i]!));
-      const comparison = compare(names, await detector.scoreImages(pilImages), await detector.scoreImages(sharpImages), threshold);
-      const picture = pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!)));
+      const { pilImages, comparison, picture } = await bothSides(pil.photos.map((photo) => photo.conditions[k]!), (source, _, pilImage) => sharpSide.apply(source, pilImage));
       // The evaluation's own halving rounds each side half up (wild-edits.ts half); training's (native.resize)
       // rounds half to even: photos where the two sizes differ.
       const halvingSizes = condition.scale === 0.5
@@ -105,11 +110,7 @@ async function main(): Promise<void> {
     const editRows: typeof rows = [];
     for (const [k, name] of pil.edits.entries()) {
       const sharpSide = sharpEdit(name);
-      const pilImages = await Promise.all(pil.photos.map((photo) => readPng(photo.edits[k]!)));
-      const sharpImages: RgbaImage[] = [];
-      for (const [i, source] of sources.entries()) sharpImages.push(await sharpSide.apply(source, i));
-      const comparison = compare(names, await detector.scoreImages(pilImages), await detector.scoreImages(sharpImages), threshold);
-      const picture = pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!)));
+      const { pilImages, comparison, picture } = await bothSides(pil.photos.map((photo) => photo.edits[k]!), (source, i) => sharpSide.apply(source, i));
       edits[name] = { pil: 'training/trace_view.py EVERYDAY_EDITS', sharp: sharpSide.source, ...comparison, pixels: picture };
       editRows.push([name, comparison, picture]);
       log(`edit ${name}: scored ${pilImages.length} x 2`);

@@ -162,6 +162,12 @@ const movedOver = (withCrops: Json) => percent(withCrops['over0.02'] / withCrops
 /** A 95% interval of a share as the page and the docs say it: "25.4%-47.8%". */
 const shareRange = ([low, high]: [number, number]) => `${percent(low)}-${percent(high)}`;
 /** A 95% interval of an AUROC: "0.83-0.92". */
+/** One population of the feature autoencoder probe: its baselines, the variants, and a variant's criterion (`row`: which scorer). */
+const featureAeProbe = (probe: Json, population: string) => ({
+  base: probe.baselines[population] as Record<string, { familyWeightedAuroc: number }>,
+  variants: Object.values(probe.featureAutoencoders as Record<string, Json>),
+  criterion: (variant: Json, row = 'shipped head + feature AE') => variant[population][row].familyWeightedAuroc as number,
+});
 const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(high, 2)}`;
 /** Each real group's share flagged at the default, with `detail` of its row in brackets. */
 const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
@@ -683,17 +689,15 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: FEATURE_AE_PROBE,
     text: (probe) => {
-      const STORED = 'as stored and re-encoded';
-      const base = probe.baselines[STORED] as Record<string, { familyWeightedAuroc: number }>;
-      const variants = Object.values(probe.featureAutoencoders as Record<string, Json>);
-      const pair = (v: Json) => v[STORED]['shipped head + feature AE'].familyWeightedAuroc as number;
+      const { base, variants, criterion } = featureAeProbe(probe, 'as stored and re-encoded');
+      const pair = (v: Json) => criterion(v);
       const best = variants.reduce((a, b) => (pair(b) > pair(a) ? b : a));
       const span = (rows: Json[]) => `${fixed(Math.min(...rows.map(pair)), 3)} to ${fixed(Math.max(...rows.map(pair)), 3)}`;
       const wide = variants.filter((v) => v.kernel === 3);
       const codes = variants.filter((v) => v.kernel === 1 && v.steps === 800).map((v) => v.bottleneck).sort((a: number, b: number) => a - b);
       return `the shipped trace autoencoder scores ${fixed(base['pixel AE (shipped)']!.familyWeightedAuroc, 3)} alone against ${fixed(base['head (shipped)']!.familyWeightedAuroc, 3)} `
         + `for the shipped trace head, and the pair ${fixed(base['shipped head + pixel AE (the shipped pair)']!.familyWeightedAuroc, 3)}. An autoencoder of the frozen backbone's `
-        + `block-10 map, fitted on the head's bank with the trace autoencoder's objective, scores ${fixed(best[STORED]['feature AE'].familyWeightedAuroc, 3)} alone with `
+        + `block-10 map, fitted on the head's bank with the trace autoencoder's objective, scores ${fixed(criterion(best, 'feature AE'), 3)} alone with `
         + `${best.kernel}x${best.kernel} kernels, a ${best.bottleneck}-channel code and ${best.steps.toLocaleString('en-US')} steps, and ${fixed(pair(best), 3)} beside the shipped head; over the `
         + `${variants.length} variants probed, beside the shipped head ${span(variants)} (the ${wide.length} with 3x3 kernels ${span(wide)}), the code's width `
         + `(${codes.join(', ')} channels) mattering least`;
@@ -703,12 +707,10 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: FEATURE_AE_PROBE,
     text: (probe) => {
-      const EDITED = 'everyday edits';
-      const base = probe.baselines[EDITED] as Record<string, { familyWeightedAuroc: number }>;
-      const variants = Object.values(probe.featureAutoencoders as Record<string, Json>);
-      const pair = (v: Json) => v[EDITED]['shipped head + feature AE'].familyWeightedAuroc as number;
-      const alone = (v: Json) => v[EDITED]['feature AE'].familyWeightedAuroc as number;
-      const stored = (v: Json) => v['as stored and re-encoded']['shipped head + feature AE'].familyWeightedAuroc as number;
+      const { base, variants, criterion } = featureAeProbe(probe, 'everyday edits');
+      const pair = (v: Json) => criterion(v);
+      const alone = (v: Json) => criterion(v, 'feature AE');
+      const stored = (v: Json) => featureAeProbe(probe, 'as stored and re-encoded').criterion(v);
       const chosen = variants.reduce((a, b) => (stored(b) > stored(a) ? b : a));
       const span = (f: (v: Json) => number) => `${fixed(Math.min(...variants.map(f)), 3)} to ${fixed(Math.max(...variants.map(f)), 3)}`;
       return `Under the everyday edits (\`trace_view.edited\`), the shipped trace autoencoder scores ${fixed(base['pixel AE (shipped)']!.familyWeightedAuroc, 3)} alone, `
