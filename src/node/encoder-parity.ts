@@ -63,6 +63,25 @@ function compare(files: string[], pil: Judgement[], viaSharp: Judgement[], thres
   };
 }
 
+/** sharp's picture of one photo: from its source, its index and PIL's picture of it. */
+type SharpSide = (source: RgbaImage, i: number, pilImage: RgbaImage) => Promise<RgbaImage>;
+
+/**
+ * One condition or edit: PIL's pictures (the helper's files) against sharp's from the same sources, one photo at a
+ * time; both scored, and their pixels compared.
+ */
+async function scoreBothSides(
+  run: { detector: Awaited<ReturnType<typeof createNodeDetector>>; sources: RgbaImage[]; names: string[]; threshold: number },
+  files: string[],
+  viaSharp: SharpSide,
+) {
+  const pilImages = await Promise.all(files.map((file) => readPng(file)));
+  const sharpImages: RgbaImage[] = [];
+  for (const [i, source] of run.sources.entries()) sharpImages.push(await viaSharp(source, i, pilImages[i]!));
+  const comparison = compare(run.names, await run.detector.scoreImages(pilImages), await run.detector.scoreImages(sharpImages), run.threshold);
+  return { pilImages, comparison, picture: pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!))) };
+}
+
 async function main(): Promise<void> {
   const limit = arg('limit') ? Number(arg('limit')) : undefined;
   const modelsDir = arg('models') ?? DEFAULT_MODELS_DIR;
@@ -82,15 +101,7 @@ async function main(): Promise<void> {
     const sources = await Promise.all(pil.photos.map((photo) => readPng(photo.source)));
     // How the evaluation's decoding (sharp) of the original files compares with training's (PIL), for the record.
     const decoding = pixels(await Promise.all(files.map(async (file, i) => pixelDifference(await decodeImage(file), sources[i]!))));
-    // One condition or edit: PIL's pictures (the helper's files) against sharp's from the same sources, one photo at
-    // a time; both scored, and their pixels compared.
-    const bothSides = async (files: string[], viaSharp: (source: RgbaImage, i: number, pilImage: RgbaImage) => Promise<RgbaImage>) => {
-      const pilImages = await Promise.all(files.map(readPng));
-      const sharpImages: RgbaImage[] = [];
-      for (const [i, source] of sources.entries()) sharpImages.push(await viaSharp(source, i, pilImages[i]!));
-      const comparison = compare(names, await detector.scoreImages(pilImages), await detector.scoreImages(sharpImages), threshold);
-      return { pilImages, comparison, picture: pixels(pilImages.map((image, i) => pixelDifference(image, sharpImages[i]!))) };
-    };
+    const bothSides = (files: string[], viaSharp: SharpSide) => scoreBothSides({ detector, sources, names, threshold }, files, viaSharp);
     const conditions: Record<string, unknown> = {};
     const rows: [string, ReturnType<typeof compare>, ReturnType<typeof pixels>][] = [];
     for (const [k, condition] of pil.conditions.entries()) {
