@@ -4,9 +4,11 @@
   square area-averaged to 128; each graph begins with a fixed 4x4 area average to 32x32, so a 32-px CIFAR image
   upscaled to 128 and a 12-megapixel photo averaged down to 128 reach the learned layers at the same scale.
 - The trace view: float32 [M, 3, 128, 128] native-resolution crops (no resampling, see crops.py) of pictures
-  larger than 128 px. Its layers see only the neighbour-pixel residual (NPR, Tan et al. CVPR 2024): what is
-  left of each 2x2 block after taking out its top-left pixel, where the upsampling of generators' decoders
-  leaves its pattern and the content of the picture mostly does not."""
+  larger than 128 px. The shipped trace views both read a frozen ImageNet-pretrained MobileNetV2 (stem and blocks
+  0-10): Deep SVDD's head embeds its block-10 map, the autoencoder reconstructs it. The scratch encoders (TraceEncoder,
+  TraceAutoencoder) see only the neighbour-pixel residual (NPR, Tan et al. CVPR 2024): what is left of each 2x2
+  block after taking out its top-left pixel, where the upsampling of generators' decoders leaves its pattern and
+  the content of the picture mostly does not; earlier rounds shipped them."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -194,10 +196,56 @@ class TraceAutoencoder(nn.Module):
         super().__init__()
         self.encoder, self.decoder = autoencoder_layers(widths, latent_channels)
 
-    def relative_error(self, crops_128):
+    def crop_error(self, crops_128):
+        """Each crop's reconstruction error relative to its residual's energy [M]."""
         residual = neighbour_residual(crops_128)
         error = ((self.decoder(self.encoder(residual)) - residual) ** 2).flatten(1).mean(1)
         return error / ((residual ** 2).flatten(1).mean(1) + 1e-3)
+
+
+class FeatureAutoencoder(nn.Module):
+    """Reconstructs the frozen backbone's block-10 map, standardised per channel by the real training rows'
+    statistics (`mean`, `std`: buffers, zeros until fitted or loaded), through convolutions of `kernel` px and a
+    `bottleneck`-channel code; a map's error is the mean squared error over channels and positions
+    (results/feature-ae-probe.json chose 3x3 kernels and a 16-channel code on validation)."""
+
+    def __init__(self, channels=96, width=64, bottleneck=16, kernel=3, mean=None, std=None):
+        super().__init__()
+        self.register_buffer('mean', (torch.zeros(channels) if mean is None else mean).view(1, -1, 1, 1).clone())
+        self.register_buffer('std', (torch.ones(channels) if std is None else std).view(1, -1, 1, 1).clone())
+        conv = lambda a, b: nn.Conv2d(a, b, kernel, padding=kernel // 2)
+        self.encoder = nn.Sequential(conv(channels, width), nn.LeakyReLU(0.1), conv(width, bottleneck), nn.LeakyReLU(0.1))
+        self.decoder = nn.Sequential(conv(bottleneck, width), nn.LeakyReLU(0.1), conv(width, channels))
+
+    def error(self, maps):
+        x = (maps - self.mean) / self.std
+        return ((self.decoder(self.encoder(x)) - x) ** 2).flatten(1).mean(1)
+
+
+class FeatureTraceAutoencoder(nn.Module):
+    """Autoencoder of the trace view on ImageNet-pretrained features: the frozen MobileNetV2 stem and blocks 0-10
+    (the trace Deep SVDD's backbone, feature_bank.shipped_extractor) into a FeatureAutoencoder of block 10's map,
+    fitted on the same banked rows as Deep SVDD's head (objectives.train_feature_autoencoder)."""
+
+    def __init__(self):
+        super().__init__()
+        import feature_bank  # reads the weights from node_modules/nsfwjs through node
+        self.extractor = feature_bank.shipped_extractor()
+        self.autoencoder = FeatureAutoencoder(self.extractor.map_channels)
+
+    def crop_error(self, crops_128):
+        """Each crop's reconstruction error of its standardised block-10 map [M]."""
+        return self.autoencoder.error(self.extractor(crops_128)[0])
+
+
+# Which trace autoencoder training builds: 'pixel-residual' (TraceAutoencoder) or 'mobilenet-v2-b10-features'
+# (FeatureTraceAutoencoder). Checkpoints written before it was recorded hold a pixel-residual one.
+TRACE_AUTOENCODER = 'mobilenet-v2-b10-features'
+
+
+def trace_autoencoder(kind=TRACE_AUTOENCODER):
+    """A new trace-view autoencoder of `kind` (TRACE_AUTOENCODER's values)."""
+    return FeatureTraceAutoencoder() if kind == 'mobilenet-v2-b10-features' else TraceAutoencoder()
 
 
 class TwoViewSvddScorer(nn.Module):
@@ -229,7 +277,7 @@ class TwoViewAutoencoderScorer(nn.Module):
 
     def forward(self, image, crops):
         score, reconstruction, error_map = self.whole(image)
-        return score, reconstruction, error_map, self.trace.relative_error(crops) / self.trace_scale
+        return score, reconstruction, error_map, self.trace.crop_error(crops) / self.trace_scale
 
 
 class PretrainedTraceEncoder(nn.Module):

@@ -56,6 +56,14 @@ def one_cycle(parameters, steps, peak=2e-3):
     return optimiser, torch.optim.lr_scheduler.OneCycleLR(optimiser, peak, total_steps=max(1, steps))
 
 
+def take_step(optimiser, schedule, loss):
+    """One optimiser step on `loss`, then the learning-rate schedule's."""
+    optimiser.zero_grad()
+    loss.backward()
+    optimiser.step()
+    schedule.step()
+
+
 def hypersphere_classifier_loss(distances, count, eta):
     """Deep SAD's objective in the form of the hypersphere classifier (Ruff et al. 2020, "Rethinking assumptions
     in deep anomaly detection"): with h the pseudo-Huber of the squared distance, the first `count` (normal)
@@ -78,10 +86,7 @@ def train_whole_svdd(normal, generated, args, generator):
             anomalies = anomalies_for(batch, generated, 192, generator)
             distances = ((encoder(torch.cat([batch, anomalies])) - centre) ** 2).sum(1)
             loss = hypersphere_classifier_loss(distances, len(batch), args.eta)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
+            take_step(optimiser, schedule, loss)
             total += float(loss)
         log(f'whole-image svdd epoch {epoch + 1}/{args.epochs} loss {total / max(1, steps_per_epoch):.4f} ({time.time() - started:.0f}s)')
     encoder.eval()
@@ -101,10 +106,7 @@ def train_whole_autoencoder(normal, generated, args, generator):
             both = torch.cat([batch, anomalies_for(batch, generated, 128, generator)])
             errors = ((autoencoder(both) - both) ** 2).flatten(1).mean(1)
             loss = errors[:len(batch)].mean() + args.ae_eta * (1e-3 / (errors[len(batch):] + 1e-3)).mean()
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
+            take_step(optimiser, schedule, loss)
             total += float(errors[:len(batch)].mean())
         log(f'whole-image autoencoder epoch {epoch + 1}/{args.epochs} mse {total / max(1, steps_per_epoch):.5f} ({time.time() - started:.0f}s)')
     autoencoder.eval()
@@ -142,16 +144,66 @@ UNWEIGHTED = {'real': None, 'generated': None}
 
 def train_trace(real_pool, fake_pool, args, generator, crop_weights=None):
     """Both trace views: Deep SVDD's (its head on banked features when the encoder is BankedTraceEncoder, else
-    online) and the autoencoder's, each on half real crops, half generated. `crop_weights` ({'real' / 'generated':
-    {group: [n]}}, --subject-balance) reweighs the crops drawn."""
-    kind = networks.TRACE_ENCODER
-    weights = crop_weights or UNWEIGHTED
-    real, fake = BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
+    online) and the autoencoder's (fit_trace_autoencoder, on the same banks when both read them), each on half real
+    crops, half generated. `crop_weights` ({'real' / 'generated': {group: [n]}}, --subject-balance) reweighs the
+    crops drawn."""
+    kind, banks = networks.TRACE_ENCODER, None
     if kind == 'mobilenet-v2-taps':
-        encoder, centre = train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights)
+        encoder, centre, banks = train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights)
     else:
+        weights = crop_weights or UNWEIGHTED
+        real, fake = BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
         encoder, centre = train_online_trace_svdd(real, fake, args, generator, kind)
-    return encoder, centre, train_trace_autoencoder(real, fake, args, generator)
+    return encoder, centre, fit_trace_autoencoder(real_pool, fake_pool, args, generator, crop_weights, banks)
+
+
+def fit_trace_autoencoder(real_pool, fake_pool, args, generator, crop_weights=None, banks=None):
+    """The trace autoencoder of networks.TRACE_AUTOENCODER's kind: a FeatureTraceAutoencoder fitted on `banks`
+    (bank_pools' (real, generated); built here when not given), or a pixel-residual TraceAutoencoder trained on the
+    crop pools."""
+    if networks.TRACE_AUTOENCODER == 'mobilenet-v2-b10-features':
+        banks = banks or bank_pools(feature_bank.shipped_extractor(), real_pool, fake_pool, generator, crop_weights)
+        return train_feature_trace_autoencoder(*banks, args.trace_steps, generator, args.ae_eta)
+    weights = crop_weights or UNWEIGHTED
+    return train_trace_autoencoder(BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated']), args, generator)
+
+
+def bank_pools(extractor, real_pool, fake_pool, generator, crop_weights=None):
+    """(real, generated) feature_bank.FeatureBank: the frozen backbone's features of feature_bank.VIEWS random
+    windows of every training crop, computed once."""
+    weights, started = crop_weights or UNWEIGHTED, time.time()
+    banks = [feature_bank.FeatureBank.of_pools(extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator, weights[label])
+             for label, pool in (('real', real_pool), ('generated', fake_pool))]
+    log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
+    return banks
+
+
+def train_feature_autoencoder(real, fake, steps, generator, eta=1.0, batch=128, bottleneck=16, kernel=3):
+    """A networks.FeatureAutoencoder of banked block-10 maps (feature_bank.FeatureBank), standardised by 4,096 real
+    rows' per-channel statistics, trained with the trace autoencoder's capped log-error objective on half real
+    rows, half generated."""
+    maps = real.draw(4096, generator)[0]
+    model = networks.FeatureAutoencoder(maps.shape[1], bottleneck=bottleneck, kernel=kernel,
+                                        mean=maps.mean((0, 2, 3)), std=maps.std((0, 2, 3)) + 1e-3)
+    optimiser, schedule = one_cycle(model.parameters(), steps)
+    for step in range(1, steps + 1):
+        model.train()
+        errors = model.error(torch.cat([real.draw(batch, generator)[0], fake.draw(batch, generator)[0]]))
+        loss = capped_log_error_loss(errors, batch, eta)
+        take_step(optimiser, schedule, loss)
+        if step % 200 == 0 or step == steps:
+            log(f'feature autoencoder step {step}/{steps} loss {float(loss):.4f}')
+    model.eval()
+    return model
+
+
+def train_feature_trace_autoencoder(real, fake, steps, generator, eta=1.0):
+    """networks.FeatureTraceAutoencoder whose FeatureAutoencoder is fitted on the banks `real`, `fake`."""
+    started, autoencoder = time.time(), networks.FeatureTraceAutoencoder()
+    autoencoder.autoencoder = train_feature_autoencoder(real, fake, steps, generator, eta)
+    log(f'trace feature autoencoder: {steps} steps ({time.time() - started:.0f}s)')
+    autoencoder.eval()
+    return autoencoder
 
 
 def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
@@ -166,10 +218,7 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
         (real_maps, real_low), (fake_maps, fake_low) = real.draw(batch, generator), fake.draw(batch, generator)
         embeddings = head(torch.cat([real_maps, fake_maps]), torch.cat([real_low, fake_low]))
         loss = hypersphere_classifier_loss(((embeddings - centre) ** 2).sum(1), batch, eta)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
+        take_step(optimiser, schedule, loss)
         if step % 200 == 0 or step == steps:
             log(f'trace svdd head step {step}/{steps} loss {float(loss):.4f}')
     head.eval()
@@ -188,17 +237,14 @@ def fit_head(head, real, fake, steps, generator, eta=1.0):
 
 def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=None):
     """The frozen backbone's features of feature_bank.VIEWS random windows of every training crop, computed once;
-    the head fitted on them for --head-steps (the backbone is most of an online step)."""
+    the head fitted on them for --head-steps (the backbone is most of an online step). Returns (encoder, centre,
+    the (real, generated) banks)."""
     encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width, args.head_members), time.time()
-    weights = crop_weights or UNWEIGHTED
-    banks = [feature_bank.FeatureBank.of_pools(encoder.extractor, pool, feature_bank.VIEWS, feature_bank.WINDOW, generator,
-                                               weights[label])
-             for label, pool in (('real', real_pool), ('generated', fake_pool))]
-    log(f'trace features banked: {sum(len(b.weights) for b in banks)} windows ({time.time() - started:.0f}s)')
+    banks = bank_pools(encoder.extractor, real_pool, fake_pool, generator, crop_weights)
     centre = fit_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
     log(f'trace svdd head: {args.head_members} x {args.head_steps} steps ({time.time() - started:.0f}s)')
     encoder.eval()
-    return encoder, centre
+    return encoder, centre, banks
 
 
 def train_online_trace_svdd(real, fake, args, generator, kind):
@@ -213,10 +259,7 @@ def train_online_trace_svdd(real, fake, args, generator, kind):
         count = 64 if size < crops.CROP else 24
         batch = torch.cat([trace_batch(real, count, generator, size), trace_batch(fake, count, generator, size)])
         loss = trace_svdd_loss(((encoder(batch) - centre) ** 2).sum(1), count, args, kind)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
+        take_step(optimiser, schedule, loss)
         if step % 200 == 0 or step == args.trace_steps:
             log(f'trace svdd step {step}/{args.trace_steps} loss {float(loss):.4f} ({time.time() - started:.0f}s)')
     encoder.eval()
@@ -234,10 +277,7 @@ def train_trace_autoencoder(real, fake, args, generator):
         count = 64 if size < crops.CROP else 24
         batch = torch.cat([trace_batch(real, count, generator, size), trace_batch(fake, count, generator, size)])
         loss = trace_autoencoder_loss(autoencoder, batch, count, args)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
+        take_step(optimiser, schedule, loss)
         if step % 200 == 0 or step == args.trace_steps:
             log(f'trace autoencoder step {step}/{args.trace_steps} loss {float(loss):.4f} ({time.time() - started:.0f}s)')
     autoencoder.eval()

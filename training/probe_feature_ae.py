@@ -9,9 +9,11 @@ better alone and beside the head, before anything is built into the exported gra
 - head: Deep SVDD's trace head fitted on the bank (objectives.train_head, the shipped width and steps), and the
   shipped head itself (training/finishing_run.pt, the thirteenth round's checkpoint, whose networks ship);
 - pixel AE: the shipped models' trace autoencoder (the same checkpoint);
-- feature AE: a convolutional autoencoder (1x1 or 3x3 kernels) of block 10's standardised map, through a narrow
-  bottleneck, trained with the pixel AE's objective (objectives.capped_log_error_loss: log error down for real
-  rows, up for generated ones, capped) on the bank's rows; a few variants (--variants), all reported.
+- feature AE: a convolutional autoencoder (networks.FeatureAutoencoder, 1x1 or 3x3 kernels) of block 10's
+  standardised map, through a narrow bottleneck, trained with the pixel AE's objective
+  (objectives.train_feature_autoencoder: log error down for real rows, up for generated ones, capped) on the
+  bank's rows; a few variants (--variants), all reported. Training now builds the 3x3, 16-channel one
+  (networks.FeatureTraceAutoencoder).
 
 Every validation picture is scored in two populations: as stored and under trace_view.conditioned's re-encodings,
 and under trace_view.edited's everyday edits (what the declared comparison averages over); a picture's score is
@@ -30,7 +32,6 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 import calibration
 import crops
@@ -52,42 +53,6 @@ PROTOCOL = ('validation split only; two populations: the pictures as stored and 
             'its crops (calibration.aggregate_crops, the manifest topK); familyWeightedAuroc: per-family AUROC against '
             'all validation real pictures, families weighing the square root of their size; pairs: the mean of each '
             "scorer's rank among the validation real pictures' scores")
-
-
-class FeatureAutoencoder(nn.Module):
-    """Reconstructs block 10's map, standardised per channel by the real rows' statistics, through convolutions of
-    `kernel` px (1: each position alone; 3: its neighbours too) and a `bottleneck`-channel code; a crop's error is
-    the mean squared error over channels and positions."""
-
-    def __init__(self, mean, std, channels=96, width=64, bottleneck=16, kernel=1):
-        super().__init__()
-        self.register_buffer('mean', mean.view(1, -1, 1, 1))
-        self.register_buffer('std', std.view(1, -1, 1, 1))
-        conv = lambda a, b: nn.Conv2d(a, b, kernel, padding=kernel // 2)
-        self.encoder = nn.Sequential(conv(channels, width), nn.LeakyReLU(0.1), conv(width, bottleneck), nn.LeakyReLU(0.1))
-        self.decoder = nn.Sequential(conv(bottleneck, width), nn.LeakyReLU(0.1), conv(width, channels))
-
-    def error(self, maps):
-        x = (maps - self.mean) / self.std
-        return ((self.decoder(self.encoder(x)) - x) ** 2).flatten(1).mean(1)
-
-
-def train_feature_ae(real, fake, steps, bottleneck, kernel, generator, batch=128):
-    maps = real.draw(4096, generator)[0]
-    model = FeatureAutoencoder(maps.mean((0, 2, 3)), maps.std((0, 2, 3)) + 1e-3, maps.shape[1], bottleneck=bottleneck, kernel=kernel)
-    optimiser, schedule = objectives.one_cycle(model.parameters(), steps)
-    for step in range(1, steps + 1):
-        model.train()
-        errors = model.error(torch.cat([real.draw(batch, generator)[0], fake.draw(batch, generator)[0]]))
-        loss = objectives.capped_log_error_loss(errors, batch, 1.0)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        schedule.step()
-        if step % 200 == 0 or step == steps:
-            log(f'feature autoencoder step {step}/{steps} loss {float(loss):.4f}')
-    model.eval()
-    return model
 
 
 # The validation pictures each population holds, made from a group's pictures.
@@ -112,7 +77,7 @@ def validation_crops(extractor, pixel_ae, table, versions, limit=None):
                     continue
                 batch = torch.from_numpy(np.ascontiguousarray(windows)).permute(0, 3, 1, 2)
                 maps = extractor.features(batch)[0]
-                rows.append((maps, pixel_ae.relative_error(batch.float() / 255.0).numpy()))
+                rows.append((maps, pixel_ae.crop_error(batch.float() / 255.0).numpy()))
             out[label][group] = rows
     return out
 
@@ -197,7 +162,8 @@ def main():
     for variant in args.variants.split(','):
         bottleneck, kernel, steps = (int(v) for v in variant.split(':'))
         torch.manual_seed(DEFAULT_SEED)
-        feature_ae = train_feature_ae(banks['real'], banks['generated'], steps, bottleneck, kernel, torch.Generator().manual_seed(DEFAULT_SEED))
+        feature_ae = objectives.train_feature_autoencoder(banks['real'], banks['generated'], steps, torch.Generator().manual_seed(DEFAULT_SEED),
+                                                           bottleneck=bottleneck, kernel=kernel)
         row = variants[f'bottleneck {bottleneck}, kernel {kernel}, {steps} steps'] = {'bottleneck': bottleneck, 'kernel': kernel, 'steps': steps}
         for population, val in vals.items():
             with torch.no_grad():

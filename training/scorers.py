@@ -34,7 +34,7 @@ class Scorers:
     def crops(self, windows):
         """Each crop's raw trace score per model (the graphs' `trace_score` outputs)."""
         svdd = ((self.svdd.trace(windows) - self.svdd.trace_centre) ** 2).sum(1) / self.svdd.trace_scale
-        ae = self.ae.trace.relative_error(windows) / self.ae.trace_scale
+        ae = self.ae.trace.crop_error(windows) / self.ae.trace_scale
         return {'svdd': svdd.numpy(), 'autoencoder': ae.numpy()}
 
     def pictures(self, pictures):

@@ -1,7 +1,8 @@
 """Train, calibrate and export the two-view Deep SVDD (Deep SAD) + autoencoder ensemble.
 
     /usr/bin/python3 training/train.py [--epochs N] [--trace-steps N] [--limit N] [--out public/models]
-                                       [--checkpoint PATH] [--from-checkpoint PATH [--retrain-trace | --retrain-head] [--retrain-whole]]
+                                       [--checkpoint PATH] [--trace-autoencoder KIND]
+                                       [--from-checkpoint PATH [--retrain-trace | --retrain-head] [--retrain-autoencoder] [--retrain-whole]]
 
 The stages, each a module that says what it reads and writes:
   1. data        whole_view.py (32x32 whole-image view), trace_view.py (native crops, everyday edits, splits.py roles)
@@ -68,6 +69,12 @@ def parse_args():
     parser.add_argument('--retrain-head', action='store_true',
                         help="with --from-checkpoint: fit the trace Deep SVDD's head anew on freshly banked features "
                              '(--head-steps, --head-width, --head-eta), keep the trace autoencoder and the whole-image views')
+    parser.add_argument('--retrain-autoencoder', action='store_true',
+                        help='with --from-checkpoint: refit only the trace autoencoder (--trace-autoencoder, --trace-steps), '
+                             "keep Deep SVDD's trace head and the whole-image views")
+    parser.add_argument('--trace-autoencoder', default=networks.TRACE_AUTOENCODER, choices=('mobilenet-v2-b10-features', 'pixel-residual'),
+                        help='the trace autoencoder trained: on the frozen backbone\'s block-10 features (its --trace-steps steps on '
+                             'the banked rows), or on the pixel residual (the shipped kind before the sixteenth round)')
     parser.add_argument('--retrain-whole', action='store_true',
                         help='with --from-checkpoint: train both whole-image views (and their simulators) anew, keep the trace views')
     parser.add_argument('--prior-save', type=float, default=native.PRIOR_SAVE_SHARE,
@@ -133,6 +140,7 @@ def draw_facts(args, sets):
 
 def trace_facts(args, sets, seconds):
     return {'traceSteps': args.trace_steps, **head_facts(args), **draw_facts(args, sets), 'traceEncoder': networks.TRACE_ENCODER,
+            'traceAutoencoder': networks.TRACE_AUTOENCODER,
             'traceCrops': trace_view.trace_crop_counts(sets.real_pools, sets.fake_pools), 'traceSeconds': round(seconds),
             'sd15Grids': {k: [os.path.basename(p) for p in v] for k, v in sets.grids.items()},
             'unseenGenerators': list(native.UNSEEN_GENERATORS)}
@@ -175,19 +183,25 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
                  'traceViewsRetrained': {'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
     if args.retrain_head:
         started = time.time()
-        trace_encoder, trace_centre = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
+        trace_encoder, trace_centre, _ = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
         facts = {**facts, **head, **draw_facts(args, sets), 'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'], 'members': head['headMembers'],
                                         'seconds': round(time.time() - started)}}
+    if args.retrain_autoencoder:
+        started = time.time()
+        trace_autoencoder = objectives.fit_trace_autoencoder(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
+        weights.update(traceAutoencoder=trace_autoencoder.state_dict())
+        facts = {**facts, 'traceAutoencoder': networks.TRACE_AUTOENCODER,
+                 'traceAutoencoderRetrained': {'kind': networks.TRACE_AUTOENCODER, 'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
     if args.retrain_whole:
         encoder, centre, autoencoder, whole_facts = train_whole_views(args, sets, rng, generator)
         weights.update(encoder=encoder.state_dict(), autoencoder=autoencoder.state_dict(), centre=centre)
         facts = {**facts, 'wholeViewsRetrained': whole_facts,
                  'wholeViewImages': len(sets.normal) + len(sets.generated) + whole_facts['simulatedFakes']}
     checkpoint['training'] = facts
-    if args.retrain_trace or args.retrain_head or args.retrain_whole:
+    if args.retrain_trace or args.retrain_head or args.retrain_autoencoder or args.retrain_whole:
         torch.save(checkpoint, args.checkpoint)
         log(f'views retrained; checkpoint {args.checkpoint}')
     return checkpoint
@@ -200,7 +214,7 @@ def modules_of(checkpoint):
                'traceEncoder': networks.trace_encoder(checkpoint['training'].get('traceEncoder', 'scratch-npr'),
                                                       checkpoint['training'].get('headWidth', 128),  # 128 before it was recorded
                                                       checkpoint['training'].get('headMembers', 1)),  # 1 before it was recorded
-               'traceAutoencoder': networks.TraceAutoencoder()}
+               'traceAutoencoder': networks.trace_autoencoder(checkpoint['training'].get('traceAutoencoder', 'pixel-residual'))}
     for key, module in modules.items():
         module.load_state_dict(weights[key])
         module.eval()
@@ -226,7 +240,7 @@ def build_scorers(trained, sets):
         'statistics': float(deviation.median()),
         'statisticsKnee': float(deviation[:small_real_count].quantile(cal.PRIOR_KNEE_QUANTILE)),
         'traceEmbedding': float(((evaluate_in_chunks(trained.traceEncoder, real_windows, 64) - trained.trace_centre) ** 2).sum(1).median()),
-        'traceReconstruction': float(evaluate_in_chunks(trained.traceAutoencoder.relative_error, real_windows, 64).median()),
+        'traceReconstruction': float(evaluate_in_chunks(trained.traceAutoencoder.crop_error, real_windows, 64).median()),
     }
     prior.knee, prior.scale = scales['statisticsKnee'], scales['statistics'] / cal.PRIOR_WEIGHT
     svdd = networks.TwoViewSvddScorer(networks.SvddScorer(trained.encoder, trained.centre, prior, scales['embedding']),
@@ -293,8 +307,9 @@ def validation_figures(raw, rule, presets, weights, dcgan_samples, scorers):
 
 def main():
     args = parse_args()
-    if args.retrain_head and (args.retrain_trace or not args.from_checkpoint):
-        raise SystemExit('--retrain-head goes with --from-checkpoint, without --retrain-trace (which refits the head too)')
+    if (args.retrain_head or args.retrain_autoencoder) and (args.retrain_trace or not args.from_checkpoint):
+        raise SystemExit('--retrain-head and --retrain-autoencoder go with --from-checkpoint, without --retrain-trace (which refits both)')
+    networks.TRACE_AUTOENCODER = args.trace_autoencoder
     checkpoint = torch.load(args.from_checkpoint) if args.from_checkpoint else None
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']

@@ -26,10 +26,11 @@ export const READBACK_NOISE = { share: 0.1, levels: 1 } as const;
  * models: pictures judged on native crops (at least 128 px on both sides) and small pictures judged as a whole.
  * The crops' figure covers the largest move measured over the validation split under four noise draws
  * (src/node/readback-stability.ts, training/results/readback-stability.json): the crop view reads pixel-level
- * traces, and a crop pick by detail can swap two windows of nearly equal detail. The whole-picture figure covers the
+ * traces (since the sixteenth round's models both trace views read the pretrained backbone, whose autoencoder moves
+ * most), and a crop pick by detail can swap two windows of nearly equal detail. The whole-picture figure covers the
  * largest move of small pictures (training/results/readback-stability-small.json, `--small`) and of the test's own.
  */
-export const READBACK_TOLERANCE = { crops: 0.09, whole: 0.03 } as const;
+export const READBACK_TOLERANCE = { crops: 0.17, whole: 0.035 } as const;
 
 /** The engine line's note, and its longer explanation, when the canvas read-back was found altered. */
 export function canvasNoiseWords(readback: CanvasReadback): { note: string; detail: string } {

@@ -4,7 +4,7 @@
  * checkpoint the shipped models come from). Then the exported two-view ONNX loads and scores in
  * onnxruntime-node, and a re-export from the checkpoint records the checkpoint's training facts, not the
  * re-export's own defaults; retraining only the whole-image views keeps the trace views and records its facts, and
- * refitting only the trace head keeps the rest.
+ * refitting only the trace head, or only the trace autoencoder, keeps the rest.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -71,13 +71,14 @@ describe('training pipeline smoke run', () => {
     expect(retrained.training.wholeViewsRetrained.simulatedFakes).toBeGreaterThan(0);
 
     // Retraining only the trace views (half their pictures given a JPEG save first and half a phone's denoising and
-    // sharpening, crops weighed so that what the pictures show is balanced across the classes) keeps the whole-image
-    // views' facts and records its own.
+    // sharpening, crops weighed so that what the pictures show is balanced across the classes; here with the earlier
+    // rounds' pixel-residual trace autoencoder) keeps the whole-image views' facts and records its own.
+    expect(trained.training.traceAutoencoder).toBe('mobilenet-v2-b10-features'); // the default recipe's
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-trace', '--trace-steps', '3', '--head-steps', '2',
-      '--prior-save', '0.5', '--finishing', '0.5', '--subject-balance', '1'], { stdio: 'inherit' });
+      '--prior-save', '0.5', '--finishing', '0.5', '--subject-balance', '1', '--trace-autoencoder', 'pixel-residual'], { stdio: 'inherit' });
     const traceRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(traceRetrained.training).toMatchObject({ epochs: 1, traceSteps: 3, headSteps: 2, priorSaveShare: 0.5, finishingShare: 0.5, traceViewsRetrained: { steps: 3 }, wholeViewsRetrained: { epochs: 1 },
-      subjectBalance: { strength: 1, thumbnail: 96 } });
+      subjectBalance: { strength: 1, thumbnail: 96 }, traceAutoencoder: 'pixel-residual' });
     const balance = traceRetrained.training.subjectBalance;
     expect(balance.pictures).toBeGreaterThan(20);
     for (const value of [balance.heldOutAuroc, balance.heldOutAurocWeighted]) {
@@ -100,6 +101,16 @@ describe('training pipeline smoke run', () => {
       wholeViewsRetrained: { epochs: 1 }, traceHeadRetrained: { steps: 4, width: 16, eta: 2 } });
     expect(headRetrained.training.scoreScales.traceEmbedding).not.toBe(traceRetrained.training.scoreScales.traceEmbedding);
     expect(headRetrained.training.scoreScales.traceReconstruction).toBe(traceRetrained.training.scoreScales.traceReconstruction);
+
+    // Refitting only the trace autoencoder, here on the frozen backbone's features of a checkpoint whose autoencoder
+    // read the pixel residual, keeps Deep SVDD's trace head and the whole-image views, records its own facts, and its
+    // export carries the new autoencoder (its scale moved, the head's did not).
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-autoencoder', '--trace-steps', '6'], { stdio: 'inherit' });
+    const autoencoderRetrained = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(autoencoderRetrained.training).toMatchObject({ headSteps: 4, headWidth: 16, traceHeadRetrained: { steps: 4 }, wholeViewsRetrained: { epochs: 1 },
+      traceAutoencoder: 'mobilenet-v2-b10-features', traceAutoencoderRetrained: { kind: 'mobilenet-v2-b10-features', steps: 6 } });
+    expect(autoencoderRetrained.training.scoreScales.traceEmbedding).toBe(headRetrained.training.scoreScales.traceEmbedding);
+    expect(autoencoderRetrained.training.scoreScales.traceReconstruction).not.toBe(headRetrained.training.scoreScales.traceReconstruction);
     expect(existsSync(SHIPPED_CHECKPOINT) ? statSync(SHIPPED_CHECKPOINT).mtimeMs : null).toBe(shippedBefore);
-  }, 3_000_000); // a safety net, not a speed goal: five runs of the training script (the pretrained crop encoder scores every validation crop)
+  }, 3_600_000); // a safety net, not a speed goal: six runs of the training script (the pretrained crop encoder scores every validation crop)
 });

@@ -48,7 +48,11 @@ const FINISHING_LOG = 'training/results/2026-12-06-finishing.train.txt'; // the 
 const FINISHING_REPORT = 'training/results/2026-12-06-finishing.report.json'; // npm run models:eval on the thirteenth round's models
 const FINISHING_MANIFEST = 'training/results/2026-12-06-finishing.manifest.json'; // the thirteenth round's manifest (its ONNX files are the shipped ones)
 const HEAD_ENSEMBLE_MANIFEST = 'training/results/2026-12-06-head-ensemble.manifest.json'; // the fourteenth round's three trace heads, refitted and exported
-const EDITED_PRESETS_MANIFEST = 'training/results/2026-12-06-edited-presets.manifest.json'; // the fifteenth round's re-calibration (the shipped manifest)
+const EDITED_PRESETS_MANIFEST = 'training/results/2026-12-06-edited-presets.manifest.json'; // the fifteenth round's re-calibration (shipped until the sixteenth round)
+const EDITED_PRESETS_REPORT = 'training/results/2026-12-06-edited-presets.report.json'; // npm run models:eval on the fifteenth round's models
+const FEATURE_AE_MANIFEST = 'training/results/2026-12-07-feature-ae.manifest.json'; // the sixteenth round's trace autoencoder refit and export (the shipped manifest)
+const FEATURE_AE_LOG = 'training/results/2026-12-07-feature-ae.train.txt'; // its training log
+const FEATURE_AE_EVAL = 'training/results/2026-12-07-feature-ae.eval.txt'; // its evaluation
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
 const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // the same bench before the decode changes
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
@@ -255,10 +259,10 @@ const oneCommandVsSeventh = (comparison: Json) => {
  * re-calibrated them without touching the graphs): whether its ONNX files are those, byte for byte, and still the shipped ones.
  */
 const rerunAgainstShipped = (rerun: Json) => {
-  const [thirteenth, shipped] = [read(FINISHING_MANIFEST), read(MANIFEST)];
-  const same = MODEL_KEYS.every((key) => rerun.models[key].sha256 === thirteenth.models[key].sha256 && thirteenth.models[key].sha256 === shipped.models[key].sha256);
-  return same ? `exported the shipped ONNX files byte for byte (the same sha256 for both, manifest version ${rerun.version} against ${thirteenth.version})`
-    : 'exported ONNX files that differ from the shipped ones';
+  const thirteenth = read(FINISHING_MANIFEST);
+  const same = MODEL_KEYS.every((key) => rerun.models[key].sha256 === thirteenth.models[key].sha256);
+  return same ? `exported the thirteenth round's ONNX files byte for byte (the same sha256 for both, manifest version ${rerun.version} against ${thirteenth.version})`
+    : "exported ONNX files that differ from the thirteenth round's";
 };
 /** What a report.json holds besides its scores: when and how fast it was measured, and which models it names. */
 const NOT_SCORES = new Set(['createdAt', 'modelVersion', 'seconds', 'latencyWasmNode']);
@@ -812,11 +816,11 @@ const CLAIMS: Record<string, Claim> = {
   },
   'changelog: presets that hold for edited photos': {
     page: 'CHANGELOG.md',
-    artifact: MANIFEST,
+    artifact: EDITED_PRESETS_MANIFEST,
     text: (manifest) => `(models ${manifest.version}; the same networks, new thresholds) || `
       + `(balanced ${read(FINISHING_MANIFEST).thresholds.presets.balanced.threshold} to ${manifest.thresholds.presets.balanced.threshold}) || `
       + `the sensitive preset flagged ${percent(read(FINISHING_REPORT).wild.realGroups.byGroup.cameras.flagged.sensitive)} of the camera photos and now `
-      + `${percent(read(REPORT).wild.realGroups.byGroup.cameras.flagged.sensitive)}.`,
+      + `${percent(read(EDITED_PRESETS_REPORT).wild.realGroups.byGroup.cameras.flagged.sensitive)}.`,
   },
   'changelog: read-back tolerance': {
     page: 'CHANGELOG.md',
@@ -1121,7 +1125,7 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: HEAD_ENSEMBLE_MANIFEST,
     text: (manifest) => `(models ${manifest.version}; **measured, not shipped**): three trace heads instead of one. || `
-      + `\`svdd.onnx\` grows from ${mb(read(MANIFEST).models.svdd.bytes)} MB to ${mb(manifest.models.svdd.bytes)} MB`,
+      + `\`svdd.onnx\` grows from ${mb(read(EDITED_PRESETS_MANIFEST).models.svdd.bytes)} MB to ${mb(manifest.models.svdd.bytes)} MB`,
   },
   'models: fourteenth round on validation': {
     page: MODELS,
@@ -1137,11 +1141,11 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: fifteenth round, models and thresholds': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: EDITED_PRESETS_MANIFEST,
     text: (manifest) => {
       const before = read(FINISHING_MANIFEST).thresholds.presets;
       const thresholds = PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ');
-      return `(models ${manifest.version}, **shipped**): presets that hold after everyday edits. || Thresholds: ${thresholds}.`;
+      return `(models ${manifest.version}, shipped until the sixteenth round): presets that hold after everyday edits. || Thresholds: ${thresholds}.`;
     },
   },
   'models: fifteenth round, the same files': {
@@ -1149,7 +1153,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: EDITED_PRESETS_MANIFEST,
     text: (manifest) => {
       const thirteenth = read(FINISHING_MANIFEST);
-      const same = manifest.version === read(MANIFEST).version && MODEL_KEYS.every((key) => manifest.models[key].sha256 === thirteenth.models[key].sha256);
+      const same = MODEL_KEYS.every((key) => manifest.models[key].sha256 === thirteenth.models[key].sha256);
       return same ? "the thirteenth round's ONNX files byte for byte" : 'ONNX files that differ from the thirteenth round\'s';
     },
   },
@@ -1169,7 +1173,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: fifteenth round on the test split': {
     page: MODELS,
-    artifact: REPORT,
+    artifact: EDITED_PRESETS_REPORT,
     text: (report) => {
       const thirteenth = read(FINISHING_REPORT);
       const sensitive = (entry: Json) => ['film', 'cameras', 'phones', 'web'].map((group) => `${group} ${percent(entry.wild.realGroups.byGroup[group].flagged.sensitive)}`).join(', ');
@@ -1177,6 +1181,80 @@ const CLAIMS: Record<string, Claim> = {
       return `${unseenAgainst(report, thirteenth)}; the sensitive preset flags ${sensitive(report)} against ${sensitive(thirteenth)}; after the edits, the edit table's real `
         + `pictures flagged at the default: ${realsAfter('short side 128')}, ${realsAfter('blur sigma 1')}; its generated pictures caught as is `
         + `${percent(edit(report, 'as is').generatedCaught)} against ${percent(edit(thirteenth, 'as is').generatedCaught)}; ${kodakAgainst(report, thirteenth)}.`;
+    },
+  },
+
+  'models: sixteenth round, models and size': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `(models ${manifest.version}, **shipped**): a trace autoencoder on the pretrained features. || `
+      + `so it grows from ${mb(read(EDITED_PRESETS_MANIFEST).models.autoencoder.bytes)} MB to ${mb(manifest.models.autoencoder.bytes)} MB`,
+  },
+  'models: sixteenth round, time': {
+    page: MODELS,
+    artifact: FEATURE_AE_LOG,
+    text: (log: string) => `Features banked in ${thousands(bankedSeconds(log))} s, the autoencoder fitted in `
+      + `${thousands(Number(log.match(/trace feature autoencoder: \d+ steps \((\d+)s\)$/m)![1]))} s, ${thousands(exportSeconds(log))} s with data, calibration and export.`,
+  },
+  'models: sixteenth round, latency': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => `\`npm run models:eval\`'s latency, one picture with crops on WebAssembly in Node, is ${fixed(manifest.metrics.latencyWasmNodeMs, 1)} ms against `
+      + `${fixed(read(EDITED_PRESETS_MANIFEST).metrics.latencyWasmNodeMs, 1)} ms for the fifteenth round's models.`,
+  },
+  'models: sixteenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['feature-ae-2026-12-07', 'edited-presets-2026-12-06'].map((key) => comparison.results[key]);
+      const mean = (entry: Json, key: string) => fixed(entry.meanOverEdits[key], 3);
+      const against = now.againstFirst;
+      const blur = (entry: Json) => percent(entry.byEdit['blur sigma 1'].realFlagged);
+      return `family-weighted AUROC averaged over as is and ${Object.keys(now.byEdit).length - 1} everyday edits ${mean(now, 'familyWeightedAuroc')} against `
+        + `${mean(before, 'familyWeightedAuroc')} for the fifteenth round's models (a difference of ${fixed(against.difference, 4)}, paired bootstrap 95% interval `
+        + `${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}); pooled ${mean(now, 'pooledAuroc')} against ${mean(before, 'pooledAuroc')}, `
+        + `the plain mean over families ${mean(now, 'familyMeanAuroc')} against ${mean(before, 'familyMeanAuroc')}; at each set's own default, generated pictures caught as is `
+        + `${percent(now.byEdit['as is'].generatedCaught)} against ${percent(before.byEdit['as is'].generatedCaught)}, real pictures flagged after blur sigma 1 ${blur(now)} against ${blur(before)}`;
+    },
+  },
+  'models: sixteenth round, families': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['feature-ae-2026-12-07', 'edited-presets-2026-12-06'].map((key) => comparison.results[key].byEdit['as is'].byFamily);
+      const family = (name: string) => `${name} ${fixed(now[name].auroc, 3)} against ${fixed(before[name].auroc, 3)} (${now[name].pictures} pictures)`;
+      return `as is, ${['sd15-grids', 'stylegan', 'gpt-image', 'kandinsky'].map(family).join(', ')}`;
+    },
+  },
+  'models: sixteenth round, thresholds': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => {
+      const before = read(EDITED_PRESETS_MANIFEST).thresholds.presets;
+      return `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
+    },
+  },
+  'models: sixteenth round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => {
+      const [now, before] = ['feature-ae-2026-12-07', 'edited-presets-2026-12-06'].map((key) => stability.results[key].withCrops);
+      const autoencoder = (key: string) => fixed(stability.results[key].withCropsByModel.autoencoder.largest, 3);
+      return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
+        + `${fixed(before.largest, 3)} (the autoencoder's calibrated score alone ${autoencoder('feature-ae-2026-12-07')} against ${autoencoder('edited-presets-2026-12-06')}), `
+        + `so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}, and ${READBACK_TOLERANCE.whole} for small ones`;
+    },
+  },
+  'models: sixteenth round on the test split': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const fifteenth = read(EDITED_PRESETS_REPORT);
+      const aurocs = (name: string) => `${name} ${editAuroc(report, name)} against ${editAuroc(fifteenth, name)}`;
+      const reals = (name: string) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(fifteenth, name).realFlagged)}`;
+      return `${unseenAgainst(report, fifteenth)}; held-out pictures of trained families ${fixed(report.wild.seenFamiliesTest.auroc, 3)} against `
+        + `${fixed(fifteenth.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC ${['as is', 'short side 128', 'short side 129', 'blur sigma 1', 'real 256-px patch'].map(aurocs).join(', ')}; `
+        + `its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
     },
   },
 
