@@ -1196,12 +1196,6 @@ const CLAIMS: Record<string, Claim> = {
     text: (log: string) => `Features banked in ${thousands(bankedSeconds(log))} s, the autoencoder fitted in `
       + `${thousands(Number(log.match(/trace feature autoencoder: \d+ steps \((\d+)s\)$/m)![1]))} s, ${thousands(exportSeconds(log))} s with data, calibration and export.`,
   },
-  'models: sixteenth round, latency': {
-    page: MODELS,
-    artifact: MANIFEST,
-    text: (manifest) => `\`npm run models:eval\`'s latency, one picture with crops on WebAssembly in Node, is ${fixed(manifest.metrics.latencyWasmNodeMs, 1)} ms against `
-      + `${fixed(read(EDITED_PRESETS_MANIFEST).metrics.latencyWasmNodeMs, 1)} ms for the fifteenth round's models.`,
-  },
   'models: sixteenth round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
