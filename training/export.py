@@ -12,17 +12,63 @@ import torch
 import torch.nn.functional as F
 
 import crops
+import networks
 from calibration import DEFAULT_PRESET
 from common import to_tensor
 from networks import STAT_NAMES
 
+# Per-crop tensors: their first axis is the crops', not the images'.
+PER_CROP = {'crops', 'crop_features', 'trace_score'}
 
-def export_onnx(module, path, output_names):
-    image, windows = torch.rand(2, 3, 128, 128), torch.rand(3, 3, 128, 128)
-    dynamic = {'image': {0: 'batch'}, 'crops': {0: 'crops'}}
-    dynamic.update({name: {0: 'crops' if name == 'trace_score' else 'batch'} for name in output_names})
-    torch.onnx.export(module, (image, windows), path, input_names=['image', 'crops'], output_names=list(output_names),
+
+def export_onnx(module, path, second_name, second_input, output_names):
+    """`module(image [2, 3, 128, 128], second_input)` as an opset-17 graph whose inputs are named 'image' and
+    `second_name` ('crops': native crops, or 'crop_features': Deep SVDD's backbone map of them), first axes dynamic."""
+    image = torch.rand(2, 3, 128, 128)
+    names = ['image', second_name, *output_names]
+    dynamic = {name: {0: 'crops' if name in PER_CROP else 'batch'} for name in names}
+    torch.onnx.export(module, (image, second_input), path, input_names=['image', second_name], output_names=list(output_names),
                       dynamic_axes=dynamic, opset_version=17, do_constant_folding=True)
+
+
+def shares_backbone(svdd, ae):
+    """Whether the autoencoder's trace view reads the very backbone map Deep SVDD's head reads (both the frozen
+    MobileNetV2 of feature_bank.shipped_extractor, same weights): then Deep SVDD's graph outputs that map and the
+    autoencoder's graph takes it instead of the crops, so each crop runs through the backbone once, not twice."""
+    trace_ae, trace_encoder = ae.trace, svdd.trace
+    if not (isinstance(trace_ae, networks.FeatureTraceAutoencoder) and isinstance(trace_encoder, networks.BankedTraceEncoder)):
+        return False
+    mine, theirs = trace_ae.extractor.state_dict(), trace_encoder.extractor.state_dict()
+    return mine.keys() == theirs.keys() and all(torch.equal(mine[k], theirs[k]) for k in mine)
+
+
+class SvddGraph(torch.nn.Module):
+    """Deep SVDD's exported graph: the scorer's outputs, plus the crops' backbone map when it is shared."""
+
+    def __init__(self, svdd, with_features):
+        super().__init__()
+        self.svdd, self.with_features = svdd, with_features
+
+    def forward(self, image, crops_128):
+        if not self.with_features:
+            return self.svdd(image, crops_128)
+        score, statistic_z = self.svdd.whole(image)
+        maps, low = self.svdd.trace.extractor(crops_128)
+        return score, statistic_z, self.svdd.trace_distance(self.svdd.trace.head(maps, low)), maps
+
+
+class AutoencoderGraph(torch.nn.Module):
+    """The autoencoder's exported graph: its trace view from the crops, or from Deep SVDD's backbone map of them."""
+
+    def __init__(self, ae, from_features):
+        super().__init__()
+        self.ae, self.from_features = ae, from_features
+
+    def forward(self, image, crops_or_features):
+        if not self.from_features:
+            return self.ae(image, crops_or_features)
+        score, reconstruction, error_map = self.ae.whole(image)
+        return score, reconstruction, error_map, self.ae.trace.autoencoder.error(crops_or_features) / self.ae.trace_scale
 
 
 def parity_picture(height=176, width=232):
@@ -76,12 +122,17 @@ def file_facts(path):
 
 
 def export_models(scorers, out, whole_val):
-    """Both graphs and the parity fixtures into `out`; returns each model file's facts (file, bytes, sha256)."""
+    """Both graphs and the parity fixtures into `out`; returns each model file's facts (file, bytes, sha256) and
+    whether the graphs share the backbone (shares_backbone)."""
     svdd_path, ae_path = os.path.join(out, 'svdd.onnx'), os.path.join(out, 'autoencoder.onnx')
-    export_onnx(scorers.svdd, svdd_path, ['score', 'statistic_z', 'trace_score'])
-    export_onnx(scorers.ae, ae_path, ['score', 'reconstruction', 'error_map', 'trace_score'])
+    shared = shares_backbone(scorers.svdd, scorers.ae)
+    windows = torch.rand(3, 3, 128, 128)
+    export_onnx(SvddGraph(scorers.svdd, shared).eval(), svdd_path, 'crops', windows,
+                ['score', 'statistic_z', 'trace_score', *(['crop_features'] if shared else [])])
+    ae_input = scorers.svdd.trace.extractor(windows)[0].detach() if shared else windows
+    export_onnx(AutoencoderGraph(scorers.ae, shared).eval(), ae_path, 'crop_features' if shared else 'crops', ae_input, ['score', 'reconstruction', 'error_map', 'trace_score'])
     write_parity_fixtures(os.path.join(out, 'parity.json'), scorers.svdd, scorers.ae, whole_val)
-    return {'svdd': file_facts(svdd_path), 'autoencoder': file_facts(ae_path)}
+    return {'svdd': file_facts(svdd_path), 'autoencoder': file_facts(ae_path), 'sharedBackbone': shared}
 
 
 INPUT_NOTE = ('image: centre square crop (side = min(w, h), offsets floored), exact area-average resample to 128x128, alpha '
@@ -90,6 +141,25 @@ INPUT_NOTE = ('image: centre square crop (side = min(w, h), offsets floored), ex
               'overlapping earlier ones by at most maxOverlap px, then free slots filled with windows overlapping by at most '
               'fillOverlap px; no resampling; a picture\'s trace score per model is the geometric mean of its topK largest '
               'crop scores.')
+
+
+def model_entries(files):
+    """The manifest's `models`: each graph's file facts, kind and input and output names. With a shared backbone
+    (files['sharedBackbone']) Deep SVDD also outputs `crop_features`, which the autoencoder takes instead of crops."""
+    shared = files.get('sharedBackbone', False)
+    svdd = {**files['svdd'], 'kind': 'deep-svdd', 'inputName': 'image', 'cropsInputName': 'crops',
+            'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
+            'statisticsOutput': 'statistic_z', 'statisticNames': list(STAT_NAMES),
+            'outputs': ['score', 'statistic_z', 'trace_score']}
+    ae = {**files['autoencoder'], 'kind': 'convolutional-autoencoder', 'inputName': 'image',
+          'cropsInputName': 'crops', 'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
+          'reconstructionOutput': 'reconstruction', 'errorMapOutput': 'error_map',
+          'outputs': ['score', 'reconstruction', 'error_map', 'trace_score']}
+    if shared:
+        svdd.update(cropFeaturesOutput='crop_features', outputs=svdd['outputs'] + ['crop_features'])
+        del ae['cropsInputName']
+        ae['cropFeaturesInputName'] = 'crop_features'
+    return {'svdd': svdd, 'autoencoder': ae}
 
 
 def build_manifest(version, files, rule, weights, presets, chosen_on, training_facts):
@@ -104,16 +174,7 @@ def build_manifest(version, files, rule, weights, presets, chosen_on, training_f
                       'maxOverlap': crops.MAX_OVERLAP, 'fillOverlap': crops.FILL_OVERLAP, 'selection': 'laplacian-detail', 'aggregate': 'top-k-log-mean', 'topK': rule['topK']},
             'note': INPUT_NOTE,
         },
-        'models': {
-            'svdd': {**files['svdd'], 'kind': 'deep-svdd', 'inputName': 'image', 'cropsInputName': 'crops',
-                     'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
-                     'statisticsOutput': 'statistic_z', 'statisticNames': list(STAT_NAMES),
-                     'outputs': ['score', 'statistic_z', 'trace_score']},
-            'autoencoder': {**files['autoencoder'], 'kind': 'convolutional-autoencoder', 'inputName': 'image',
-                            'cropsInputName': 'crops', 'scoreOutput': 'score', 'traceScoreOutput': 'trace_score',
-                            'reconstructionOutput': 'reconstruction', 'errorMapOutput': 'error_map',
-                            'outputs': ['score', 'reconstruction', 'error_map', 'trace_score']},
-        },
+        'models': model_entries(files),
         'calibration': rule['calibration'],
         'ensemble': {'weights': weights, 'traceWeight': rule['traceWeight'],
                      'perModel': 'pictures with crops: traceWeight x calibrated trace view + (1 - traceWeight) x calibrated '

@@ -238,14 +238,17 @@ class FeatureTraceAutoencoder(nn.Module):
         return self.autoencoder.error(self.extractor(crops_128)[0])
 
 
-# Which trace autoencoder training builds: 'pixel-residual' (TraceAutoencoder) or 'mobilenet-v2-b10-features'
-# (FeatureTraceAutoencoder). Checkpoints written before it was recorded hold a pixel-residual one.
-TRACE_AUTOENCODER = 'mobilenet-v2-b10-features'
+# The trace autoencoder's kinds: FeatureTraceAutoencoder and the pixel-residual TraceAutoencoder. Checkpoints
+# written before the kind was recorded hold a pixel-residual one.
+FEATURE_TRACE_AUTOENCODER, PIXEL_TRACE_AUTOENCODER = 'mobilenet-v2-b10-features', 'pixel-residual'
+TRACE_AUTOENCODER_KINDS = (FEATURE_TRACE_AUTOENCODER, PIXEL_TRACE_AUTOENCODER)
+# Which one training builds.
+TRACE_AUTOENCODER = FEATURE_TRACE_AUTOENCODER
 
 
 def trace_autoencoder(kind=TRACE_AUTOENCODER):
-    """A new trace-view autoencoder of `kind` (TRACE_AUTOENCODER's values)."""
-    return FeatureTraceAutoencoder() if kind == 'mobilenet-v2-b10-features' else TraceAutoencoder()
+    """A new trace-view autoencoder of `kind` (one of TRACE_AUTOENCODER_KINDS)."""
+    return FeatureTraceAutoencoder() if kind == FEATURE_TRACE_AUTOENCODER else TraceAutoencoder()
 
 
 class TwoViewSvddScorer(nn.Module):
@@ -260,10 +263,13 @@ class TwoViewSvddScorer(nn.Module):
         self.register_buffer('trace_centre', trace_centre)
         self.trace_scale = float(trace_scale)
 
+    def trace_distance(self, embeddings):
+        """Each crop's trace score from its trace embedding [M]."""
+        return ((embeddings - self.trace_centre) ** 2).sum(1) / self.trace_scale
+
     def forward(self, image, crops):
         score, statistic_z = self.whole(image)
-        trace_score = ((self.trace(crops) - self.trace_centre) ** 2).sum(1) / self.trace_scale
-        return score, statistic_z, trace_score
+        return score, statistic_z, self.trace_distance(self.trace(crops))
 
 
 class TwoViewAutoencoderScorer(nn.Module):

@@ -151,21 +151,25 @@ def train_trace(real_pool, fake_pool, args, generator, crop_weights=None):
     if kind == 'mobilenet-v2-taps':
         encoder, centre, banks = train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights)
     else:
-        weights = crop_weights or UNWEIGHTED
-        real, fake = BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
-        encoder, centre = train_online_trace_svdd(real, fake, args, generator, kind)
+        encoder, centre = train_online_trace_svdd(*balanced_pools(real_pool, fake_pool, crop_weights), args, generator, kind)
     return encoder, centre, fit_trace_autoencoder(real_pool, fake_pool, args, generator, crop_weights, banks)
+
+
+def balanced_pools(real_pool, fake_pool, crop_weights=None):
+    """(real, generated) BalancedPool of the crop pools, each drawn with its `crop_weights` (none: unweighted)."""
+    weights = crop_weights or UNWEIGHTED
+    return BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated'])
 
 
 def fit_trace_autoencoder(real_pool, fake_pool, args, generator, crop_weights=None, banks=None):
     """The trace autoencoder of networks.TRACE_AUTOENCODER's kind: a FeatureTraceAutoencoder fitted on `banks`
-    (bank_pools' (real, generated); built here when not given), or a pixel-residual TraceAutoencoder trained on the
-    crop pools."""
-    if networks.TRACE_AUTOENCODER == 'mobilenet-v2-b10-features':
-        banks = banks or bank_pools(feature_bank.shipped_extractor(), real_pool, fake_pool, generator, crop_weights)
-        return train_feature_trace_autoencoder(*banks, args.trace_steps, generator, args.ae_eta)
-    weights = crop_weights or UNWEIGHTED
-    return train_trace_autoencoder(BalancedPool(real_pool, weights['real']), BalancedPool(fake_pool, weights['generated']), args, generator)
+    (bank_pools' (real, generated); banked here with its own backbone when not given), or a pixel-residual
+    TraceAutoencoder trained on the crop pools."""
+    if networks.TRACE_AUTOENCODER == networks.FEATURE_TRACE_AUTOENCODER:
+        autoencoder = networks.FeatureTraceAutoencoder()
+        banks = banks or bank_pools(autoencoder.extractor, real_pool, fake_pool, generator, crop_weights)
+        return train_feature_trace_autoencoder(*banks, args.trace_steps, generator, args.ae_eta, autoencoder)
+    return train_trace_autoencoder(*balanced_pools(real_pool, fake_pool, crop_weights), args, generator)
 
 
 def bank_pools(extractor, real_pool, fake_pool, generator, crop_weights=None):
@@ -197,9 +201,10 @@ def train_feature_autoencoder(real, fake, steps, generator, eta=1.0, batch=128, 
     return model
 
 
-def train_feature_trace_autoencoder(real, fake, steps, generator, eta=1.0):
-    """networks.FeatureTraceAutoencoder whose FeatureAutoencoder is fitted on the banks `real`, `fake`."""
-    started, autoencoder = time.time(), networks.FeatureTraceAutoencoder()
+def train_feature_trace_autoencoder(real, fake, steps, generator, eta=1.0, autoencoder=None):
+    """`autoencoder` (a new networks.FeatureTraceAutoencoder unless given) with its FeatureAutoencoder fitted on the
+    banks `real`, `fake`."""
+    started, autoencoder = time.time(), autoencoder or networks.FeatureTraceAutoencoder()
     autoencoder.autoencoder = train_feature_autoencoder(real, fake, steps, generator, eta)
     log(f'trace feature autoencoder: {steps} steps ({time.time() - started:.0f}s)')
     autoencoder.eval()

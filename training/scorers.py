@@ -33,7 +33,7 @@ class Scorers:
     @torch.no_grad()
     def crops(self, windows):
         """Each crop's raw trace score per model (the graphs' `trace_score` outputs)."""
-        svdd = ((self.svdd.trace(windows) - self.svdd.trace_centre) ** 2).sum(1) / self.svdd.trace_scale
+        svdd = self.svdd.trace_distance(self.svdd.trace(windows))
         ae = self.ae.trace.crop_error(windows) / self.ae.trace_scale
         return {'svdd': svdd.numpy(), 'autoencoder': ae.numpy()}
 

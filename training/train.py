@@ -72,7 +72,7 @@ def parse_args():
     parser.add_argument('--retrain-autoencoder', action='store_true',
                         help='with --from-checkpoint: refit only the trace autoencoder (--trace-autoencoder, --trace-steps), '
                              "keep Deep SVDD's trace head and the whole-image views")
-    parser.add_argument('--trace-autoencoder', default=networks.TRACE_AUTOENCODER, choices=('mobilenet-v2-b10-features', 'pixel-residual'),
+    parser.add_argument('--trace-autoencoder', default=networks.TRACE_AUTOENCODER, choices=networks.TRACE_AUTOENCODER_KINDS,
                         help='the trace autoencoder trained: on the frozen backbone\'s block-10 features (its --trace-steps steps on '
                              'the banked rows), or on the pixel residual (the shipped kind before the sixteenth round)')
     parser.add_argument('--retrain-whole', action='store_true',
@@ -181,9 +181,10 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         weights.update(traceEncoder=trace_encoder.state_dict(), traceAutoencoder=trace_autoencoder.state_dict(), traceCentre=trace_centre)
         facts = {**facts, **trace_facts(args, sets, time.time() - started),
                  'traceViewsRetrained': {'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
+    banks = None  # the head's banks, when it is refitted: the autoencoder is then fitted on them too
     if args.retrain_head:
         started = time.time()
-        trace_encoder, trace_centre, _ = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
+        trace_encoder, trace_centre, banks = objectives.train_banked_trace_svdd(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
         weights.update(traceEncoder=trace_encoder.state_dict(), traceCentre=trace_centre)
         head = head_facts(args)
         facts = {**facts, **head, **draw_facts(args, sets), 'traceEncoder': 'mobilenet-v2-taps',
@@ -191,7 +192,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
                                         'seconds': round(time.time() - started)}}
     if args.retrain_autoencoder:
         started = time.time()
-        trace_autoencoder = objectives.fit_trace_autoencoder(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights)
+        trace_autoencoder = objectives.fit_trace_autoencoder(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights, banks)
         weights.update(traceAutoencoder=trace_autoencoder.state_dict())
         facts = {**facts, 'traceAutoencoder': networks.TRACE_AUTOENCODER,
                  'traceAutoencoderRetrained': {'kind': networks.TRACE_AUTOENCODER, 'steps': args.trace_steps, 'seconds': round(time.time() - started)}}
@@ -214,7 +215,7 @@ def modules_of(checkpoint):
                'traceEncoder': networks.trace_encoder(checkpoint['training'].get('traceEncoder', 'scratch-npr'),
                                                       checkpoint['training'].get('headWidth', 128),  # 128 before it was recorded
                                                       checkpoint['training'].get('headMembers', 1)),  # 1 before it was recorded
-               'traceAutoencoder': networks.trace_autoencoder(checkpoint['training'].get('traceAutoencoder', 'pixel-residual'))}
+               'traceAutoencoder': networks.trace_autoencoder(checkpoint['training'].get('traceAutoencoder', networks.PIXEL_TRACE_AUTOENCODER))}
     for key, module in modules.items():
         module.load_state_dict(weights[key])
         module.eval()

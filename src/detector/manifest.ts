@@ -61,6 +61,13 @@ export interface ModelFile {
   /** Two-view graphs: the native crops input and its per-crop score output. */
   cropsInputName?: string;
   traceScoreOutput?: string;
+  /**
+   * Shared backbone (Deep SVDD): the crops' backbone map [crops, c, h, w] its trace head read, which the
+   * autoencoder's graph takes (its cropFeaturesInputName) instead of the crops, so each crop runs the backbone once.
+   */
+  cropFeaturesOutput?: string;
+  /** Shared backbone (autoencoder): the input fed with Deep SVDD's cropFeaturesOutput, in place of cropsInputName. */
+  cropFeaturesInputName?: string;
   reconstructionOutput?: string;
   errorMapOutput?: string;
   /** Deep SVDD: per-image z-scores of the image statistics in its prior, named by statisticNames. */
@@ -236,9 +243,17 @@ function validateCalibration(cal: Record<string, unknown>, key: ModelKey): void 
   if (finite(cal.scale, `calibration.${key}.scale`) <= 0) fail(`calibration.${key}.scale`, 'positive');
 }
 
-/** Two-view graphs: checks one model's crops input, trace score output and trace calibration curve. */
+/**
+ * Two-view graphs: checks one model's crops input (or, for the autoencoder of a shared backbone, its crop
+ * features input), trace score output and trace calibration curve.
+ */
 function validateTraceView(model: Record<string, unknown>, cal: Record<string, unknown>, key: ModelKey): void {
-  text(model.cropsInputName, `models.${key}.cropsInputName`);
+  if (key === 'autoencoder' && model.cropFeaturesInputName !== undefined) {
+    text(model.cropFeaturesInputName, `models.${key}.cropFeaturesInputName`);
+    if (model.cropsInputName !== undefined) fail(`models.${key}.cropsInputName`, 'absent when cropFeaturesInputName is given');
+  } else {
+    text(model.cropsInputName, `models.${key}.cropsInputName`);
+  }
   text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
   for (const curve of ['trace'] as const) {
     const fitted = record(cal[curve], `calibration.${key}.${curve}`);
@@ -264,8 +279,19 @@ function validateModelsAndEnsemble(root: Record<string, unknown>, hasCrops: bool
     weightSum += weight;
   }
   if (Math.abs(weightSum - 1) > 1e-6) fail('ensemble.weights', 'summing to 1');
+  validateSharedBackbone(record(models.svdd, 'models.svdd'), record(models.autoencoder, 'models.autoencoder'), hasCrops);
   const ensemble = record(root.ensemble, 'ensemble');
   if (ensemble.traceWeight !== undefined) inUnit(ensemble.traceWeight, 'ensemble.traceWeight');
+}
+
+/** A shared backbone needs both ends: Deep SVDD's crop features output and the autoencoder's input for it. */
+function validateSharedBackbone(svdd: Record<string, unknown>, autoencoder: Record<string, unknown>, hasCrops: boolean): void {
+  const output = svdd.cropFeaturesOutput;
+  const input = autoencoder.cropFeaturesInputName;
+  if (output === undefined && input === undefined) return;
+  if (!hasCrops) fail('models.svdd.cropFeaturesOutput', 'absent without input.crops');
+  text(output, 'models.svdd.cropFeaturesOutput');
+  text(input, 'models.autoencoder.cropFeaturesInputName');
 }
 
 /** Checks `thresholds`: the default, each preset and the default preset's name. */

@@ -76,16 +76,56 @@ function output(outputs: Record<string, OrtTensorLike | undefined>, name: string
   return Float32Array.from(tensor.data as Float32Array);
 }
 
+/** Deep SVDD before the autoencoder: with a shared backbone the autoencoder reads what Deep SVDD's run gave. */
+const SHARED_BACKBONE_ORDER: readonly ModelKey[] = ['svdd', 'autoencoder'];
+
+/** The outputs one graph is asked for: the scores always, the larger ones only when needed. */
+function outputNames(manifest: ModelManifest, key: ModelKey, options: RunOptions): string[] {
+  const facts = manifest.models[key];
+  const names = [facts.scoreOutput];
+  if (manifest.input.crops) {
+    names.push(facts.traceScoreOutput!);
+    if (key === 'svdd' && sharesBackbone(manifest)) names.push(facts.cropFeaturesOutput!);
+  }
+  if (options.explain && key === 'autoencoder' && facts.reconstructionOutput && facts.errorMapOutput) {
+    names.push(facts.reconstructionOutput, facts.errorMapOutput);
+  }
+  if (options.explain && key === 'svdd' && facts.statisticsOutput) names.push(facts.statisticsOutput);
+  return names;
+}
+
+/** Whether the autoencoder's graph takes Deep SVDD's backbone map of the crops instead of the crops. */
+export function sharesBackbone(manifest: ModelManifest): boolean {
+  return Boolean(manifest.input.crops && manifest.models.autoencoder.cropFeaturesInputName);
+}
+
+/** Copies one graph's outputs into `scores` (the crop rows of its trace scores only). */
+function readOutputs(outputs: Record<string, OrtTensorLike | undefined>, names: readonly string[], manifest: ModelManifest, key: ModelKey, batch: ViewBatch, scores: RawBatchScores): void {
+  const facts = manifest.models[key];
+  scores[key] = output(outputs, facts.scoreOutput, facts.file);
+  if (names.includes(facts.traceScoreOutput!)) {
+    const trace = output(outputs, facts.traceScoreOutput!, facts.file).subarray(0, batch.cropCount);
+    if (key === 'svdd') scores.traceSvdd = trace;
+    else scores.traceAutoencoder = trace;
+  }
+  if (facts.statisticsOutput && names.includes(facts.statisticsOutput)) scores.statisticZ = output(outputs, facts.statisticsOutput, facts.file);
+  if (facts.reconstructionOutput && facts.errorMapOutput && names.includes(facts.errorMapOutput)) {
+    scores.reconstruction = output(outputs, facts.reconstructionOutput, facts.file);
+    scores.errorMap = output(outputs, facts.errorMapOutput, facts.file);
+  }
+}
+
 /**
  * Raw outputs of both graphs for one batch. A batch with no crops still feeds the crops input one blank crop
  * (graph inputs cannot be left out; its score is dropped), so small pictures cost one crop per batch, not one each.
+ * With a shared backbone (sharesBackbone) Deep SVDD runs first and its crop features output is fed to the
+ * autoencoder as it came out, then released.
  */
 export async function runModels(ort: OrtModuleLike, sessions: Sessions, manifest: ModelManifest, batch: ViewBatch, options: RunOptions = {}): Promise<RawBatchScores> {
   const size = inputSize(manifest);
   const image = new ort.Tensor('float32', batch.whole, [batch.count, 3, size, size]);
-  const twoView = Boolean(manifest.input.crops);
   const cropRows = Math.max(1, batch.cropCount);
-  const crops = twoView
+  const crops = manifest.input.crops
     ? new ort.Tensor('float32', batch.cropCount > 0 ? batch.crops : new Float32Array(3 * size * size), [cropRows, 3, size, size])
     : null;
   const scores: RawBatchScores = {
@@ -94,38 +134,33 @@ export async function runModels(ort: OrtModuleLike, sessions: Sessions, manifest
     traceSvdd: new Float32Array(0),
     traceAutoencoder: new Float32Array(0),
   };
+  /** Deep SVDD's backbone map of the crops, kept from its run to the autoencoder's (shared backbone only). */
+  let cropFeatures: OrtTensorLike | undefined;
   try {
-    for (const key of MODEL_KEYS) {
+    for (const key of SHARED_BACKBONE_ORDER) {
       const facts = manifest.models[key];
-      // The default path asks for the scores only, so ORT never copies the larger outputs out.
-      const explain = options.explain && key === 'autoencoder' && facts.reconstructionOutput && facts.errorMapOutput;
-      const statistics = options.explain && key === 'svdd' ? facts.statisticsOutput : undefined;
-      const names = [facts.scoreOutput];
-      if (twoView) names.push(facts.traceScoreOutput!);
-      if (explain) names.push(facts.reconstructionOutput!, facts.errorMapOutput!);
-      if (statistics) names.push(statistics);
+      const names = outputNames(manifest, key, options);
       const feeds: Record<string, OrtTensorLike> = { [facts.inputName]: image };
-      if (crops) feeds[facts.cropsInputName!] = crops;
+      if (crops && facts.cropFeaturesInputName) {
+        if (!cropFeatures) throw new Error(`${manifest.models.svdd.file} gave no "${manifest.models.svdd.cropFeaturesOutput}" output`);
+        feeds[facts.cropFeaturesInputName] = cropFeatures;
+      } else if (crops) {
+        feeds[facts.cropsInputName!] = crops;
+      }
       const outputs = await sessions[key].run(feeds as Record<string, never>, names);
       try {
-        scores[key] = output(outputs, facts.scoreOutput, facts.file);
-        if (twoView) {
-          const trace = output(outputs, facts.traceScoreOutput!, facts.file).subarray(0, batch.cropCount);
-          if (key === 'svdd') scores.traceSvdd = trace;
-          else scores.traceAutoencoder = trace;
-        }
-        if (statistics) scores.statisticZ = output(outputs, statistics, facts.file);
-        if (explain) {
-          scores.reconstruction = output(outputs, facts.reconstructionOutput!, facts.file);
-          scores.errorMap = output(outputs, facts.errorMapOutput!, facts.file);
-        }
+        readOutputs(outputs, names, manifest, key, batch, scores);
       } finally {
-        for (const tensor of Object.values(outputs)) tensor?.dispose();
+        for (const [name, tensor] of Object.entries(outputs)) {
+          if (key === 'svdd' && name === facts.cropFeaturesOutput && names.includes(name)) cropFeatures = tensor;
+          else tensor?.dispose();
+        }
       }
     }
   } finally {
     image.dispose();
     crops?.dispose();
+    cropFeatures?.dispose();
   }
   return scores;
 }

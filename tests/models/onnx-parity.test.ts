@@ -12,6 +12,8 @@ import { toRgba } from '../../src/detector/preprocess';
 import type { NodeModels } from '../../src/node/ort-node';
 import { DEFAULT_MODELS_DIR, loadNodeModels } from '../../src/node/ort-node';
 import { ViewBatchBuilder } from '../../src/detector/views';
+import { MODEL_KEYS, parseManifest } from '../../src/detector/manifest';
+import { sharesBackbone } from '../../src/detector/model-run';
 
 interface ParityFixtures {
   count: number;
@@ -43,6 +45,27 @@ describe('crop selection parity with numpy', () => {
     const picked = selectCrops(parityPicture(), manifest.input.crops);
     expect(fixtures.picture.crops.length).toBeGreaterThan(1);
     expect(picked).toEqual(fixtures.picture.crops.map(({ top, left, detail }) => ({ top, left, detail })));
+  });
+});
+
+describe('the graphs\' inputs and outputs', () => {
+  it('are the ones the manifest names, and each crop runs the backbone once (Deep SVDD hands its map on)', async () => {
+    const ort = await import('onnxruntime-node');
+    const manifest = parseManifest(JSON.parse(readFileSync(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), 'utf8')));
+    // The shipped pair reads one backbone (training/export.py shares_backbone); the autoencoder has no crops input.
+    expect(sharesBackbone(manifest)).toBe(true);
+    for (const key of MODEL_KEYS) {
+      const facts = manifest.models[key];
+      const session = await ort.InferenceSession.create(readFileSync(path.join(DEFAULT_MODELS_DIR, facts.file)));
+      try {
+        const inputs = [facts.inputName, facts.cropsInputName ?? facts.cropFeaturesInputName];
+        expect([...session.inputNames].sort(), key).toEqual(inputs.sort());
+        expect([...session.outputNames].sort(), key).toEqual([...facts.outputs].sort());
+      } finally {
+        await session.release();
+      }
+    }
+    expect(manifest.models.svdd.outputs).toContain(manifest.models.svdd.cropFeaturesOutput);
   });
 });
 

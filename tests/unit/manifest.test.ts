@@ -63,6 +63,12 @@ describe('parseManifest', () => {
     ['a traceWeight above 1', (json) => (json.ensemble.traceWeight = 1.5), /ensemble\.traceWeight must be in \[0, 1\]/],
     ['a negative traceWeight', (json) => (json.ensemble.traceWeight = -0.1), /ensemble\.traceWeight/],
     ['a traceWeight that is not a number', (json) => (json.ensemble.traceWeight = '0.5'), /ensemble\.traceWeight must be a finite number/],
+    // A shared backbone: Deep SVDD's crop features output and the autoencoder's input for it come together.
+    ['a crop features input with no Deep SVDD output for it', (json) => { delete json.models.svdd.cropFeaturesOutput; delete json.models.autoencoder.cropsInputName; json.models.autoencoder.cropFeaturesInputName = 'crop_features'; }, /models\.svdd\.cropFeaturesOutput must be a non-empty string/],
+    ['a crop features output no autoencoder input reads', (json) => { json.models.svdd.cropFeaturesOutput = 'crop_features'; delete json.models.autoencoder.cropFeaturesInputName; json.models.autoencoder.cropsInputName = 'crops'; }, /models\.autoencoder\.cropFeaturesInputName must be a non-empty string/],
+    ['an autoencoder fed both the crops and their features', (json) => { json.models.svdd.cropFeaturesOutput = 'crop_features'; Object.assign(json.models.autoencoder, { cropsInputName: 'crops', cropFeaturesInputName: 'crop_features' }); }, /models\.autoencoder\.cropsInputName must be absent when cropFeaturesInputName is given/],
+    ['an autoencoder with neither crops nor their features', (json) => { delete json.models.autoencoder.cropsInputName; delete json.models.autoencoder.cropFeaturesInputName; }, /models\.autoencoder\.cropsInputName must be a non-empty string/],
+    ['a crop features output without crops', (json) => { delete json.input.crops; json.models.svdd.cropFeaturesOutput = 'crop_features'; }, /models\.svdd\.cropFeaturesOutput must be absent without input\.crops/],
     // metrics.wild.unseenGenerators.
     ['an unseen-generator share above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 72, count: 500 } }), /metrics\.wild\.unseenGenerators\.caughtAtDefault must be in \[0, 1\]/],
     ['a fractional unseen-generator count', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.7, count: 2.5 } }), /metrics\.wild\.unseenGenerators\.count/],
@@ -97,6 +103,21 @@ describe('parseManifest', () => {
       json.ensemble.traceWeight = traceWeight;
       expect(() => parseManifest(json)).not.toThrow();
     }
+  });
+
+  it('accepts both crop contracts: each graph fed the crops, or the autoencoder fed Deep SVDD\'s backbone map', () => {
+    const perGraph = manifestJson();
+    delete perGraph.models.svdd.cropFeaturesOutput;
+    delete perGraph.models.autoencoder.cropFeaturesInputName;
+    perGraph.models.autoencoder.cropsInputName = 'crops';
+    expect(parseManifest(perGraph).models.autoencoder.cropsInputName).toBe('crops');
+    const shared = manifestJson();
+    shared.models.svdd.cropFeaturesOutput = 'crop_features';
+    delete shared.models.autoencoder.cropsInputName;
+    shared.models.autoencoder.cropFeaturesInputName = 'crop_features';
+    const parsed = parseManifest(shared);
+    expect(parsed.models.svdd.cropFeaturesOutput).toBe('crop_features');
+    expect(parsed.models.autoencoder.cropFeaturesInputName).toBe('crop_features');
   });
 
   it('accepts the shipped crop numbers\' edges: stride 1 and a whole crop, no overlap at all, one crop', () => {

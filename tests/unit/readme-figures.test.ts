@@ -50,7 +50,11 @@ const FINISHING_MANIFEST = 'training/results/2026-12-06-finishing.manifest.json'
 const HEAD_ENSEMBLE_MANIFEST = 'training/results/2026-12-06-head-ensemble.manifest.json'; // the fourteenth round's three trace heads, refitted and exported
 const EDITED_PRESETS_MANIFEST = 'training/results/2026-12-06-edited-presets.manifest.json'; // the fifteenth round's re-calibration (shipped until the sixteenth round)
 const EDITED_PRESETS_REPORT = 'training/results/2026-12-06-edited-presets.report.json'; // npm run models:eval on the fifteenth round's models
-const FEATURE_AE_MANIFEST = 'training/results/2026-12-07-feature-ae.manifest.json'; // the sixteenth round's trace autoencoder refit and export (the shipped manifest)
+const FEATURE_AE_MANIFEST = 'training/results/2026-12-07-feature-ae.manifest.json'; // the sixteenth round's trace autoencoder refit and export (shipped until its re-export)
+const FEATURE_AE_REPORT = 'training/results/2026-12-07-feature-ae.report.json'; // npm run models:eval on the sixteenth round's first export
+const SHARED_BACKBONE_LOG = 'training/results/2026-12-07-shared-backbone.train.txt'; // its re-export with one backbone pass per crop (the shipped models)
+const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the shipped models (one backbone pass per crop)
+const BENCH_TWO_BACKBONES = 'bench/results/2026-12-07.two-backbones.json'; // the same bench just before, on the sixteenth round's first export
 const FEATURE_AE_LOG = 'training/results/2026-12-07-feature-ae.train.txt'; // its training log
 const FEATURE_AE_EVAL = 'training/results/2026-12-07-feature-ae.eval.txt'; // its evaluation
 const CROP_RULE_PROBE = 'training/results/crop-rule-probe.txt'; // crop-rule probes on validation (manifest copies)
@@ -814,6 +818,14 @@ const CLAIMS: Record<string, Claim> = {
       return `takes ${endToEnd(bench)} ms end to end on WASM with 2 threads on the 2-core development machine, instead of ${endToEnd(read(BENCH_BEFORE_DECODE))} ms`;
     },
   },
+  'changelog: one backbone pass': {
+    page: 'CHANGELOG.md',
+    artifact: BENCH_SHARED,
+    text: (bench) => {
+      const endToEnd = (file: Json) => Math.round(largeJpegOf(file).totalMs.medianMs);
+      return `(a 12-megapixel JPEG in ${endToEnd(bench)} ms instead of ${endToEnd(read(BENCH_TWO_BACKBONES))} ms end to end on WASM with 2 threads`;
+    },
+  },
   'changelog: presets that hold for edited photos': {
     page: 'CHANGELOG.md',
     artifact: EDITED_PRESETS_MANIFEST,
@@ -842,6 +854,23 @@ const CLAIMS: Record<string, Claim> = {
       const two = ratioRow(bench, 2, 32);
       const one = ratioRow(bench, 1, 32);
       return `${fixed(two.ratio, 2)}x at batch 32 with 2 threads (${fixed(two.browserMs, 2)} / ${fixed(two.nativeMs, 2)} ms) and ${fixed(one.ratio, 2)}x with 1 thread (${fixed(one.browserMs, 2)} / ${fixed(one.nativeMs, 2)} ms)`;
+    },
+  },
+  'performance: one backbone pass': {
+    page: PERFORMANCE,
+    artifact: BENCH_SHARED,
+    text: (bench) => {
+      const before = read(BENCH_TWO_BACKBONES);
+      const batch32 = (file: Json) => fixed(file.browser.find((row: Json) => row.executionProvider === 'wasm' && row.threads === 2).perBatch[32].total.medianMs, 2);
+      const large = (file: Json, key: string) => fixed(largeJpegOf(file)[key].medianMs, 2);
+      const native = (file: Json) => fixed((file.native as Json[]).find((row) => row.backend === 'node' && row.threads === 2 && row.batch === 32).medianMs, 2);
+      return `models ${bench.modelVersion}; the same session had just run the same bench on the sixteenth round's first export, models ${before.modelVersion}, `
+        + `whose autoencoder ran its own copy of the backbone: \`${BENCH_TWO_BACKBONES}\`). A 768x512 photo takes ${batch32(bench)} ms per image for both models at batch 32 `
+        + `in the browser on WASM with 2 threads against ${batch32(before)} ms with two backbone passes; a ${fixed(largeJpegOf(bench).megapixels, 1)}-megapixel JPEG end to end `
+        + `${large(bench, 'totalMs')} ms against ${large(before, 'totalMs')} ms (both models ${large(bench, 'modelsMs')} ms against ${large(before, 'modelsMs')} ms). || `
+        + `the decode and the views, which no model touches, took ${large(bench, 'decodeMs')} ms and ${large(bench, 'viewsMs')} ms against `
+        + `${large(read(BENCH_TWO_VIEW), 'decodeMs')} ms and ${large(read(BENCH_TWO_VIEW), 'viewsMs')} ms || `
+        + `native onnxruntime-node, 2 threads, batch 32: ${native(bench)} ms against ${native(before)} ms`;
     },
   },
   'performance: whole-image graphs alone': { page: PERFORMANCE, artifact: BENCH, text: (bench) => `graphs alone were at ${fixed(ratio(bench, 2, 64), 2)}x (batch 64)` },
@@ -1186,8 +1215,8 @@ const CLAIMS: Record<string, Claim> = {
 
   'models: sixteenth round, models and size': {
     page: MODELS,
-    artifact: MANIFEST,
-    text: (manifest) => `(models ${manifest.version}, **shipped**): a trace autoencoder on the pretrained features. || `
+    artifact: FEATURE_AE_MANIFEST,
+    text: (manifest) => `(models ${manifest.version}, shipped until re-exported with one backbone pass): a trace autoencoder on the pretrained features. || `
       + `so it grows from ${mb(read(EDITED_PRESETS_MANIFEST).models.autoencoder.bytes)} MB to ${mb(manifest.models.autoencoder.bytes)} MB`,
   },
   'models: sixteenth round, time': {
@@ -1222,7 +1251,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: sixteenth round, thresholds': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: FEATURE_AE_MANIFEST,
     text: (manifest) => {
       const before = read(EDITED_PRESETS_MANIFEST).thresholds.presets;
       return `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
@@ -1241,7 +1270,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: sixteenth round on the test split': {
     page: MODELS,
-    artifact: REPORT,
+    artifact: FEATURE_AE_REPORT,
     text: (report) => {
       const fifteenth = read(EDITED_PRESETS_REPORT);
       const aurocs = (name: string) => `${name} ${editAuroc(report, name)} against ${editAuroc(fifteenth, name)}`;
@@ -1249,6 +1278,36 @@ const CLAIMS: Record<string, Claim> = {
       return `${unseenAgainst(report, fifteenth)}; held-out pictures of trained families ${fixed(report.wild.seenFamiliesTest.auroc, 3)} against `
         + `${fixed(fifteenth.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC ${['as is', 'short side 128', 'short side 129', 'blur sigma 1', 'real 256-px patch'].map(aurocs).join(', ')}; `
         + `its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
+    },
+  },
+  'models: one backbone pass, models and size': {
+    page: MODELS,
+    artifact: MANIFEST,
+    text: (manifest) => {
+      const sixteenth = read(FEATURE_AE_MANIFEST);
+      const total = (entry: Json) => mb(entry.models.svdd.bytes + entry.models.autoencoder.bytes);
+      return `(models ${manifest.version}, **shipped**): the sixteenth round's networks, one backbone pass per crop. || `
+        + `\`autoencoder.onnx\` shrinks from ${mb(sixteenth.models.autoencoder.bytes)} MB to ${mb(manifest.models.autoencoder.bytes)} MB (${total(sixteenth)} MB to ${total(manifest)} MB together)`;
+    },
+  },
+  'models: one backbone pass, time and calibration': {
+    page: MODELS,
+    artifact: SHARED_BACKBONE_LOG,
+    text: (log: string) => {
+      const [shipped, sixteenth] = [read(MANIFEST), read(FEATURE_AE_MANIFEST)];
+      const facts = (entry: Json) => JSON.stringify([entry.calibration, entry.ensemble, entry.thresholds, entry.training.scoreScales, entry.training.validation]);
+      const same = facts(shipped) === facts(sixteenth);
+      return `(${thousands(exportSeconds(log))} s with data, calibration and export): `
+        + (same ? "its calibration, presets, score scales and validation figures are the sixteenth round's to the digit" : "its calibration differs from the sixteenth round's");
+    },
+  },
+  'models: one backbone pass, test split': {
+    page: MODELS,
+    artifact: REPORT,
+    text: (report) => {
+      const differences = scoreDifferences(report, read(FEATURE_AE_REPORT));
+      return differences.length === 0 ? "every figure of the test split's report (`npm run models:eval`) is the sixteenth round's"
+        : `the test split's report differs from the sixteenth round's in ${differences.length} figures`;
     },
   },
 
