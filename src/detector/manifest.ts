@@ -289,7 +289,7 @@ function validateSharedBackbone(svdd: Record<string, unknown>, autoencoder: Reco
   const output = svdd.cropFeaturesOutput;
   const input = autoencoder.cropFeaturesInputName;
   if (output === undefined && input === undefined) return;
-  if (!hasCrops) fail('models.svdd.cropFeaturesOutput', 'absent without input.crops');
+  if (!hasCrops) fail(output !== undefined ? 'models.svdd.cropFeaturesOutput' : 'models.autoencoder.cropFeaturesInputName', 'absent without input.crops');
   text(output, 'models.svdd.cropFeaturesOutput');
   text(input, 'models.autoencoder.cropFeaturesInputName');
 }

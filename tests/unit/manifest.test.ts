@@ -69,6 +69,7 @@ describe('parseManifest', () => {
     ['an autoencoder fed both the crops and their features', (json) => { json.models.svdd.cropFeaturesOutput = 'crop_features'; Object.assign(json.models.autoencoder, { cropsInputName: 'crops', cropFeaturesInputName: 'crop_features' }); }, /models\.autoencoder\.cropsInputName must be absent when cropFeaturesInputName is given/],
     ['an autoencoder with neither crops nor their features', (json) => { delete json.models.autoencoder.cropsInputName; delete json.models.autoencoder.cropFeaturesInputName; }, /models\.autoencoder\.cropsInputName must be a non-empty string/],
     ['a crop features output without crops', (json) => { delete json.input.crops; json.models.svdd.cropFeaturesOutput = 'crop_features'; }, /models\.svdd\.cropFeaturesOutput must be absent without input\.crops/],
+    ['a crop features input without crops', (json) => { delete json.input.crops; delete json.models.svdd.cropFeaturesOutput; json.models.autoencoder.cropFeaturesInputName = 'crop_features'; }, /models\.autoencoder\.cropFeaturesInputName must be absent without input\.crops/],
     // metrics.wild.unseenGenerators.
     ['an unseen-generator share above 1', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 72, count: 500 } }), /metrics\.wild\.unseenGenerators\.caughtAtDefault must be in \[0, 1\]/],
     ['a fractional unseen-generator count', (json) => (json.metrics.wild = { unseenGenerators: { caughtAtDefault: 0.7, count: 2.5 } }), /metrics\.wild\.unseenGenerators\.count/],
