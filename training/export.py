@@ -68,7 +68,7 @@ class AutoencoderGraph(torch.nn.Module):
         if not self.from_features:
             return self.ae(image, crops_or_features)
         score, reconstruction, error_map = self.ae.whole(image)
-        return score, reconstruction, error_map, self.ae.trace.autoencoder.error(crops_or_features) / self.ae.trace_scale
+        return score, reconstruction, error_map, self.ae.trace_error(self.ae.trace.autoencoder.error(crops_or_features))
 
 
 def parity_picture(height=176, width=232):

@@ -283,7 +283,11 @@ class TwoViewAutoencoderScorer(nn.Module):
 
     def forward(self, image, crops):
         score, reconstruction, error_map = self.whole(image)
-        return score, reconstruction, error_map, self.trace.crop_error(crops) / self.trace_scale
+        return score, reconstruction, error_map, self.trace_error(self.trace.crop_error(crops))
+
+    def trace_error(self, crop_errors):
+        """Each crop's trace score from its reconstruction error [M]."""
+        return crop_errors / self.trace_scale
 
 
 class PretrainedTraceEncoder(nn.Module):

@@ -34,7 +34,7 @@ class Scorers:
     def crops(self, windows):
         """Each crop's raw trace score per model (the graphs' `trace_score` outputs)."""
         svdd = self.svdd.trace_distance(self.svdd.trace(windows))
-        ae = self.ae.trace.crop_error(windows) / self.ae.trace_scale
+        ae = self.ae.trace_error(self.ae.trace.crop_error(windows))
         return {'svdd': svdd.numpy(), 'autoencoder': ae.numpy()}
 
     def pictures(self, pictures):
