@@ -1,4 +1,4 @@
-"""Leave-family-out (issue 19's report): how the trace view's Deep SVDD does on generator families it never saw.
+"""Leave-family-out (issue 19's report): how the trace views do on generator families they never saw.
 
 The frozen backbone's features of every training window are banked once (feature_bank.py, as
 objectives.train_banked_trace_svdd does); for each fold, whole generator families (diffusion, GAN, autoregressive,
@@ -6,11 +6,18 @@ commercial) leave the bank and the head is fitted on the rest, as training fits 
 scored, every picture of theirs in ../shared/data (none was trained on in that fold), against the real pictures of
 the test split (training/data-splits.json). The threshold is the 99th percentile of the validation real pictures'
 scores (a 1% false-alarm operating point chosen on validation, like the default preset). Scores are the trace view
-alone, per picture the top-3 geometric mean of its crops, on pictures as stored (no edits). Our TAEF2 round trips
-are not in these folds' training data.
+alone, per picture the geometric mean of its crops' top k (3 unless --top-k), on pictures as stored (no edits). Our
+TAEF2 round trips are not in these folds' training data.
+
+With --autoencoder each fold also fits the trace autoencoder on the same rows (objectives.train_feature_autoencoder,
+training's recipe: the frozen block-10 map through a 16-channel code, --ae-steps steps), and scores it alone and the
+pair the way the ensemble averages the two models: each model's picture score mapped to its rank among the
+validation real pictures' scores (what per-view calibration does, up to the curve's shape), the two ranks averaged
+50/50, the threshold again the pair's 99th percentile on the validation real pictures. Pooled figures weigh every
+held-out picture alike (each scored by its own fold's models against the test real pictures scored by the same).
 
 Reads ../shared/data through native.split_pictures; writes training/results/leave-family-out.json.
-Run: /usr/bin/python3 training/leave_family_out.py [--steps N]"""
+Run: /usr/bin/python3 training/leave_family_out.py [--steps N] [--top-k K] [--autoencoder [--ae-steps N]] [--out PATH]"""
 import argparse
 import json
 import os
@@ -19,6 +26,7 @@ import time
 import numpy as np
 import torch
 
+import calibration
 import feature_bank
 import native
 import objectives
@@ -47,16 +55,17 @@ def pictures_of(table, label, split=None, families=None):
     return out
 
 
-def fold_result(head, centre, families, real_features, held_out):
-    """One fold's figures: the held-out families' pictures against the test split's real pictures, at the 99th
-    percentile of the validation real pictures' scores."""
-    threshold = float(np.quantile(feature_bank.picture_scores(head, centre, real_features['validation'], TOP_K), 0.99))
-    real_scores = feature_bank.picture_scores(head, centre, real_features['test'], TOP_K)
+def fold_result(score, families, real_features, held_out):
+    """One fold's figures for one scorer (`score`: picture_features rows -> raw picture scores): the held-out
+    families' pictures against the test split's real pictures, at the 99th percentile of the validation real
+    pictures' scores."""
+    threshold = float(np.quantile(score(real_features['validation']), 0.99))
+    real_scores = score(real_features['test'])
     per_family, pooled = {}, []
     for family in families:
         if not held_out.get(family):
             continue
-        fake_scores = feature_bank.picture_scores(head, centre, held_out[family], TOP_K)
+        fake_scores = score(held_out[family])
         pooled.append(fake_scores)
         per_family[family] = {'pictures': len(fake_scores), 'auroc': round(auroc(real_scores, fake_scores), 4),
                               'caught': round(float((fake_scores >= threshold).mean()), 4)}
@@ -66,34 +75,104 @@ def fold_result(head, centre, families, real_features, held_out):
             'realFlagged': round(float((real_scores >= threshold).mean()), 4), 'pictures': len(pooled), 'families': per_family}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
-    parser.add_argument('--members', type=int, default=feature_bank.HEAD_MEMBERS, help='heads per fold (feature_bank.HeadEnsemble)')
-    parser.add_argument('--out', default=RESULTS)
-    parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
-    args = parser.parse_args()
-    set_up_cpu()
-    table, extractor, started = splits.build(DEFAULT_SEED), feature_bank.shipped_extractor(), time.time()
+def head_scorer(head, centre, top_k):
+    return lambda features: feature_bank.picture_scores(head, centre, features, top_k)
+
+
+def autoencoder_scorer(autoencoder, top_k):
+    """Each picture's raw trace score from the feature autoencoder's errors of its crops' block-10 maps."""
+    @torch.no_grad()
+    def score(features):
+        return np.array([calibration.aggregate_crops(autoencoder.error(maps.float()).numpy(), top_k) for maps, _ in features])
+    return score
+
+
+def pair_scorer(scorers, real_features):
+    """The mean of each scorer's rank among the validation real pictures' scores."""
+    references = [np.sort(score(real_features['validation'])) for score in scorers]
+    return lambda features: np.mean([np.searchsorted(ref, score(features), side='left') / len(ref)
+                                     for score, ref in zip(scorers, references)], 0)
+
+
+def fit_fold(args, extractor, banks, families):
+    """The fold's scorers: {'svdd': head} and, with --autoencoder, the autoencoder alone and the pair."""
+    generated = banks['generated'].without(families)
+    torch.manual_seed(DEFAULT_SEED)
+    head = feature_bank.shipped_head(extractor, members=args.members)
+    centre = objectives.fit_head(head, banks['real'], generated, args.steps, torch.Generator().manual_seed(DEFAULT_SEED),
+                                 feature_bank.HEAD_ETA)
+    scorers = {'svdd': head_scorer(head, centre, args.top_k)}
+    if args.autoencoder:
+        torch.manual_seed(DEFAULT_SEED)
+        autoencoder = objectives.train_feature_autoencoder(banks['real'], generated, args.ae_steps,
+                                                           torch.Generator().manual_seed(DEFAULT_SEED), args.ae_eta)
+        scorers['autoencoder'] = autoencoder_scorer(autoencoder, args.top_k)
+    return scorers
+
+
+def pooled(rows):
+    """Over folds: the mean of the fold figures, and the figures with every held-out picture weighing alike."""
+    rows = list(rows)
+    pictures = [r['pictures'] for r in rows]
+    return {'meanAuroc': round(float(np.mean([r['auroc'] for r in rows])), 4),
+            'meanCaught': round(float(np.mean([r['caught'] for r in rows])), 4),
+            'pooledAuroc': round(float(np.average([r['auroc'] for r in rows], weights=pictures)), 4),
+            'pooledCaught': round(float(np.average([r['caught'] for r in rows], weights=pictures)), 4)}
+
+
+def all_features(args, extractor):
+    """The training banks, the validation and test real pictures' features, and every generated picture's, by family."""
+    table = splits.build(DEFAULT_SEED)
     banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else feature_bank.training_banks(extractor, table)
     real_features = {split: feature_bank.picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
                      for split in ('validation', 'test')}
     held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
+    return banks, real_features, held_out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
+    parser.add_argument('--members', type=int, default=feature_bank.HEAD_MEMBERS, help='heads per fold (feature_bank.HeadEnsemble)')
+    parser.add_argument('--top-k', type=int, default=TOP_K, help="crops a picture's score aggregates (the shipped manifest: input.crops.topK)")
+    parser.add_argument('--autoencoder', action='store_true', help='also fit the trace autoencoder per fold; score it and the pair')
+    parser.add_argument('--ae-steps', type=int, default=2000, help="the trace autoencoder's steps (train.py --trace-steps)")
+    parser.add_argument('--ae-eta', type=float, default=1.0, help="the trace autoencoder's push on generated rows (train.py --ae-eta)")
+    parser.add_argument('--out', default=RESULTS)
+    parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")
+    parser.add_argument('--features-cache', default=None, help='a file keeping the banks and the pictures\' features between runs '
+                        '(written when missing, read when present)')
+    args = parser.parse_args()
+    set_up_cpu()
+    extractor, started = feature_bank.shipped_extractor(), time.time()
+    if args.features_cache and os.path.exists(args.features_cache):
+        banks, real_features, held_out = torch.load(args.features_cache, weights_only=False)
+    else:
+        banks, real_features, held_out = all_features(args, extractor)
+        if args.features_cache:
+            torch.save((banks, real_features, held_out), args.features_cache)
     log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
-    results = {'method': __doc__.split('\n\n')[1].replace('\n', ' '), 'steps': args.steps, 'headMembers': args.members, 'topK': TOP_K,
+    results = {'method': ' '.join(__doc__.split('\n\n')[1:3]).replace('\n', ' ') if args.autoencoder else __doc__.split('\n\n')[1].replace('\n', ' '),
+               'steps': args.steps, 'headMembers': args.members, 'topK': args.top_k,
+               **({'autoencoderSteps': args.ae_steps, 'autoencoderEta': args.ae_eta} if args.autoencoder else {}),
                'priorSaveShare': native.PRIOR_SAVE_SHARE, 'finishingShare': native.FINISHING_SHARE,
                'testRealPictures': len(real_features['test']), 'folds': {}}
     for fold, families in FOLDS.items():
         started = time.time()
-        torch.manual_seed(DEFAULT_SEED)
-        head = feature_bank.shipped_head(extractor, members=args.members)
-        centre = objectives.fit_head(head, banks['real'], banks['generated'].without(families), args.steps,
-                                       torch.Generator().manual_seed(DEFAULT_SEED), feature_bank.HEAD_ETA)
-        row = results['folds'][fold] = {**fold_result(head, centre, families, real_features, held_out), 'seconds': round(time.time() - started)}
-        log(f'fold {fold}: AUROC {row["auroc"]}, caught {row["caught"]}, real flagged {row["realFlagged"]} ({row["seconds"]}s)')
-    folds = results['folds'].values()
-    results['meanAuroc'] = round(float(np.mean([f['auroc'] for f in folds])), 4)
-    results['meanCaught'] = round(float(np.mean([f['caught'] for f in folds])), 4)
+        scorers = fit_fold(args, extractor, banks, families)
+        row = results['folds'][fold] = fold_result(scorers['svdd'], families, real_features, held_out)
+        if args.autoencoder:
+            row['autoencoder'] = fold_result(scorers['autoencoder'], families, real_features, held_out)
+            row['pair'] = fold_result(pair_scorer(list(scorers.values()), real_features), families, real_features, held_out)
+        row['seconds'] = round(time.time() - started)
+        log(f'fold {fold}: ' + ', '.join(f'{name} AUROC {r["auroc"]}, caught {r["caught"]}, real flagged {r["realFlagged"]}'
+                                         for name, r in (('svdd', row), ('autoencoder', row.get('autoencoder')), ('pair', row.get('pair'))) if r)
+            + f' ({row["seconds"]}s)')
+    folds = list(results['folds'].values())
+    results.update({key: value for key, value in pooled(folds).items() if key.startswith('mean') or args.autoencoder})
+    if args.autoencoder:
+        results['autoencoder'] = pooled(f['autoencoder'] for f in folds)
+        results['pair'] = pooled(f['pair'] for f in folds)
     with open(args.out, 'w') as f:
         json.dump(results, f, indent=2)
         f.write('\n')

@@ -152,7 +152,7 @@ export async function runModels(ort: OrtModuleLike, sessions: Sessions, manifest
         readOutputs(outputs, names, manifest, key, batch, scores);
       } finally {
         for (const [name, tensor] of Object.entries(outputs)) {
-          if (key === 'svdd' && name === facts.cropFeaturesOutput && names.includes(name)) cropFeatures = tensor;
+          if (key === 'svdd' && name === facts.cropFeaturesOutput) cropFeatures = tensor;
           else tensor?.dispose();
         }
       }

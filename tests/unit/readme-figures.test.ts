@@ -69,6 +69,7 @@ const FEATURE_PROBE = 'training/results/feature-probe.json'; // training/probe_f
 const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/leave_family_out.py
 const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
+const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
@@ -691,6 +692,61 @@ const CLAIMS: Record<string, Claim> = {
       return `${same ? 'With three heads per fold' : 'With another recipe'} (\`leave_family_out.py --members ${three.headMembers}\`, the same bank, seeds and folds), `
         + `mean AUROC ${fixed(three.meanAuroc, 3)} against ${fixed(one.meanAuroc, 3)} and ${percent(three.meanCaught)} caught against ${percent(one.meanCaught)}; `
         + `AUROC higher in ${higher.length} of ${folds.length} folds (${higher.join(', ')})`;
+    },
+  },
+  'models: leave-family-out, both models': {
+    page: MODELS,
+    artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const cell = (row: Json) => `${fixed(row.auroc, 3)} / ${percent(row.caught)}`;
+      const folds = Object.entries(lfo.folds as Record<string, Json>);
+      const rows = folds.map(([fold, row]) => `| ${fold} | ${row.pictures} | ${cell(row)} | ${cell(row.autoencoder)} | ${cell(row.pair)} | ${percent(row.pair.realFlagged)} |`);
+      const over = (label: string, kind: 'mean' | 'pooled', pictures: string) => `| ${label} | ${pictures} | `
+        + [lfo, lfo.autoencoder, lfo.pair].map((r: Json) => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`).join(' | ') + ' | |';
+      const total = folds.reduce((sum, [, row]) => sum + (row.pictures as number), 0);
+      return `${rows.join(' ')} ${over('mean of the folds', 'mean', '')} ${over('every picture alike', 'pooled', String(total))}`;
+    },
+  },
+  'models: leave-family-out, both models, the recipe': {
+    page: MODELS,
+    artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const training = read(MANIFEST).training;
+      const shipped = lfo.topK === read(MANIFEST).input.crops.topK && lfo.autoencoderSteps === training.traceSteps && lfo.autoencoderEta === training.aeEta
+        && lfo.steps === training.headSteps && lfo.finishingShare === training.finishingShare;
+      return shipped ? `each fold's crop head and trace autoencoder fitted as the shipped ones were (${thousands(lfo.steps)} and ${thousands(lfo.autoencoderSteps)} steps), each picture's crops aggregated as the shipped manifest says (top ${lfo.topK})`
+        : 'not fitted or aggregated as the shipped models';
+    },
+  },
+  'models: leave-family-out, top 5 against top 3': {
+    page: MODELS,
+    artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const three = read(LEAVE_FAMILY_OUT);
+      const folds = Object.keys(three.folds as Record<string, Json>);
+      const higher = folds.filter((fold) => lfo.folds[fold].auroc > three.folds[fold].auroc);
+      return `Deep SVDD alone, its crops aggregated over the top ${lfo.topK} as the browser does, gives mean AUROC ${fixed(lfo.meanAuroc, 3)} and ${percent(lfo.meanCaught)} caught, `
+        + `against ${fixed(three.meanAuroc, 3)} and ${percent(three.meanCaught)} over the top ${three.topK} (the table above), higher in ${higher.length} of ${folds.length} folds`;
+    },
+  },
+  'models: leave-family-out, the pair against Deep SVDD': {
+    page: MODELS,
+    artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const folds = Object.entries(lfo.folds as Record<string, Json>);
+      const below = folds.filter(([, row]) => row.pair.auroc < row.auroc).map(([fold]) => fold);
+      const aeBelow = folds.filter(([, row]) => row.autoencoder.auroc < row.auroc).length;
+      return `The autoencoder alone separates the held-out families worse than Deep SVDD alone in ${aeBelow} of ${folds.length} folds, `
+        + `and the pair is below Deep SVDD alone in ${below.length} of ${folds.length} (${below.join(', ')})`;
+    },
+  },
+  'models: leave-family-out, both models, hardest families': {
+    page: MODELS,
+    artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const families = Object.values(lfo.folds as Record<string, Json>).flatMap((row) => Object.entries(row.pair.families as Record<string, Json>));
+      const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
+      return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
     },
   },
   'models: feature autoencoder probe': {
