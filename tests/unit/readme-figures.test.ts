@@ -70,6 +70,7 @@ const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/l
 const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
+const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
@@ -747,6 +748,17 @@ const CLAIMS: Record<string, Claim> = {
       const families = Object.values(lfo.folds as Record<string, Json>).flatMap((row) => Object.entries(row.pair.families as Record<string, Json>));
       const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
       return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
+    },
+  },
+  'models: leave-family-out, one-class autoencoder': {
+    page: MODELS,
+    artifact: ONE_CLASS_LEAVE_FAMILY_OUT,
+    text: (oneClass) => {
+      const pushed = read(PAIR_LEAVE_FAMILY_OUT);
+      const same = oneClass.autoencoderEta === 0 && oneClass.autoencoderSteps === pushed.autoencoderSteps && oneClass.topK === pushed.topK;
+      return `${same ? 'Fitted on the real rows alone' : 'Fitted another way'} (\`--ae-eta 0\`, a one-class autoencoder, \`training/results/2026-12-07-leave-family-out-one-class.json\`), `
+        + `the autoencoder gives mean AUROC ${fixed(oneClass.autoencoder.meanAuroc, 3)} and ${percent(oneClass.autoencoder.meanCaught)} caught against ${fixed(pushed.autoencoder.meanAuroc, 3)} and ${percent(pushed.autoencoder.meanCaught)}, `
+        + `and the pair ${fixed(oneClass.pair.meanAuroc, 3)} and ${percent(oneClass.pair.meanCaught)} against ${fixed(pushed.pair.meanAuroc, 3)} and ${percent(pushed.pair.meanCaught)}`;
     },
   },
   'models: feature autoencoder probe': {
