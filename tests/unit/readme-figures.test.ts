@@ -73,6 +73,7 @@ const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair
 const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
+const SENSITIVITY_PROBE = 'training/results/sensitivity-probe.json'; // training/probe_sensitivity.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
 const SEVENTH_MANIFEST = 'training/results/2026-12-05-banked-retrain.manifest.json'; // the seventh round's manifest
@@ -759,6 +760,17 @@ const CLAIMS: Record<string, Claim> = {
       return `${same ? 'Fitted on the real rows alone' : 'Fitted another way'} (\`--ae-eta 0\`, a one-class autoencoder, \`training/results/2026-12-07-leave-family-out-one-class.json\`), `
         + `the autoencoder gives mean AUROC ${fixed(oneClass.autoencoder.meanAuroc, 3)} and ${percent(oneClass.autoencoder.meanCaught)} caught against ${fixed(pushed.autoencoder.meanAuroc, 3)} and ${percent(pushed.autoencoder.meanCaught)}, `
         + `and the pair ${fixed(oneClass.pair.meanAuroc, 3)} and ${percent(oneClass.pair.meanCaught)} against ${fixed(pushed.pair.meanAuroc, 3)} and ${percent(pushed.pair.meanCaught)}`;
+    },
+  },
+  'models: sensitivity probe': {
+    page: MODELS,
+    artifact: SENSITIVITY_PROBE,
+    text: (probe) => {
+      const generated = Object.values(probe.pictures.generated as Record<string, number>).reduce((a, b) => a + b, 0);
+      const real = Object.values(probe.pictures.real as Record<string, number>).reduce((a, b) => a + b, 0);
+      const rows = Object.entries(probe.similarity as Record<string, Json>).map(([sigma, row]) => `sigma ${+sigma} ${fixed(row.familyWeightedAuroc, 3)}`);
+      return `On the validation split (${generated} generated pictures in ${Object.keys(probe.pictures.generated).length} families against ${real} real ones, each judged on its crops), `
+        + `family-weighted AUROC of the similarity as the score of generated pictures: ${rows.join(', ')}; the shipped trace head on the same crops ${fixed(probe.shippedHead.familyWeightedAuroc, 3)}`;
     },
   },
   'models: feature autoencoder probe': {
