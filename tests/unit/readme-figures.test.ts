@@ -184,6 +184,8 @@ const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(
 const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
   .map((group) => { const row = report.wild.realGroups.byGroup[group]; return `${group} ${percent(row.flagged.default)} (${detail(row)})`; }).join(', ');
 /** The wild section's real groups, as the rounds' test-split claims quote them. */
+/** The folds of two leave-family-out runs (training/leave_family_out.py) where the first's AUROC is the higher. */
+const foldsHigher = (first: Json, second: Json) => Object.keys(second.folds as Record<string, Json>).filter((fold) => first.folds[fold].auroc > second.folds[fold].auroc);
 const realGroups = (report: Json) => eachRealGroup(report, (row) => `of ${row.count}`);
 /** The shipped report's real groups, as the README and docs/models.md quote them: how many each flagged and the 95% interval of that share. */
 const realGroupsWithIntervals = (report: Json) => eachRealGroup(report, (row) => `${row.flaggedCount} of ${row.count}; 95% interval ${shareRange(row.flaggedInterval95)}`);
@@ -689,7 +691,7 @@ const CLAIMS: Record<string, Claim> = {
     text: (three) => {
       const one = read(LEAVE_FAMILY_OUT);
       const folds = Object.keys(one.folds as Record<string, Json>);
-      const higher = folds.filter((fold) => three.folds[fold].auroc > one.folds[fold].auroc);
+      const higher = foldsHigher(three, one);
       const same = three.headMembers === 3 && three.finishingShare === one.finishingShare && three.steps === one.steps && three.topK === one.topK;
       return `${same ? 'With three heads per fold' : 'With another recipe'} (\`leave_family_out.py --members ${three.headMembers}\`, the same bank, seeds and folds), `
         + `mean AUROC ${fixed(three.meanAuroc, 3)} against ${fixed(one.meanAuroc, 3)} and ${percent(three.meanCaught)} caught against ${percent(one.meanCaught)}; `
@@ -726,7 +728,7 @@ const CLAIMS: Record<string, Claim> = {
     text: (lfo) => {
       const three = read(LEAVE_FAMILY_OUT);
       const folds = Object.keys(three.folds as Record<string, Json>);
-      const higher = folds.filter((fold) => lfo.folds[fold].auroc > three.folds[fold].auroc);
+      const higher = foldsHigher(lfo, three);
       return `Deep SVDD alone, its crops aggregated over the top ${lfo.topK} as the browser does, gives mean AUROC ${fixed(lfo.meanAuroc, 3)} and ${percent(lfo.meanCaught)} caught, `
         + `against ${fixed(three.meanAuroc, 3)} and ${percent(three.meanCaught)} over the top ${three.topK} (the table above), higher in ${higher.length} of ${folds.length} folds`;
     },
