@@ -21,7 +21,6 @@ Reads ../shared/data and training/finishing_run.pt; writes training/results/sens
 Run: /usr/bin/python3 training/probe_sensitivity.py [--sigmas 1,2,4,8] [--limit N]"""
 import argparse
 import json
-import math
 import os
 import time
 
@@ -34,7 +33,8 @@ import feature_bank
 import native
 import networks
 import splits
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, log, set_up_cpu
+from probe_feature_ae import criterion
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, 'results', 'sensitivity-probe.json')
@@ -60,14 +60,6 @@ def picture_scores(extractor, head, centre, picture, sigmas, top_k, generator):
     return scores
 
 
-def criterion(real, generated):
-    """Family-weighted AUROC of {family: [score]} against the real scores, and per family."""
-    per_family = {g: auroc(real, np.array(s)) for g, s in generated.items() if len(s)}
-    weights = [math.sqrt(len(generated[g])) for g in per_family]
-    return {'familyWeightedAuroc': round(float(np.average(list(per_family.values()), weights=weights)), 4),
-            'auroc': {g: round(v, 4) for g, v in per_family.items()}}
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--sigmas', default='1,2,4,8', help='noise standard deviations, in 8-bit levels')
@@ -89,11 +81,11 @@ def main():
             scores[label][group] = [r for r in rows if r is not None]
             counts[label][group] = len(scores[label][group])
         log(f'{label} pictures scored ({time.time() - started:.0f}s)')
-    real = lambda key: np.array([r[key] for rows in scores['real'].values() for r in rows])
-    generated = lambda key: {g: [r[key] for r in rows] for g, rows in scores['generated'].items()}
+    # One score of every picture, {label: {group: [score]}}, as probe_feature_ae.criterion takes them.
+    of = lambda key: {label: {g: np.array([r[key] for r in rows]) for g, rows in groups.items()} for label, groups in scores.items()}
     result = {'protocol': __doc__.split('\n\n')[1].replace('\n', ' '), 'topK': top_k, 'pictures': counts,
-              'shippedHead': criterion(real('head'), generated('head')),
-              'similarity': {str(sigma): criterion(real(sigma), generated(sigma)) for sigma in sigmas},
+              'shippedHead': criterion(of('head')),
+              'similarity': {str(sigma): criterion(of(sigma)) for sigma in sigmas},
               'seconds': round(time.time() - started)}
     log(f"shipped head {result['shippedHead']['familyWeightedAuroc']}; "
         + ', '.join(f"sigma {s}: {r['familyWeightedAuroc']}" for s, r in result['similarity'].items()))
