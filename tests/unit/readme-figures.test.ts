@@ -74,6 +74,7 @@ const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
 const SENSITIVITY_PROBE = 'training/results/sensitivity-probe.json'; // training/probe_sensitivity.py
+const BLOCKS_PROBE = 'training/results/blocks-probe.json'; // training/probe_blocks.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
 const SEVENTH_MANIFEST = 'training/results/2026-12-05-banked-retrain.manifest.json'; // the seventh round's manifest
@@ -181,6 +182,20 @@ const featureAeProbe = (probe: Json, population: string) => ({
 });
 const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(high, 2)}`;
 /** Each real group's share flagged at the default, with `detail` of its row in brackets. */
+/** A training/probe_blocks.py variant's name in words ('npr:b5+b10@32' -> 'NPR into blocks 5 and 10'). */
+const blocksVariant = (name: string): string => {
+  if (name.startsWith('fused:')) {
+    const members = name.slice('fused:'.length).split(',').map(blocksVariant);
+    return members[0] === members[1] ? `two ${members[0]} heads fused` : members.join(' fused with ');
+  }
+  const [source, bare] = name.includes(':') ? name.split(':') as [string, string] : ['image', name];
+  const [blocks, width] = bare.split('#')[0]!.split('@') as [string, string | undefined];
+  const numbers = blocks.split('+').map((b) => b.slice(1));
+  const list = numbers.length === 1 ? `block ${numbers[0]}` : `blocks ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
+  const kind = width === undefined ? ' at the shipped width' : width === '0' ? ', linear' : '';
+  return `${source === 'npr' ? 'NPR into ' : ''}${list}${kind}`;
+};
+const blocksRow = (row: Json) => `${fixed(row.meanFoldAuroc, 3)} / ${percent(row.meanFoldCaught)} / ${fixed(row.validationMeanAuroc, 3)}`;
 const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
   .map((group) => { const row = report.wild.realGroups.byGroup[group]; return `${group} ${percent(row.flagged.default)} (${detail(row)})`; }).join(', ');
 /** The wild section's real groups, as the rounds' test-split claims quote them. */
@@ -773,6 +788,29 @@ const CLAIMS: Record<string, Claim> = {
       const rows = Object.entries(probe.similarity as Record<string, Json>).map(([sigma, row]) => `sigma ${+sigma} ${fixed(row.familyWeightedAuroc, 3)}`);
       return `On the validation split (${generated} generated pictures in ${Object.keys(probe.pictures.generated).length} families against ${real} real ones, each judged on its crops), `
         + `family-weighted AUROC of the similarity as the score of generated pictures: ${rows.join(', ')}; the shipped trace head on the same crops ${fixed(probe.shippedHead.familyWeightedAuroc, 3)}`;
+    },
+  },
+  'models: blocks probe': {
+    page: MODELS,
+    artifact: BLOCKS_PROBE,
+    text: (probe) => 'Mean fold AUROC / share caught at the validation reals\' 99th percentile / validation AUROC, best first by '
+      + 'the mean of the two AUROCs: ' + Object.entries(probe.seedMeans as Record<string, Json>)
+      .map(([name, row]) => `${blocksVariant(name)} ${blocksRow(row)}${row.seeds > 1 ? ` (${row.seeds} ${name.startsWith('fused:') ? 'seed pairs' : 'seeds'})` : ''}`).join('; '),
+  },
+  'models: blocks probe, commercial fold': {
+    page: MODELS,
+    artifact: BLOCKS_PROBE,
+    text: (probe) => `the commercial fold (gpt-image, DALL-E, Midjourney): ${fixed(probe.variants['npr:b7@32'].folds.commercial.auroc, 3)} for NPR into `
+      + `block 7 against ${fixed(probe.variants['b7@32'].folds.commercial.auroc, 3)} for block 7 and ${fixed(probe.variants['b10@32'].folds.commercial.auroc, 3)} for block 10`,
+  },
+  'models: blocks probe, fused': {
+    page: MODELS,
+    artifact: BLOCKS_PROBE,
+    text: (probe) => {
+      const means = probe.seedMeans as Record<string, Json>;
+      const gain = (name: string) => `${fixed(means[name].criterion - means['b10@32'].criterion, 4)}`;
+      return `Fusing blocks 7 and 10 gains ${gain('fused:b10@32,b7@32')} in the mean of the two AUROCs over block 10 alone, and fusing two `
+        + `block-10 heads of other seeds ${gain('fused:b10@32,b10@32')} (${means['fused:b10@32,b7@32'].seeds} seed pairs each)`;
     },
   },
   'models: feature autoencoder probe': {
