@@ -54,3 +54,9 @@ def auroc(negative, positive):
             ranks[tie] = ranks[tie].mean()
     positive_ranks = ranks[len(negative):]
     return float((positive_ranks.sum() - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
+
+
+def rank_among(reference, scores):
+    """Each score's share of `reference` scores below it: how the probes put two models' scores on one scale before
+    averaging them, as per-view calibration does for the ensemble (up to the curve's shape)."""
+    return np.searchsorted(np.sort(reference), scores, side='left') / len(reference)

@@ -31,7 +31,7 @@ import feature_bank
 import native
 import objectives
 import splits
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'leave-family-out.json')
 FOLDS = {
@@ -89,9 +89,8 @@ def autoencoder_scorer(autoencoder, top_k):
 
 def pair_scorer(scorers, real_features):
     """The mean of each scorer's rank among the validation real pictures' scores."""
-    references = [np.sort(score(real_features['validation'])) for score in scorers]
-    return lambda features: np.mean([np.searchsorted(ref, score(features), side='left') / len(ref)
-                                     for score, ref in zip(scorers, references)], 0)
+    references = [score(real_features['validation']) for score in scorers]
+    return lambda features: np.mean([rank_among(ref, score(features)) for score, ref in zip(scorers, references)], 0)
 
 
 def fit_fold(args, extractor, banks, families):
@@ -136,7 +135,7 @@ def main():
     parser.add_argument('--members', type=int, default=feature_bank.HEAD_MEMBERS, help='heads per fold (feature_bank.HeadEnsemble)')
     parser.add_argument('--top-k', type=int, default=TOP_K, help="crops a picture's score aggregates (the shipped manifest: input.crops.topK)")
     parser.add_argument('--autoencoder', action='store_true', help='also fit the trace autoencoder per fold; score it and the pair')
-    parser.add_argument('--ae-steps', type=int, default=2000, help="the trace autoencoder's steps (train.py --trace-steps)")
+    parser.add_argument('--ae-steps', type=int, default=objectives.TRACE_STEPS, help="the trace autoencoder's steps (train.py --trace-steps)")
     parser.add_argument('--ae-eta', type=float, default=1.0, help="the trace autoencoder's push on generated rows (train.py --ae-eta)")
     parser.add_argument('--out', default=RESULTS)
     parser.add_argument('--bank-cache', default=None, help="the training banks probe_features.py wrote (the same pools, seed and windows)")

@@ -13,6 +13,9 @@ import networks
 from common import evaluate_in_chunks, log
 from trace_view import BalancedPool, trace_batch
 
+# The trace views' training steps unless told otherwise (train.py --trace-steps, leave_family_out.py --ae-steps).
+TRACE_STEPS = 2000
+
 
 def batches(images, batch_size, generator):
     order = torch.randperm(len(images), generator=generator)

@@ -47,7 +47,7 @@ import objectives
 import pretrained
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'blocks-probe.json')
 CACHE = '/tmp/blocks-features-{source}.pt'  # every feature the probe reads, per source (reruns skip the backbone)
@@ -215,11 +215,9 @@ def judged(folds, validation):
 def fused(scored):
     """variant_scores of several variants fused as the ensemble fuses its models: each score mapped to its rank
     among the same head's validation real pictures' scores, the ranks averaged."""
-    def rank(real, scores):
-        return np.searchsorted(np.sort(real), scores, side='left') / len(real)
-    folds = {fold: tuple(np.mean([rank(s[0][fold][0], s[0][fold][i]) for s in scored], 0) for i in (0, 1)) for fold in scored[0][0]}
+    folds = {fold: tuple(np.mean([rank_among(s[0][fold][0], s[0][fold][i]) for s in scored], 0) for i in (0, 1)) for fold in scored[0][0]}
     references = [np.concatenate(list(s[1]['real'].values())) for s in scored]
-    validation = {label: {g: np.mean([rank(ref, s[1][label][g]) for s, ref in zip(scored, references)], 0) for g in groups}
+    validation = {label: {g: np.mean([rank_among(ref, s[1][label][g]) for s, ref in zip(scored, references)], 0) for g in groups}
                   for label, groups in scored[0][1].items()}
     return folds, validation
 

@@ -41,7 +41,7 @@ import networks
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, 'results', 'feature-ae-probe.json')
@@ -109,8 +109,8 @@ def criterion(scores):
 
 def ranked(scores):
     """Each score mapped to the share of validation real pictures' scores below it."""
-    real = np.sort(np.concatenate(list(scores['real'].values())))
-    return {label: {g: np.searchsorted(real, s, side='left') / len(real) for g, s in groups.items()} for label, groups in scores.items()}
+    real = np.concatenate(list(scores['real'].values()))
+    return {label: {g: rank_among(real, s) for g, s in groups.items()} for label, groups in scores.items()}
 
 
 def mean_of(*scorers):

@@ -43,7 +43,7 @@ from scorers import Scorers
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=int(os.environ.get('EPOCHS', 3)), help='whole-image view epochs')
-    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', 2000)),
+    parser.add_argument('--trace-steps', type=int, default=int(os.environ.get('TRACE_STEPS', objectives.TRACE_STEPS)),
                         help='steps of the trace autoencoder (and of an online-trained trace encoder)')
     parser.add_argument('--head-steps', type=int, default=int(os.environ.get('HEAD_STEPS', feature_bank.HEAD_STEPS)),
                         help="steps of the trace Deep SVDD's head on banked features")
