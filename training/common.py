@@ -2,6 +2,7 @@
 AUROC. Reads and writes nothing."""
 import ctypes
 import ctypes.util
+import json
 import time
 
 import numpy as np
@@ -60,3 +61,10 @@ def rank_among(reference, scores):
     """Each score's share of `reference` scores below it: how the probes put two models' scores on one scale before
     averaging them, as per-view calibration does for the ensemble (up to the curve's shape)."""
     return np.searchsorted(np.sort(reference), scores, side='left') / len(reference)
+
+
+def write_json(path, data, indent=2):
+    """`data` as JSON at `path`, ending in a newline (results, the manifest, the splits, parity fixtures)."""
+    with open(path, 'w') as f:
+        json.dump(data, f, indent=indent)
+        f.write('\n')

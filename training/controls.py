@@ -29,7 +29,6 @@ generated side holds many illustrations, every real picture is a photograph), wh
 then shows the models partly learned. The thumbnails, their features and the logistic regression are subject.py's,
 which train.py --subject-balance uses to weigh training pictures so that subject stops predicting the class.
 """
-import json
 import os
 
 import numpy as np
@@ -148,9 +147,7 @@ def main():
     results['controls'].append(subject_control(real, fake, half))
     print(results['controls'][-1], flush=True)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, 'w') as f:
-        json.dump(results, f, indent=2)
-        f.write('\n')
+    common.write_json(OUT, results)
 
 
 if __name__ == '__main__':

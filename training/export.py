@@ -4,7 +4,6 @@ TypeScript path against, and each file's size and sha256 for the manifest.
 Reads the trained scorers; writes public/models/{svdd,autoencoder}.onnx and parity.json."""
 import base64
 import hashlib
-import json
 import os
 
 import numpy as np
@@ -14,7 +13,7 @@ import torch.nn.functional as F
 import crops
 import networks
 from calibration import DEFAULT_PRESET
-from common import to_tensor
+from common import to_tensor, write_json
 from networks import STAT_NAMES
 
 # Per-crop tensors: their first axis is the crops', not the images'.
@@ -110,9 +109,7 @@ def write_parity_fixtures(path, svdd, ae, whole_val):
                     'crops': [{'top': t, 'left': l, 'detail': d} for t, l, d in picked],
                     'traceSvdd': svdd_trace.tolist(), 'traceAutoencoder': ae_trace.tolist()},
     }
-    with open(path, 'w') as f:
-        json.dump(fixtures, f)
-        f.write('\n')
+    write_json(path, fixtures, indent=None)
 
 
 def file_facts(path):

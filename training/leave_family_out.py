@@ -19,7 +19,6 @@ held-out picture alike (each scored by its own fold's models against the test re
 Reads ../shared/data through native.split_pictures; writes training/results/leave-family-out.json.
 Run: /usr/bin/python3 training/leave_family_out.py [--steps N] [--top-k K] [--autoencoder [--ae-steps N]] [--out PATH]"""
 import argparse
-import json
 import os
 import time
 
@@ -31,7 +30,7 @@ import feature_bank
 import native
 import objectives
 import splits
-from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'leave-family-out.json')
 FOLDS = {
@@ -172,9 +171,7 @@ def main():
     if args.autoencoder:
         results['autoencoder'] = pooled(f['autoencoder'] for f in folds)
         results['pair'] = pooled(f['pair'] for f in folds)
-    with open(args.out, 'w') as f:
-        json.dump(results, f, indent=2)
-        f.write('\n')
+    write_json(args.out, results)
 
 
 if __name__ == '__main__':

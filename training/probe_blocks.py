@@ -47,7 +47,7 @@ import objectives
 import pretrained
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'blocks-probe.json')
 CACHE = '/tmp/blocks-features-{source}.pt'  # every feature the probe reads, per source (reruns skip the backbone)
@@ -300,9 +300,7 @@ def record(results, name, row, out):
     results['seedMeans'] = seed_means(results['variants'])
     log(f'{name}: leave-family-out mean AUROC {row["meanFoldAuroc"]}, caught {row["meanFoldCaught"]}; validation '
         f'{row["validationMeanAuroc"]}; criterion {row["criterion"]} ' + ', '.join(f'{k} {v["auroc"]}' for k, v in row['folds'].items()))
-    with open(out, 'w') as f:
-        json.dump(results, f, indent=2)
-        f.write('\n')
+    write_json(out, results)
 
 if __name__ == '__main__':
     main()

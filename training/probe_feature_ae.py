@@ -41,7 +41,7 @@ import networks
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, 'results', 'feature-ae-probe.json')
@@ -180,9 +180,7 @@ def main():
               'baselines': baselines, 'featureAutoencoders': variants, 'seconds': round(time.time() - started)}
     if args.limit is not None:
         return
-    with open(RESULTS, 'w') as f:
-        json.dump(result, f, indent=2)
-        f.write('\n')
+    write_json(RESULTS, result)
     log(f'wrote {os.path.relpath(RESULTS)}')
 
 

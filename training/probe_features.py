@@ -19,7 +19,7 @@ import native
 import objectives
 import splits
 import trace_view
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'feature-probe.json')
 CACHE = '/tmp/feature-bank.pt'
@@ -70,9 +70,7 @@ def main():
         row = {**judge(head, centre, val), 'steps': args.steps, 'views': args.views, 'seconds': round(time.time() - started)}
         results[f'{name}-{args.steps}'] = row
         log(f'{name}: mean validation AUROC {row["meanAuroc"]:.4f} ' + ', '.join(f'{g} {v:.3f}' for g, v in row['auroc'].items()))
-        with open(RESULTS, 'w') as f:
-            json.dump(results, f, indent=2)
-            f.write('\n')
+        write_json(RESULTS, results)
 
 
 if __name__ == '__main__':

@@ -102,9 +102,7 @@ def main():
         row = {**judge(encoder, centre, val_real, val_fake), 'steps': args.steps, 'seconds': round(seconds)}
         results[name] = row
         common.log(f'{name}: mean validation AUROC {row["meanAuroc"]:.4f} ' + ', '.join(f'{g} {v:.3f}' for g, v in row['auroc'].items()))
-        with open(RESULTS, 'w') as f:
-            json.dump(results, f, indent=2)
-            f.write('\n')
+        common.write_json(RESULTS, results)
 
 
 if __name__ == '__main__':

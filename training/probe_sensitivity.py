@@ -33,7 +33,7 @@ import feature_bank
 import native
 import networks
 import splits
-from common import DEFAULT_SEED, log, set_up_cpu
+from common import DEFAULT_SEED, log, set_up_cpu, write_json
 from probe_feature_ae import criterion
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,9 +91,7 @@ def main():
         + ', '.join(f"sigma {s}: {r['familyWeightedAuroc']}" for s, r in result['similarity'].items()))
     if args.limit is not None:
         return
-    with open(RESULTS, 'w') as f:
-        json.dump(result, f, indent=2)
-        f.write('\n')
+    write_json(RESULTS, result)
     log(f'wrote {os.path.relpath(RESULTS)}')
 
 

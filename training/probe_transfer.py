@@ -26,7 +26,7 @@ import native
 import objectives
 import probe_features
 import splits
-from common import DEFAULT_SEED, auroc, log, set_up_cpu
+from common import DEFAULT_SEED, auroc, log, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'transfer-probe.json')
 HELD_OUT_CACHE = '/tmp/transfer-held-out.pt'
@@ -148,9 +148,7 @@ def main():
         log(f'{name}: leave-family-out (train+validation pictures) mean AUROC {row["meanFoldAuroc"]}, caught {row["meanFoldCaught"]}; '
             f'validation mean AUROC {row["validation"]["meanAuroc"]} ({row["seconds"]}s) '
             + ', '.join(f'{k} {v["auroc"]}' for k, v in folds.items()))
-        with open(RESULTS, 'w') as f:
-            json.dump(results, f, indent=2)
-            f.write('\n')
+        write_json(RESULTS, results)
 
 
 if __name__ == '__main__':

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 
+import common
 import data
 import native
 
@@ -124,10 +125,8 @@ def main():
     for row in rows:
         key = f'{row["label"]}/{row["group"]}'
         summary.setdefault(key, {'train': 0, 'validation': 0, 'test': 0})[row['split']] += 1
-    with open(OUT, 'w') as f:
-        json.dump({'note': __doc__.strip().splitlines()[0] + ' Written by training/splits.py.',
-                   'unseenGenerators': list(native.UNSEEN_GENERATORS), 'summary': summary, 'pictures': rows}, f, indent=1)
-        f.write('\n')
+    common.write_json(OUT, {'note': __doc__.strip().splitlines()[0] + ' Written by training/splits.py.',
+                          'unseenGenerators': list(native.UNSEEN_GENERATORS), 'summary': summary, 'pictures': rows}, indent=1)
     for key, counts in sorted(summary.items()):
         print(f'{key:32s} {counts}')
 

@@ -15,7 +15,6 @@ training/data-splits.json) are never read here; validation splits carved from th
 """
 import argparse
 import datetime
-import json
 import os
 import time
 from types import SimpleNamespace
@@ -36,7 +35,7 @@ import simulators
 import splits
 import trace_view
 import whole_view
-from common import DEFAULT_SEED, auroc, evaluate_in_chunks, log, set_up_cpu, to_tensor
+from common import DEFAULT_SEED, auroc, evaluate_in_chunks, log, set_up_cpu, to_tensor, write_json
 from scorers import Scorers
 
 
@@ -340,9 +339,7 @@ def main():
     chosen_on = cal.presets_chosen_on(raw, rule, weights, sets.trace_val['real'], [name for name, _ in trace_view.EVERYDAY_EDITS])
     version = datetime.datetime.now(datetime.timezone.utc).strftime('%Y.%m.%d-%H%M%S')
     manifest = export.build_manifest(version, files, rule, weights, presets, chosen_on, facts)
-    with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
-        json.dump(manifest, f, indent=2)
-        f.write('\n')
+    write_json(os.path.join(args.out, 'manifest.json'), manifest)
     log(f'exported {files["svdd"]["file"]} ({files["svdd"]["bytes"]} B), {files["autoencoder"]["file"]} '
         f'({files["autoencoder"]["bytes"]} B); presets {presets}; {time.time() - started:.0f}s')
 
