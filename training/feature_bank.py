@@ -130,6 +130,14 @@ class FeatureBank:
         return self.maps[rows].float(), self.low[rows].float()
 
 
+def map_head(channels, width):
+    """The head's convolutions on a backbone map: 1x1 then 3x3, `width` channels, bias-free with non-affine batch
+    norms (no constant solution for Deep SVDD)."""
+    return nn.Sequential(
+        nn.Conv2d(channels, width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
+        nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
+
+
 class Head(nn.Module):
     """The trainable part: a bias-free conv head on block 10's map (mean and max over positions) and / or a bias-free
     MLP on the tapped statistics, into a linear embedding (non-affine batch norms: no constant solution)."""
@@ -137,9 +145,7 @@ class Head(nn.Module):
     def __init__(self, map_channels=96, low_size=168, width=128, embedding_size=64, use_map=True, use_low=True):
         super().__init__()
         self.use_map, self.use_low = use_map, use_low
-        self.map_head = nn.Sequential(
-            nn.Conv2d(map_channels, width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
-            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
+        self.map_head = map_head(map_channels, width)
         if use_low:
             self.low_head = nn.Sequential(nn.BatchNorm1d(low_size, eps=1e-4, affine=False), nn.Linear(low_size, width, bias=False),
                                           nn.BatchNorm1d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))

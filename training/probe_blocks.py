@@ -147,10 +147,7 @@ class BlocksHead(nn.Module):
     def __init__(self, blocks, width=feature_bank.HEAD_WIDTH, embedding_size=64):
         super().__init__()
         self.blocks = blocks
-        self.map_heads = nn.ModuleList(nn.Identity() if width == 0 else nn.Sequential(
-            nn.Conv2d(CHANNELS[b], width, 1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1),
-            nn.Conv2d(width, width, 3, padding=1, bias=False), nn.BatchNorm2d(width, eps=1e-4, affine=False), nn.LeakyReLU(0.1))
-            for b in blocks)
+        self.map_heads = nn.ModuleList(nn.Identity() if width == 0 else feature_bank.map_head(CHANNELS[b], width) for b in blocks)
         pooled = 2 * sum(width or CHANNELS[b] for b in blocks)
         self.norm = nn.BatchNorm1d(pooled, eps=1e-4, affine=False) if width == 0 else nn.Identity()
         self.embed = nn.Linear(pooled, embedding_size, bias=False)

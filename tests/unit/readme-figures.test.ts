@@ -181,7 +181,6 @@ const featureAeProbe = (probe: Json, population: string) => ({
   criterion: (variant: Json, row = 'shipped head + feature AE') => variant[population][row].familyWeightedAuroc as number,
 });
 const aurocRange = ([low, high]: [number, number]) => `${fixed(low, 2)}-${fixed(high, 2)}`;
-/** Each real group's share flagged at the default, with `detail` of its row in brackets. */
 /** A training/probe_blocks.py variant's name in words ('npr:b5+b10@32' -> 'NPR into blocks 5 and 10'). */
 const blocksVariant = (name: string): string => {
   if (name.startsWith('fused:')) {
@@ -196,11 +195,12 @@ const blocksVariant = (name: string): string => {
   return `${source === 'npr' ? 'NPR into ' : ''}${list}${kind}`;
 };
 const blocksRow = (row: Json) => `${fixed(row.meanFoldAuroc, 3)} / ${percent(row.meanFoldCaught)} / ${fixed(row.validationMeanAuroc, 3)}`;
+/** Each real group's share flagged at the default, with `detail` of its row in brackets. */
 const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
   .map((group) => { const row = report.wild.realGroups.byGroup[group]; return `${group} ${percent(row.flagged.default)} (${detail(row)})`; }).join(', ');
-/** The wild section's real groups, as the rounds' test-split claims quote them. */
 /** The folds of two leave-family-out runs (training/leave_family_out.py) where the first's AUROC is the higher. */
 const foldsHigher = (first: Json, second: Json) => Object.keys(second.folds as Record<string, Json>).filter((fold) => first.folds[fold].auroc > second.folds[fold].auroc);
+/** The wild section's real groups, as the rounds' test-split claims quote them. */
 const realGroups = (report: Json) => eachRealGroup(report, (row) => `of ${row.count}`);
 /** The shipped report's real groups, as the README and docs/models.md quote them: how many each flagged and the 95% interval of that share. */
 const realGroupsWithIntervals = (report: Json) => eachRealGroup(report, (row) => `${row.flaggedCount} of ${row.count}; 95% interval ${shareRange(row.flaggedInterval95)}`);
