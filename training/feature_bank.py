@@ -58,7 +58,7 @@ class Extractor(nn.Module):
         self.map_channels = self.backbone.channels
 
     def forward(self, images):
-        x, low = images * 2.0 - 1.0, []
+        x, low = pretrained.backbone_input(images), []
         for index, layer in enumerate(self.backbone.layers):
             x = layer(x)
             if index in self.taps:

@@ -30,6 +30,7 @@ Writes training/results/blocks-probe.json.
 Run: /usr/bin/python3 training/probe_blocks.py [--variants b10@32,b7@32#2,...] [--source image|npr]
      [--fuse b10@32,npr:b10@32] [--limit N (smoke)]"""
 import argparse
+import functools
 import json
 import math
 import os
@@ -51,10 +52,27 @@ from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'blocks-probe.json')
 CACHE = '/tmp/blocks-features-{source}.pt'  # every feature the probe reads, per source (reruns skip the backbone)
-TAPS = (5, 7, 10)
+TAPS = (5, 7, 10)  # MobileNetV2's blocks; a variant names them 'b5', 'b7', 'b10'
+INCEPTION_TAPS = ('stem', 'mixed0', 'mixed2')  # InceptionV3's stride-8 maps banked (pretrained.INCEPTION_TAPS)
 TOP_K = 5  # the shipped aggregate (manifest crops.topK)
 STRIDES = {b: 2 * math.prod(stride for _, _, stride in pretrained.BLOCKS[:b + 1]) for b in TAPS}
-CHANNELS = {b: pretrained.BLOCKS[b][1] for b in TAPS}
+CHANNELS = {**{b: pretrained.BLOCKS[b][1] for b in TAPS}, **pretrained.INCEPTION_CHANNELS}
+# What the backbone reads, from a crop in [0, 1]: 'image' the picture in [-1, 1] (Keras' ImageNet preprocessing, as
+# training fed the backbone until the seventeenth round; the variants recorded without a source); 'image01' the
+# picture in [0, 1], as nsfwjs feeds its models and as the batch norm statistics it stores were estimated
+# (pretrained.INPUT_RANGE); 'npr' its NPR residual.
+SOURCES = {'image': lambda x: x * 2.0 - 1.0, 'image01': lambda x: x, 'npr': lambda x: npr(x)}
+
+
+def map_side(tap, window):
+    """The side of a tap's map on a `window`-px square."""
+    return pretrained.inception_side(window) if isinstance(tap, str) else window // STRIDES[tap]
+
+
+def backbone_of(blocks):
+    kinds = {'inception' if isinstance(b, str) else 'mobilenet' for b in blocks}
+    assert len(kinds) == 1, f'one backbone per variant: {blocks}'
+    return kinds.pop()
 
 
 def npr(images):
@@ -65,26 +83,36 @@ def npr(images):
 
 
 class TapExtractor(nn.Module):
-    """The frozen backbone up to the deepest tap; each tapped block's output map. `source` 'image': the picture, as
-    training feeds it; 'npr': its npr residual instead."""
+    """A frozen backbone up to its deepest tap; each tap's output map. `backbone` 'mobilenet' (the shipped one, taps
+    TAPS) or 'inception' (InceptionV3's stem and first blocks, taps INCEPTION_TAPS); `source` a key of SOURCES."""
 
-    def __init__(self, taps=TAPS, source='image'):
+    def __init__(self, source='image', backbone='mobilenet'):
         super().__init__()
-        self.backbone = pretrained.MobileNetV2Features(max(taps))
-        self.taps = {feature_bank.FIRST_BLOCK_LAYER + b: b for b in taps}
+        if backbone == 'inception':
+            self.graph = pretrained.inception_v3_features(INCEPTION_TAPS)
+        else:
+            self.backbone = pretrained.MobileNetV2Features(max(TAPS))
+            self.layer_taps = {feature_bank.FIRST_BLOCK_LAYER + b: b for b in TAPS}
+        self.taps = INCEPTION_TAPS if backbone == 'inception' else TAPS
         self.source = source
+
+    def maps(self, x):
+        if hasattr(self, 'graph'):
+            return {tap: m for tap, m in zip(self.graph.taps, self.graph(x).values())}
+        out = {}
+        for index, layer in enumerate(self.backbone.layers):
+            x = layer(x)
+            if index in self.layer_taps:
+                out[self.layer_taps[index]] = x
+        return out
 
     @torch.no_grad()
     def features(self, crops_uint8, batch=256):
-        """{block: float16 map} of uint8 NCHW crops."""
-        out = {b: [] for b in self.taps.values()}
+        """{tap: float16 map} of uint8 NCHW crops."""
+        out = {b: [] for b in self.taps}
         for start in range(0, len(crops_uint8), batch):
-            x = crops_uint8[start:start + batch].float() / 255.0
-            x = npr(x) if self.source == 'npr' else x * 2.0 - 1.0
-            for index, layer in enumerate(self.backbone.layers):
-                x = layer(x)
-                if index in self.taps:
-                    out[self.taps[index]].append(x.half())
+            for b, m in self.maps(SOURCES[self.source](crops_uint8[start:start + batch].float() / 255.0)).items():
+                out[b].append(m.half())
         return {b: torch.cat(maps) for b, maps in out.items()}
 
 
@@ -121,7 +149,7 @@ def tap_banks(extractor, table, limit=None, views=feature_bank.VIEWS, window=fea
     for label in ('real', 'generated'):
         pictures = {g: p[:limit] for g, p in native.split_pictures(table, label, 'train').items()}
         versions = trace_view.REAL_VERSIONS if label == 'real' else trace_view.GENERATED_VERSIONS
-        maps, weights, groups = {b: [] for b in TAPS}, [], {}
+        maps, weights, groups = {b: [] for b in extractor.taps}, [], {}
         for group, group_pictures in pictures.items():
             pool = native.crop_pool(group_pictures, trace_view.VERSIONS.get(group, versions), rng)
             if not len(pool):
@@ -153,16 +181,21 @@ class BlocksHead(nn.Module):
         self.embed = nn.Linear(pooled, embedding_size, bias=False)
 
     def forward(self, rows, low):
-        # The window side follows from the row length: sum over blocks of channels * (side / stride)^2.
-        side = round(math.sqrt(rows.shape[1] / sum(CHANNELS[b] / STRIDES[b] ** 2 for b in self.blocks)))
+        side = window_side(self.blocks, rows.shape[1])
         parts, start = [], 0
         for head, b in zip(self.map_heads, self.blocks):
-            size = side // STRIDES[b]
+            size = map_side(b, side)
             length = CHANNELS[b] * size * size
             features = head(rows[:, start:start + length].reshape(-1, CHANNELS[b], size, size)).flatten(2)
             parts += [features.mean(2), features.amax(2)]
             start += length
         return self.embed(self.norm(torch.cat(parts, 1)))
+
+
+@functools.lru_cache(maxsize=None)
+def window_side(blocks, length):
+    """The window side whose maps of `blocks`, flattened side by side, are `length` long."""
+    return next(side for side in range(16, 2048) if sum(CHANNELS[b] * map_side(b, side) ** 2 for b in blocks) == length)
 
 
 def reading(pictures, blocks):
@@ -239,7 +272,9 @@ def variant(name):
     feature_bank.HEAD_WIDTH; 0: a linear probe), then '#seed' (none: DEFAULT_SEED; the head's initialisation and draws): 'b7@32#2'."""
     name, _, seed = name.partition('#')
     blocks, _, width = name.partition('@')
-    return tuple(int(b[1:]) for b in blocks.split('+')), int(width or feature_bank.HEAD_WIDTH), int(seed or DEFAULT_SEED)
+    taps = tuple(int(b[1:]) if re.fullmatch(r'b\d+', b) else b for b in blocks.split('+'))
+    assert all(t in CHANNELS for t in taps), taps
+    return taps, int(width or feature_bank.HEAD_WIDTH), int(seed or DEFAULT_SEED)
 
 
 def seed_means(variants):
@@ -258,7 +293,7 @@ def main():
     parser.add_argument('--variants', default='b10@32,b5@32,b5+b10@32,b7@32,b10')
     parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
     parser.add_argument('--limit', type=int, default=None, help='the first N pictures of each group (smoke runs)')
-    parser.add_argument('--source', choices=('image', 'npr'), default='image', help="what the backbone reads (TapExtractor)")
+    parser.add_argument('--source', choices=tuple(SOURCES), default='image', help="what the backbone reads (TapExtractor)")
     parser.add_argument('--fuse', default=None, help="variants ('source:' first unless image) fused by rank, e.g. b10@32,npr:b10@32")
     parser.add_argument('--out', default=RESULTS)
     args = parser.parse_args()
@@ -267,12 +302,13 @@ def main():
     results.update(method=' '.join(part.replace('\n', ' ') for part in __doc__.split('\n\n')[1:3]), steps=args.steps, topK=TOP_K,
                    limit=args.limit)
     names = args.fuse.split(',') if args.fuse else [f'{args.source}:{name}' for name in args.variants.split(',')]
-    features = {source: features_of(source, args.limit) for source in {name.rpartition(':')[0] or 'image' for name in names}}
+    needs = {(name.rpartition(':')[0] or 'image', backbone_of(variant(name.rpartition(':')[2])[0])) for name in names}
+    features = {need: features_of(*need, args.limit) for need in needs}
     scored = []
     for name in names:
         source, _, bare = name.rpartition(':')
         begun = time.time()
-        scored.append(variant_scores(bare, features[source or 'image'], args.steps))
+        scored.append(variant_scores(bare, features[source or 'image', backbone_of(variant(bare)[0])], args.steps))
         if not args.fuse:
             blocks, width, seed = variant(bare)
             row = {'blocks': list(blocks), 'width': width, 'seed': seed, **judged(*scored[-1]), 'seconds': round(time.time() - begun)}
@@ -281,12 +317,12 @@ def main():
         record(results, 'fused:' + args.fuse, judged(*fused(scored)), args.out)
 
 
-def features_of(source, limit):
-    """all_features of `source`, from CACHE when a whole run has written it."""
-    cache = CACHE.format(source=source)
+def features_of(source, backbone, limit):
+    """all_features of `source` through `backbone`, from CACHE when a whole run has written it."""
+    cache = CACHE.format(source=source if backbone == 'mobilenet' else f'{backbone}-{source}')
     if limit is None and os.path.exists(cache):
         return torch.load(cache, weights_only=False)
-    features = all_features(TapExtractor(source=source), limit)
+    features = all_features(TapExtractor(source, backbone), limit)
     if limit is None:
         torch.save(features, cache)
     return features

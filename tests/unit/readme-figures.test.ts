@@ -75,6 +75,7 @@ const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
 const SENSITIVITY_PROBE = 'training/results/sensitivity-probe.json'; // training/probe_sensitivity.py
 const BLOCKS_PROBE = 'training/results/blocks-probe.json'; // training/probe_blocks.py
+const INPUT_RANGE = 'training/results/input-range.json'; // training/probe_input_range.py
 const BANKED_LOG = 'training/results/2026-12-05-banked-retrain.train.txt'; // the seventh round's retrain log
 const SEVENTH_REPORT = 'training/results/2026-12-05-banked-retrain.report.json'; // npm run models:eval on the seventh round's models (shipped before the thirteenth's)
 const SEVENTH_MANIFEST = 'training/results/2026-12-05-banked-retrain.manifest.json'; // the seventh round's manifest
@@ -189,11 +190,17 @@ const blocksVariant = (name: string): string => {
   }
   const [source, bare] = name.includes(':') ? name.split(':') as [string, string] : ['image', name];
   const [blocks, width] = bare.split('#')[0]!.split('@') as [string, string | undefined];
-  const numbers = blocks.split('+').map((b) => b.slice(1));
-  const list = numbers.length === 1 ? `block ${numbers[0]}` : `blocks ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
+  const taps = blocks.split('+');
+  const inception = !/^b\d+$/.test(taps[0]!);
+  const numbers = inception ? taps : taps.map((b) => b.slice(1));
+  const noun = inception ? 'InceptionV3\'s' : taps.length === 1 ? 'block' : 'blocks';
+  const list = numbers.length === 1 ? `${noun} ${numbers[0]}` : `${noun} ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
   const kind = width === undefined ? ' at the shipped width' : width === '0' ? ', linear' : '';
-  return `${source === 'npr' ? 'NPR into ' : ''}${list}${kind}`;
+  return `${source === 'npr' ? 'NPR into ' : ''}${list}${kind}${source === 'image01' ? ' in [0, 1]' : ''}`;
 };
+/** A blocks-probe variant read as training fed the backbone until the seventeenth round: MobileNetV2 in [-1, 1] or its NPR residual. */
+const readsKerasRange = (name: string) => (name.startsWith('fused:') ? name.slice(6).split(',') : [name])
+  .every((member) => !member.startsWith('image01:') && /^(npr:)?b\d/.test(member));
 const blocksRow = (row: Json) => `${fixed(row.meanFoldAuroc, 3)} / ${percent(row.meanFoldCaught)} / ${fixed(row.validationMeanAuroc, 3)}`;
 /** Each real group's share flagged at the default, with `detail` of its row in brackets. */
 const eachRealGroup = (report: Json, detail: (row: Json) => string) => ['film', 'cameras', 'phones', 'web']
@@ -794,8 +801,35 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: BLOCKS_PROBE,
     text: (probe) => 'Mean fold AUROC / share caught at the validation reals\' 99th percentile / validation AUROC, best first by '
-      + 'the mean of the two AUROCs: ' + Object.entries(probe.seedMeans as Record<string, Json>)
+      + 'the mean of the two AUROCs: ' + Object.entries(probe.seedMeans as Record<string, Json>).filter(([name]) => readsKerasRange(name))
       .map(([name, row]) => `${blocksVariant(name)} ${blocksRow(row)}${row.seeds > 1 ? ` (${row.seeds} ${name.startsWith('fused:') ? 'seed pairs' : 'seeds'})` : ''}`).join('; '),
+  },
+  'models: input range': {
+    page: MODELS,
+    artifact: INPUT_RANGE,
+    text: (probe) => {
+      const [unit, keras] = [probe.ranges['[0, 1]'], probe.ranges['[-1, 1]']];
+      const rows = [['mobilenet-v2 Conv1', 'MobileNetV2\'s Conv1'], ['inception-v3 conv2d_1', 'InceptionV3\'s conv2d_1'], ['inception-v3 conv2d_5', 'its conv2d_5']]
+        .map(([key, label]) => `${label} ${fixed(unit[key!], 3)} against ${fixed(keras[key!], 3)}`);
+      return `mean output over ${probe.photos} training-split photographs with the moving means stored in the package, correlation over channels in [0, 1] against [-1, 1]: ${rows.join(', ')}`;
+    },
+  },
+  'models: blocks probe, input range': {
+    page: MODELS,
+    artifact: BLOCKS_PROBE,
+    text: (probe) => {
+      const means = probe.seedMeans as Record<string, Json>;
+      const seeds = (name: string) => (means[name].seeds > 1 ? `, ${means[name].seeds} seeds` : '');
+      const rows = [['b10@32', 'block 10'], ['b10', 'block 10 at the shipped width'], ['b7@32', 'block 7']]
+        .map(([name, label]) => `${label} ${blocksRow(means[`image01:${name}`])} (${means[`image01:${name}`].seeds} seed${means[`image01:${name}`].seeds > 1 ? 's' : ''}) `
+          + `against ${blocksRow(means[name!])}${seeds(name!)}`);
+      const commercial = (prefix: string) => {
+        const folds = Object.entries(probe.variants as Record<string, Json>).filter(([name]) => name.replace(/#\d+$/, '') === `${prefix}b10@32`)
+          .map(([, row]) => row.folds.commercial.auroc as number);
+        return fixed(folds.reduce((a, b) => a + b, 0) / folds.length, 3);
+      };
+      return `in [0, 1] against [-1, 1]: ${rows.join('; ')}. On the commercial fold, block 10 reads ${commercial('image01:')} in [0, 1] against ${commercial('')} (3 seeds each)`;
+    },
   },
   'models: blocks probe, commercial fold': {
     page: MODELS,
