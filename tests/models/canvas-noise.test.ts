@@ -9,8 +9,10 @@
  * sixteenth round's models moved their calibration); for pictures judged on crops it was 0.09 from the thirteenth round's models (2026.12.06-104429; over the whole validation split,
  * src/node/readback-stability.ts, about one crop-judged score in thirty moved by more than 0.02, the largest by
  * 0.082) and is 0.17 from the sixteenth round's (2026.12.07-015833), whose trace autoencoder reads the pretrained
- * backbone: about one in fourteen moved by more than 0.02, the largest by 0.159. Over 4,000 small-picture scorings
- * (--small) the largest move is 0.033, and a CIFAR-10 thumbnail here moves by about 0.026.
+ * backbone: about one in fourteen moved by more than 0.02, the largest by 0.159; it is 0.06 from the seventeenth
+ * round's (2026.12.07-143406), whose backbone reads [0, 1] as its batch norms expect: 35 of 1,124 crop-judged
+ * scorings moved by more than 0.02, the largest by 0.0555. Over 4,000 small-picture scorings (--small) the largest
+ * move is 0.0312, and a CIFAR-10 thumbnail here moves by about 0.026.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -52,7 +52,13 @@ const EDITED_PRESETS_MANIFEST = 'training/results/2026-12-06-edited-presets.mani
 const EDITED_PRESETS_REPORT = 'training/results/2026-12-06-edited-presets.report.json'; // npm run models:eval on the fifteenth round's models
 const FEATURE_AE_MANIFEST = 'training/results/2026-12-07-feature-ae.manifest.json'; // the sixteenth round's trace autoencoder refit and export (shipped until its re-export)
 const FEATURE_AE_REPORT = 'training/results/2026-12-07-feature-ae.report.json'; // npm run models:eval on the sixteenth round's first export
-const SHARED_BACKBONE_LOG = 'training/results/2026-12-07-shared-backbone.train.txt'; // its re-export with one backbone pass per crop (the shipped models)
+const SHARED_BACKBONE_LOG = 'training/results/2026-12-07-shared-backbone.train.txt'; // its re-export with one backbone pass per crop (shipped until the seventeenth round)
+const SHARED_BACKBONE_MANIFEST = 'training/results/2026-12-07-shared-backbone.manifest.json';
+const SHARED_BACKBONE_REPORT = 'training/results/2026-12-07-shared-backbone.report.json';
+const INPUT_RANGE_MANIFEST = 'training/results/2026-12-07-input-range.manifest.json'; // the seventeenth round (the shipped models)
+const INPUT_RANGE_REPORT = 'training/results/2026-12-07-input-range.report.json';
+const INPUT_RANGE_LOG = 'training/results/2026-12-07-input-range.train.txt'; // its npm run models:train, training and export
+const INPUT_RANGE_EVAL = 'training/results/2026-12-07-input-range.eval.txt'; // its evaluation, ending with the total
 const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the shipped models (one backbone pass per crop)
 const BENCH_TWO_BACKBONES = 'bench/results/2026-12-07.two-backbones.json'; // the same bench just before, on the sixteenth round's first export
 const FEATURE_AE_LOG = 'training/results/2026-12-07-feature-ae.train.txt'; // its training log
@@ -1301,7 +1307,7 @@ const CLAIMS: Record<string, Claim> = {
     text: (stability) => {
       const [thirteenth, seventh] = ['finishing-2026-12-06', 'banked-2026-12-05'].map((key) => stability.results[key].withCrops);
       return `${movedOver(thirteenth)} of crop-judged scorings moved by more than 0.02 against ${movedOver(seventh)}, 99% by at most ${fixed(thirteenth.p99, 3)} against `
-        + `${fixed(seventh.p99, 3)}, the largest move ${fixed(thirteenth.largest, 3)} against ${fixed(seventh.largest, 3)}, so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}`;
+        + `${fixed(seventh.p99, 3)}, the largest move ${fixed(thirteenth.largest, 3)} against ${fixed(seventh.largest, 3)}, so the pinned tolerance for pictures judged on crops was raised to cover it`;
     },
   },
   'models: fourteenth round, models': {
@@ -1419,7 +1425,7 @@ const CLAIMS: Record<string, Claim> = {
       const autoencoder = (key: string) => fixed(stability.results[key].withCropsByModel.autoencoder.largest, 3);
       return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
         + `${fixed(before.largest, 3)} (the autoencoder's calibrated score alone ${autoencoder('feature-ae-2026-12-07')} against ${autoencoder('edited-presets-2026-12-06')}), `
-        + `so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}, and ${READBACK_TOLERANCE.whole} for small ones`;
+        + `so the pinned tolerance for pictures judged on crops was raised again to cover it`;
     },
   },
   'models: sixteenth round on the test split': {
@@ -1434,13 +1440,63 @@ const CLAIMS: Record<string, Claim> = {
         + `its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
     },
   },
+  'models: seventeenth round, models and time': {
+    page: MODELS,
+    artifact: INPUT_RANGE_EVAL,
+    text: (log: string) => `(models ${read(INPUT_RANGE_MANIFEST).version}, **shipped**; \`training/results/2026-12-07-input-range.*\`): the backbone reads [0, 1]. || `
+      + `${oneCommandTrainingTime(read(INPUT_RANGE_LOG))}, ${oneCommandTotalTime(log)}, ${againstBudget(log)}; the trace features banked in ${thousands(bankedSeconds(read(INPUT_RANGE_LOG)))} s`,
+  },
+  'models: seventeenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['input-range-2026-12-07', 'feature-ae-2026-12-07'].map((key) => comparison.results[key]);
+      const mean = (entry: Json, key: string) => fixed(entry.meanOverEdits[key], 3);
+      const against = now.againstFirst;
+      const edits = Object.keys(now.byEdit).map((name) => `${name} ${fixed(now.byEdit[name].familyWeightedAuroc, 3)} against ${fixed(before.byEdit[name].familyWeightedAuroc, 3)}`);
+      return `family-weighted AUROC averaged over as is and ${Object.keys(now.byEdit).length - 1} everyday edits ${mean(now, 'familyWeightedAuroc')} against `
+        + `${mean(before, 'familyWeightedAuroc')} for the sixteenth round's models (a difference of ${fixed(against.difference, 4)}, paired bootstrap 95% interval `
+        + `${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}); pooled ${mean(now, 'pooledAuroc')} against ${mean(before, 'pooledAuroc')}, `
+        + `the plain mean over families ${mean(now, 'familyMeanAuroc')} against ${mean(before, 'familyMeanAuroc')}. By edit: ${edits.join(', ')}`;
+    },
+  },
+  'models: seventeenth round, thresholds': {
+    page: MODELS,
+    artifact: INPUT_RANGE_MANIFEST,
+    text: (manifest) => {
+      const before = read(SHARED_BACKBONE_MANIFEST).thresholds.presets;
+      return `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
+    },
+  },
+  'models: seventeenth round on the test split': {
+    page: MODELS,
+    artifact: INPUT_RANGE_REPORT,
+    text: (report) => {
+      const sixteenth = read(SHARED_BACKBONE_REPORT);
+      const aurocs = (name: string) => `${name} ${editAuroc(report, name)} against ${editAuroc(sixteenth, name)}`;
+      const reals = (name: string) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(sixteenth, name).realFlagged)}`;
+      const subject = (name: string) => `generated ${name}s ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(sixteenth.wild.bySubject[name].auroc, 3)}`;
+      return `${unseenAgainst(report, sixteenth)}; held-out pictures of trained families ${fixed(report.wild.seenFamiliesTest.auroc, 3)} against `
+        + `${fixed(sixteenth.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC ${Object.keys(report.wild.edits.conditions).map(aurocs).join(', ')}; `
+        + `${['photograph', 'illustration'].map(subject).join(', ')}; its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
+    },
+  },
+  'models: seventeenth round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => {
+      const [now, before] = ['input-range-2026-12-07', 'feature-ae-2026-12-07'].map((key) => stability.results[key].withCrops);
+      return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
+        + `${fixed(before.largest, 3)}, so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}`;
+    },
+  },
   'models: one backbone pass, models and size': {
     page: MODELS,
-    artifact: MANIFEST,
+    artifact: SHARED_BACKBONE_MANIFEST,
     text: (manifest) => {
       const sixteenth = read(FEATURE_AE_MANIFEST);
       const total = (entry: Json) => mb(entry.models.svdd.bytes + entry.models.autoencoder.bytes);
-      return `(models ${manifest.version}, **shipped**): the sixteenth round's networks, one backbone pass per crop. || `
+      return `(models ${manifest.version}, shipped until the seventeenth round): the sixteenth round's networks, one backbone pass per crop. || `
         + `\`autoencoder.onnx\` shrinks from ${mb(sixteenth.models.autoencoder.bytes)} MB to ${mb(manifest.models.autoencoder.bytes)} MB (${total(sixteenth)} MB to ${total(manifest)} MB together)`;
     },
   },
@@ -1448,7 +1504,7 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: SHARED_BACKBONE_LOG,
     text: (log: string) => {
-      const [shipped, sixteenth] = [read(MANIFEST), read(FEATURE_AE_MANIFEST)];
+      const [shipped, sixteenth] = [read(SHARED_BACKBONE_MANIFEST), read(FEATURE_AE_MANIFEST)];
       const facts = (entry: Json) => JSON.stringify([entry.calibration, entry.ensemble, entry.thresholds, entry.training.scoreScales, entry.training.validation]);
       const same = facts(shipped) === facts(sixteenth);
       return `(${thousands(exportSeconds(log))} s with data, calibration and export): `
@@ -1457,7 +1513,7 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: one backbone pass, test split': {
     page: MODELS,
-    artifact: REPORT,
+    artifact: SHARED_BACKBONE_REPORT,
     text: (report) => {
       const differences = scoreDifferences(report, read(FEATURE_AE_REPORT));
       return differences.length === 0 ? "every figure of the test split's report (`npm run models:eval`) is the sixteenth round's"
@@ -1528,6 +1584,12 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: KEPT_MEMORY_MANIFEST,
     text: rerunAgainstShipped,
+  },
+  'training: the shipped run': {
+    page: TRAINING,
+    artifact: INPUT_RANGE_EVAL,
+    text: (log: string) => `The shipped models (${read(INPUT_RANGE_MANIFEST).version}, \`results/2026-12-07-input-range.*\`) are one run of || `
+      + `${oneCommandTrainingTime(read(INPUT_RANGE_LOG))}, ${oneCommandTotalTime(log)}, ${againstBudget(log)}`,
   },
   'training: one command, training and export': {
     page: TRAINING,
