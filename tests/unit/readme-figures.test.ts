@@ -236,6 +236,24 @@ const comparedAuroc = (entry: Json, name: string) => fixed(entry.byEdit[name].fa
 /** A round's unseen-generator AUROC and share caught against the seventh round's, as the rounds' test-split claims say them. */
 const unseenAgainst = (report: Json, seventh: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
   + `${fixed(seventh.wild.unseenGenerators.auroc, 3)} (${percent(seventh.wild.unseenGenerators.caughtAtDefault)})`;
+/** A round's thresholds against the round before's, as the rounds' entries quote them. */
+const presetsAgainst = (manifest: Json, before: Json) => `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before.thresholds.presets[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
+/** Two model sets of validation-comparison.json by the declared rule (the first set run is `before`; `now.againstFirst` its paired difference). */
+const comparedOverEdits = (now: Json, before: Json, beforeRound: string) => {
+  const mean = (entry: Json, key: string) => fixed(entry.meanOverEdits[key], 3);
+  const against = now.againstFirst;
+  return `family-weighted AUROC averaged over as is and ${Object.keys(now.byEdit).length - 1} everyday edits ${mean(now, 'familyWeightedAuroc')} against `
+    + `${mean(before, 'familyWeightedAuroc')} for the ${beforeRound} round's models (a difference of ${fixed(against.difference, 4)}, paired bootstrap 95% interval `
+    + `${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}); pooled ${mean(now, 'pooledAuroc')} against ${mean(before, 'pooledAuroc')}, `
+    + `the plain mean over families ${mean(now, 'familyMeanAuroc')} against ${mean(before, 'familyMeanAuroc')}`;
+};
+/** A round's test-split report against the round before's: unseen generators, trained families, the named edits' AUROC. */
+const testSplitAgainst = (report: Json, before: Json, edits: string[]) => `${unseenAgainst(report, before)}; held-out pictures of trained families `
+  + `${fixed(report.wild.seenFamiliesTest.auroc, 3)} against ${fixed(before.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC `
+  + edits.map((name) => `${name} ${editAuroc(report, name)} against ${editAuroc(before, name)}`).join(', ');
+/** The real test pictures flagged at the default after the edits the rounds quote, against the round before's. */
+const realsAfterEdits = (report: Json, before: Json) => ['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1']
+  .map((name) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(before, name).realFlagged)}`).join(', ');
 /** A train.py log: the seconds the run had taken when it exported (its last timed line). */
 const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
 /** A train.py log: the seconds training took, before calibration and export. */
@@ -1390,13 +1408,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [now, before] = ['feature-ae-2026-12-07', 'edited-presets-2026-12-06'].map((key) => comparison.results[key]);
-      const mean = (entry: Json, key: string) => fixed(entry.meanOverEdits[key], 3);
-      const against = now.againstFirst;
       const blur = (entry: Json) => percent(entry.byEdit['blur sigma 1'].realFlagged);
-      return `family-weighted AUROC averaged over as is and ${Object.keys(now.byEdit).length - 1} everyday edits ${mean(now, 'familyWeightedAuroc')} against `
-        + `${mean(before, 'familyWeightedAuroc')} for the fifteenth round's models (a difference of ${fixed(against.difference, 4)}, paired bootstrap 95% interval `
-        + `${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}); pooled ${mean(now, 'pooledAuroc')} against ${mean(before, 'pooledAuroc')}, `
-        + `the plain mean over families ${mean(now, 'familyMeanAuroc')} against ${mean(before, 'familyMeanAuroc')}; at each set's own default, generated pictures caught as is `
+      return `${comparedOverEdits(now, before, 'fifteenth')}; at each set's own default, generated pictures caught as is `
         + `${percent(now.byEdit['as is'].generatedCaught)} against ${percent(before.byEdit['as is'].generatedCaught)}, real pictures flagged after blur sigma 1 ${blur(now)} against ${blur(before)}`;
     },
   },
@@ -1412,10 +1425,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: sixteenth round, thresholds': {
     page: MODELS,
     artifact: FEATURE_AE_MANIFEST,
-    text: (manifest) => {
-      const before = read(EDITED_PRESETS_MANIFEST).thresholds.presets;
-      return `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
-    },
+    text: (manifest) => presetsAgainst(manifest, read(EDITED_PRESETS_MANIFEST)),
   },
   'models: sixteenth round, read-back noise': {
     page: MODELS,
@@ -1433,11 +1443,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: FEATURE_AE_REPORT,
     text: (report) => {
       const fifteenth = read(EDITED_PRESETS_REPORT);
-      const aurocs = (name: string) => `${name} ${editAuroc(report, name)} against ${editAuroc(fifteenth, name)}`;
-      const reals = (name: string) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(fifteenth, name).realFlagged)}`;
-      return `${unseenAgainst(report, fifteenth)}; held-out pictures of trained families ${fixed(report.wild.seenFamiliesTest.auroc, 3)} against `
-        + `${fixed(fifteenth.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC ${['as is', 'short side 128', 'short side 129', 'blur sigma 1', 'real 256-px patch'].map(aurocs).join(', ')}; `
-        + `its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
+      return `${testSplitAgainst(report, fifteenth, ['as is', 'short side 128', 'short side 129', 'blur sigma 1', 'real 256-px patch'])}; `
+        + `its real pictures flagged at the default ${realsAfterEdits(report, fifteenth)}`;
     },
   },
   'models: seventeenth round, models and time': {
@@ -1451,34 +1458,23 @@ const CLAIMS: Record<string, Claim> = {
     artifact: VALIDATION_COMPARISON,
     text: (comparison) => {
       const [now, before] = ['input-range-2026-12-07', 'feature-ae-2026-12-07'].map((key) => comparison.results[key]);
-      const mean = (entry: Json, key: string) => fixed(entry.meanOverEdits[key], 3);
-      const against = now.againstFirst;
       const edits = Object.keys(now.byEdit).map((name) => `${name} ${fixed(now.byEdit[name].familyWeightedAuroc, 3)} against ${fixed(before.byEdit[name].familyWeightedAuroc, 3)}`);
-      return `family-weighted AUROC averaged over as is and ${Object.keys(now.byEdit).length - 1} everyday edits ${mean(now, 'familyWeightedAuroc')} against `
-        + `${mean(before, 'familyWeightedAuroc')} for the sixteenth round's models (a difference of ${fixed(against.difference, 4)}, paired bootstrap 95% interval `
-        + `${fixed(against.interval95[0], 4)} to ${fixed(against.interval95[1], 4)}); pooled ${mean(now, 'pooledAuroc')} against ${mean(before, 'pooledAuroc')}, `
-        + `the plain mean over families ${mean(now, 'familyMeanAuroc')} against ${mean(before, 'familyMeanAuroc')}. By edit: ${edits.join(', ')}`;
+      return `${comparedOverEdits(now, before, 'sixteenth')}. By edit: ${edits.join(', ')}`;
     },
   },
   'models: seventeenth round, thresholds': {
     page: MODELS,
     artifact: INPUT_RANGE_MANIFEST,
-    text: (manifest) => {
-      const before = read(SHARED_BACKBONE_MANIFEST).thresholds.presets;
-      return `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
-    },
+    text: (manifest) => presetsAgainst(manifest, read(SHARED_BACKBONE_MANIFEST)),
   },
   'models: seventeenth round on the test split': {
     page: MODELS,
     artifact: INPUT_RANGE_REPORT,
     text: (report) => {
       const sixteenth = read(SHARED_BACKBONE_REPORT);
-      const aurocs = (name: string) => `${name} ${editAuroc(report, name)} against ${editAuroc(sixteenth, name)}`;
-      const reals = (name: string) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(sixteenth, name).realFlagged)}`;
       const subject = (name: string) => `generated ${name}s ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(sixteenth.wild.bySubject[name].auroc, 3)}`;
-      return `${unseenAgainst(report, sixteenth)}; held-out pictures of trained families ${fixed(report.wild.seenFamiliesTest.auroc, 3)} against `
-        + `${fixed(sixteenth.wild.seenFamiliesTest.auroc, 3)}; the edit table's AUROC ${Object.keys(report.wild.edits.conditions).map(aurocs).join(', ')}; `
-        + `${['photograph', 'illustration'].map(subject).join(', ')}; its real pictures flagged at the default ${['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1'].map(reals).join(', ')}`;
+      return `${testSplitAgainst(report, sixteenth, Object.keys(report.wild.edits.conditions))}; `
+        + `${['photograph', 'illustration'].map(subject).join(', ')}; its real pictures flagged at the default ${realsAfterEdits(report, sixteenth)}`;
     },
   },
   'models: seventeenth round, read-back noise': {
