@@ -1,8 +1,9 @@
 """Shortcut controls: could a model tell the classes apart by where the crops sit on the 8-px JPEG grid or the 2x2
 pixel grid, by how strongly their source files were compressed, or by what the pictures show, rather than by the
-traces generators leave? Writes training/results/shortcut-controls.json.
+traces generators leave? Writes training/results/shortcut-controls.json (or --out PATH; the rerun on the
+seventeenth round's code, the backbone fed [0, 1]: results/2026-12-07-shortcut-controls.json).
 
-    /usr/bin/python3 training/controls.py      # a few minutes on 2 cores
+    /usr/bin/python3 training/controls.py [--out PATH]     # a few minutes on 2 cores
 
 Reads the training pictures of training/data-splits.json (up to 160 per class, drawn across groups) and builds
 their crops twice: as train.py does (native.crop_pool: a random edge trim, the everyday edits, detail-picked
@@ -29,6 +30,7 @@ generated side holds many illustrations, every real picture is a photograph), wh
 then shows the models partly learned. The thumbnails, their features and the logistic regression are subject.py's,
 which train.py --subject-balance uses to weigh training pictures so that subject stops predicting the class.
 """
+import argparse
 import os
 
 import numpy as np
@@ -117,6 +119,9 @@ def pictures_of(table, label, rng):
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--out', default=OUT)
+    out = parser.parse_args().out
     common.set_up_cpu()
     torch.manual_seed(1)
     rng = np.random.default_rng(1)
@@ -146,8 +151,8 @@ def main():
         print(row, flush=True)
     results['controls'].append(subject_control(real, fake, half))
     print(results['controls'][-1], flush=True)
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    common.write_json(OUT, results)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    common.write_json(out, results)
 
 
 if __name__ == '__main__':

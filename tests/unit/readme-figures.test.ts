@@ -68,6 +68,7 @@ const BENCH_BEFORE_DECODE = 'bench/results/2026-12-05.before-decode.json'; // th
 const RETRAIN = 'training/results/2026-12-05-wild-retrain.report.json'; // npm run models:eval on the 2026-12-05 retrain
 const RETRAIN_LOG = 'training/results/2026-12-05-wild-retrain.train.txt'; // its training log
 const CONTROLS = 'training/results/shortcut-controls.json'; // training/controls.py
+const CONTROLS_RERUN = 'training/results/2026-12-07-shortcut-controls.json'; // the same on the seventeenth round's code (backbone fed [0, 1])
 const ENCODERS = 'public/models/encoders.json'; // npm run models:encoders
 const OLD_REPORT = 'training/results/2026-11-27-models.report.json'; // npm run models:eval on the 2026-11-27 models
 const OLD_MANIFEST = 'training/results/2026-11-27-models.manifest.json'; // the 2026-11-27 models' manifest
@@ -76,6 +77,7 @@ const LEAVE_FAMILY_OUT = 'training/results/leave-family-out.json'; // training/l
 const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.json'; // the same, banked with the seventh round's recipe
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
+const INPUT_RANGE_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-input-range.json'; // the same run with the backbone fed [0, 1] (the seventeenth round's recipe)
 const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
@@ -236,6 +238,30 @@ const comparedAuroc = (entry: Json, name: string) => fixed(entry.byEdit[name].fa
 /** A round's unseen-generator AUROC and share caught against the seventh round's, as the rounds' test-split claims say them. */
 const unseenAgainst = (report: Json, seventh: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
   + `${fixed(seventh.wild.unseenGenerators.auroc, 3)} (${percent(seventh.wild.unseenGenerators.caughtAtDefault)})`;
+/** A leave-family-out run with --autoencoder as docs/models.md tabulates it: per fold, then the folds' mean and every picture alike, AUROC / caught of Deep SVDD, the autoencoder and both. */
+const pairTable = (lfo: Json) => {
+  const cell = (row: Json) => `${fixed(row.auroc, 3)} / ${percent(row.caught)}`;
+  const folds = Object.entries(lfo.folds as Record<string, Json>);
+  const rows = folds.map(([fold, row]) => `| ${fold} | ${row.pictures} | ${cell(row)} | ${cell(row.autoencoder)} | ${cell(row.pair)} | ${percent(row.pair.realFlagged)} |`);
+  const over = (label: string, kind: 'mean' | 'pooled', pictures: string) => `| ${label} | ${pictures} | `
+    + [lfo, lfo.autoencoder, lfo.pair].map((r: Json) => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`).join(' | ') + ' | |';
+  const total = folds.reduce((sum, [, row]) => sum + (row.pictures as number), 0);
+  return `| fold | pictures | Deep SVDD | autoencoder | both | reals flagged (both) | | --- | --- | --- | --- | --- | --- | ${rows.join(' ')} ${over('mean of the folds', 'mean', '')} ${over('every picture alike', 'pooled', String(total))}`;
+};
+/** A leave-family-out run with --autoencoder: in how many folds the autoencoder alone, and the pair, fall below Deep SVDD alone. */
+const pairAgainstSvdd = (lfo: Json) => {
+  const folds = Object.entries(lfo.folds as Record<string, Json>);
+  const below = folds.filter(([, row]) => row.pair.auroc < row.auroc).map(([fold]) => fold);
+  const aeBelow = folds.filter(([, row]) => row.autoencoder.auroc < row.auroc).length;
+  return `The autoencoder alone separates the held-out families worse than Deep SVDD alone in ${aeBelow} of ${folds.length} folds, `
+    + `and the pair is below Deep SVDD alone in ${below.length} of ${folds.length}${below.length ? ` (${below.join(', ')})` : ''}`;
+};
+/** A leave-family-out run with --autoencoder: the three held-out families the pair separates least. */
+const hardestFamilies = (lfo: Json) => {
+  const families = Object.values(lfo.folds as Record<string, Json>).flatMap((row) => Object.entries(row.pair.families as Record<string, Json>));
+  const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
+  return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
+};
 /** A round's thresholds against the round before's, as the rounds' entries quote them. */
 const presetsAgainst = (manifest: Json, before: Json) => `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before.thresholds.presets[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
 /** Two model sets of validation-comparison.json by the declared rule (the first set run is `before`; `now.againstFirst` its paired difference). */
@@ -567,11 +593,18 @@ const CLAIMS: Record<string, Claim> = {
   },
   'models: subject control': {
     page: MODELS,
-    artifact: CONTROLS,
+    artifact: CONTROLS_RERUN,
     text: (controls) => {
-      const row = (controls.controls as Json[]).find((control) => control.control === 'subject');
-      return `tells the classes apart at AUROC ${fixed(row.auroc, 2)} (${row.testPictures} test pictures)`;
+      const subjectRow = (file: Json) => (file.controls as Json[]).find((control) => control.control === 'subject');
+      const row = subjectRow(controls);
+      return `tells the classes apart at AUROC ${fixed(row.auroc, 2)} (${row.testPictures} test pictures; ${fixed(subjectRow(read(CONTROLS)).auroc, 2)} with the backbone fed [-1, 1])`;
     },
+  },
+  'models: seventeenth round, controls': {
+    page: MODELS,
+    artifact: CONTROLS_RERUN,
+    text: (controls) => `The shortcut controls rerun on this code (\`training/controls.py --out training/results/2026-12-07-shortcut-controls.json\`; `
+      + `the pipelines have changed since they last ran, the finishing among them): ${controlRows(controls, () => true)}`,
   },
   'models: retrain seconds': {
     page: MODELS,
@@ -747,19 +780,22 @@ const CLAIMS: Record<string, Claim> = {
   'models: leave-family-out, both models': {
     page: MODELS,
     artifact: PAIR_LEAVE_FAMILY_OUT,
+    text: pairTable,
+  },
+  'models: leave-family-out, backbone fed [0, 1]': {
+    page: MODELS,
+    artifact: INPUT_RANGE_LEAVE_FAMILY_OUT,
     text: (lfo) => {
-      const cell = (row: Json) => `${fixed(row.auroc, 3)} / ${percent(row.caught)}`;
-      const folds = Object.entries(lfo.folds as Record<string, Json>);
-      const rows = folds.map(([fold, row]) => `| ${fold} | ${row.pictures} | ${cell(row)} | ${cell(row.autoencoder)} | ${cell(row.pair)} | ${percent(row.pair.realFlagged)} |`);
-      const over = (label: string, kind: 'mean' | 'pooled', pictures: string) => `| ${label} | ${pictures} | `
-        + [lfo, lfo.autoencoder, lfo.pair].map((r: Json) => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`).join(' | ') + ' | |';
-      const total = folds.reduce((sum, [, row]) => sum + (row.pictures as number), 0);
-      return `${rows.join(' ')} ${over('mean of the folds', 'mean', '')} ${over('every picture alike', 'pooled', String(total))}`;
+      const before = read(PAIR_LEAVE_FAMILY_OUT);
+      const figures = (r: Json, kind: 'mean' | 'pooled') => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`;
+      const against = (label: string, now: Json, then: Json) => `${label} ${figures(now, 'mean')} against ${figures(then, 'mean')} (every picture alike ${figures(now, 'pooled')} against ${figures(then, 'pooled')})`;
+      return `${pairTable(lfo)} || ${pairAgainstSvdd(lfo)}; ${hardestFamilies(lfo)} || Against the run above, mean of the folds: ${[['Deep SVDD', lfo, before], ['the autoencoder', lfo.autoencoder, before.autoencoder], ['both', lfo.pair, before.pair]]
+        .map(([label, now, then]) => against(label as string, now, then)).join(', ')}; higher in ${foldsHigher(lfo, before).length} of ${Object.keys(lfo.folds).length} folds for Deep SVDD`;
     },
   },
   'models: leave-family-out, both models, the recipe': {
     page: MODELS,
-    artifact: PAIR_LEAVE_FAMILY_OUT,
+    artifact: INPUT_RANGE_LEAVE_FAMILY_OUT,
     text: (lfo) => {
       const training = read(MANIFEST).training;
       const shipped = lfo.topK === read(MANIFEST).input.crops.topK && lfo.autoencoderSteps === training.traceSteps && lfo.autoencoderEta === training.aeEta
@@ -779,26 +815,8 @@ const CLAIMS: Record<string, Claim> = {
         + `against ${fixed(three.meanAuroc, 3)} and ${percent(three.meanCaught)} over the top ${three.topK} (the table above), higher in ${higher.length} of ${folds.length} folds`;
     },
   },
-  'models: leave-family-out, the pair against Deep SVDD': {
-    page: MODELS,
-    artifact: PAIR_LEAVE_FAMILY_OUT,
-    text: (lfo) => {
-      const folds = Object.entries(lfo.folds as Record<string, Json>);
-      const below = folds.filter(([, row]) => row.pair.auroc < row.auroc).map(([fold]) => fold);
-      const aeBelow = folds.filter(([, row]) => row.autoencoder.auroc < row.auroc).length;
-      return `The autoencoder alone separates the held-out families worse than Deep SVDD alone in ${aeBelow} of ${folds.length} folds, `
-        + `and the pair is below Deep SVDD alone in ${below.length} of ${folds.length} (${below.join(', ')})`;
-    },
-  },
-  'models: leave-family-out, both models, hardest families': {
-    page: MODELS,
-    artifact: PAIR_LEAVE_FAMILY_OUT,
-    text: (lfo) => {
-      const families = Object.values(lfo.folds as Record<string, Json>).flatMap((row) => Object.entries(row.pair.families as Record<string, Json>));
-      const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
-      return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
-    },
-  },
+  'models: leave-family-out, the pair against Deep SVDD': { page: MODELS, artifact: PAIR_LEAVE_FAMILY_OUT, text: pairAgainstSvdd },
+  'models: leave-family-out, both models, hardest families': { page: MODELS, artifact: PAIR_LEAVE_FAMILY_OUT, text: hardestFamilies },
   'models: leave-family-out, one-class autoencoder': {
     page: MODELS,
     artifact: ONE_CLASS_LEAVE_FAMILY_OUT,
