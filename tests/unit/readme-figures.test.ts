@@ -873,6 +873,17 @@ const CLAIMS: Record<string, Claim> = {
       return `in [0, 1] against [-1, 1]: ${rows.join('; ')}. On the commercial fold, block 10 reads ${commercial('image01:')} in [0, 1] against ${commercial('')} (3 seeds each)`;
     },
   },
+  'models: blocks probe, InceptionV3': {
+    page: MODELS,
+    artifact: BLOCKS_PROBE,
+    text: (probe) => {
+      const means = probe.seedMeans as Record<string, Json>;
+      const inception = Object.keys(means).filter((name) => name.startsWith('image01:') && !/^image01:b\d/.test(name));
+      return `read in [0, 1] at width 32, mean fold AUROC / caught / validation AUROC, best first: `
+        + `${inception.map((name) => `${blocksVariant(name).replace(' in [0, 1]', '')} ${blocksRow(means[name])}`).join('; ')}; `
+        + `against MobileNetV2's block 10 ${blocksRow(means['image01:b10@32'])} (${means['image01:b10@32'].seeds} seeds)`;
+    },
+  },
   'models: blocks probe, commercial fold': {
     page: MODELS,
     artifact: BLOCKS_PROBE,
