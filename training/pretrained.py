@@ -37,9 +37,9 @@ BN_EPSILON = 1e-3
 INPUT_RANGE = (0.0, 1.0)
 
 
-def backbone_input(images):
-    """Pictures in [0, 1] as the backbones read them (INPUT_RANGE)."""
-    low, high = INPUT_RANGE
+def backbone_input(images, input_range=INPUT_RANGE):
+    """Pictures in [0, 1] as the backbones read them (INPUT_RANGE, unless another `input_range` is asked: the probes')."""
+    low, high = input_range
     return images if (low, high) == (0.0, 1.0) else images * (high - low) + low
 
 

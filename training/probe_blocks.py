@@ -61,7 +61,8 @@ CHANNELS = {**{b: pretrained.BLOCKS[b][1] for b in TAPS}, **pretrained.INCEPTION
 # training fed the backbone until the seventeenth round; the variants recorded without a source); 'image01' the
 # picture in [0, 1], as nsfwjs feeds its models and as the batch norm statistics it stores were estimated
 # (pretrained.INPUT_RANGE); 'npr' its NPR residual.
-SOURCES = {'image': lambda x: x * 2.0 - 1.0, 'image01': lambda x: x, 'npr': lambda x: npr(x)}
+SOURCES = {'image': lambda x: pretrained.backbone_input(x, (-1.0, 1.0)), 'image01': lambda x: pretrained.backbone_input(x, (0.0, 1.0)),
+           'npr': lambda x: npr(x)}
 
 
 def map_side(tap, window):

@@ -14,7 +14,6 @@ import os
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
 import data
@@ -54,10 +53,10 @@ def main():
     layers, inception = pretrained.read_tfjs_model(pretrained.NSFWJS_INCEPTION)
     stem = pretrained.KerasGraphFeatures(layers, inception, ['conv2d_1', 'conv2d_5'])
     small, large = photographs(args.photos, 224), photographs(args.photos, 299)
-    for name, (low, high) in RANGES.items():
-        outputs = stem(large * (high - low) + low)
+    for name, input_range in RANGES.items():
+        outputs = stem(pretrained.backbone_input(large, input_range))
         results['ranges'][name] = {
-            'mobilenet-v2 Conv1': agreement(conv1(F.pad(small * (high - low) + low, (0, 1, 0, 1))), mobilenet, 'bn_Conv1'),
+            'mobilenet-v2 Conv1': agreement(conv1(pretrained.KerasPad()(pretrained.backbone_input(small, input_range))), mobilenet, 'bn_Conv1'),
             'inception-v3 conv2d_1': agreement(outputs['conv2d_1'], inception, 'batch_normalization_1'),
             'inception-v3 conv2d_5': agreement(outputs['conv2d_5'], inception, 'batch_normalization_5')}
         print(name, results['ranges'][name])
