@@ -95,6 +95,13 @@ def picture_scores(head, centre, features, top_k):
                      for maps, low in features])
 
 
+def groups_left_out(weights, groups, views, left_out):
+    """(row weights, groups) of a bank whose rows lie group after group (`views` rows per crop, `groups` {group: crops})
+    with the groups in `left_out` dropped: their rows' weights set to 0, so draws never pick them."""
+    kept = torch.cat([torch.full((count * views,), group not in left_out) for group, count in groups.items()])
+    return torch.where(kept, weights, torch.zeros_like(weights)), {g: n for g, n in groups.items() if g not in left_out}
+
+
 class FeatureBank:
     """Features of `views` random windows of every crop of several groups; rows drawn with each group weighing
     the square root of its crop count (as trace_view.BalancedPool)."""
@@ -121,9 +128,7 @@ class FeatureBank:
 
     def without(self, left_out):
         """The bank less the rows of the groups in `left_out` (leave-family-out folds): their weights set to 0."""
-        kept = torch.cat([torch.full((count * self.views,), group not in left_out) for group, count in self.groups.items()])
-        return FeatureBank(self.maps, self.low, torch.where(kept, self.weights, torch.zeros_like(self.weights)),
-                           {g: n for g, n in self.groups.items() if g not in left_out}, self.views)
+        return FeatureBank(self.maps, self.low, *groups_left_out(self.weights, self.groups, self.views, left_out), self.views)
 
     def draw(self, count, generator):
         rows = torch.multinomial(self.weights, count, replacement=True, generator=generator)

@@ -133,9 +133,7 @@ class TapBank:
         return TapBank(self.maps, self.weights, self.groups, self.views, blocks)
 
     def without(self, left_out):
-        kept = torch.cat([torch.full((count * self.views,), group not in left_out) for group, count in self.groups.items()])
-        return TapBank(self.maps, torch.where(kept, self.weights, torch.zeros_like(self.weights)),
-                       {g: n for g, n in self.groups.items() if g not in left_out}, self.views, self.blocks)
+        return TapBank(self.maps, *feature_bank.groups_left_out(self.weights, self.groups, self.views, left_out), self.views, self.blocks)
 
     def draw(self, count, generator):
         rows = torch.multinomial(self.weights, count, replacement=True, generator=generator)
