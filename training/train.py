@@ -85,9 +85,20 @@ def parse_args():
     parser.add_argument('--subject-balance', type=float, default=0.0,
                         help='strength of the propensity weights that balance what the trace-view training pictures show '
                              'across the classes (subject.py: 1 full inverse-propensity weights, 0 none)')
+    parser.add_argument('--view-rule', type=view_rule, default=cal.SHIPPED_VIEW_RULE, metavar='TOP_K,TRACE_WEIGHT',
+                        help='the view rule exported (crops counted, trace view weight; default: calibration.SHIPPED_VIEW_RULE), '
+                             "or 'choose' to let calibration.choose_view_rule's criterion pick it on validation")
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
                         help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     return parser.parse_args()
+
+
+def view_rule(text):
+    """--view-rule: 'choose' (None), or TOP_K,TRACE_WEIGHT."""
+    if text == 'choose':
+        return None
+    top_k, trace_weight = text.split(',')
+    return int(top_k), float(trace_weight)
 
 
 def load_training_data(args, rng):
@@ -327,7 +338,7 @@ def main():
     scorers, scales, whole_real, small_real_count, pictures = build_scorers(modules_of(checkpoint), sets)
     raw = score_validation(scorers, whole_real, small_real_count, pictures, sets.whole_val)
     weights = {'svdd': 0.5, 'autoencoder': 0.5}
-    rule = cal.choose_view_rule(raw, weights, log)
+    rule = cal.choose_view_rule(raw, weights, log, args.view_rule)
     presets = cal.presets_for(raw, rule, weights)
     validation = validation_figures(raw, rule, presets, weights, checkpoint.get('dcganSamples'), scorers)
 

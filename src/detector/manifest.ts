@@ -82,10 +82,19 @@ export interface Calibration {
   scale: number;
   fittedOn?: string;
   /** The same curve for the trace view's score (the crops' aggregate, `input.crops.aggregate`). */
-  trace?: CalibrationCurve;
+  trace?: TraceCalibration;
 }
 
 export type CalibrationCurve = Omit<Calibration, 'trace'>;
+
+/**
+ * The trace view's curve, for pictures judged on several crops, and, where training fitted one, its own curve for
+ * pictures judged on a single crop (a short side of 128 to 191 px): one crop's score is not averaged with others,
+ * so it spreads wider on real photos.
+ */
+export interface TraceCalibration extends CalibrationCurve {
+  singleCrop?: CalibrationCurve;
+}
 
 export interface Preset {
   threshold: number;
@@ -255,11 +264,14 @@ function validateTraceView(model: Record<string, unknown>, cal: Record<string, u
     text(model.cropsInputName, `models.${key}.cropsInputName`);
   }
   text(model.traceScoreOutput, `models.${key}.traceScoreOutput`);
-  for (const curve of ['trace'] as const) {
-    const fitted = record(cal[curve], `calibration.${key}.${curve}`);
-    finite(fitted.center, `calibration.${key}.${curve}.center`);
-    if (finite(fitted.scale, `calibration.${key}.${curve}.scale`) <= 0) fail(`calibration.${key}.${curve}.scale`, 'positive');
-  }
+  const trace = record(cal.trace, `calibration.${key}.trace`);
+  validateCurve(trace, `calibration.${key}.trace`);
+  if (trace.singleCrop !== undefined) validateCurve(record(trace.singleCrop, `calibration.${key}.trace.singleCrop`), `calibration.${key}.trace.singleCrop`);
+}
+
+function validateCurve(curve: Record<string, unknown>, where: string): void {
+  finite(curve.center, `${where}.center`);
+  if (finite(curve.scale, `${where}.scale`) <= 0) fail(`${where}.scale`, 'positive');
 }
 
 /** Checks `models`, `calibration` and `ensemble` model by model, then that the weights sum to 1 and the trace weight. */

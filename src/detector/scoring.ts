@@ -9,7 +9,7 @@
  * crops it is the calibrated whole-image score. The ensemble is the weighted mean of the models' scores.
  * training/train.py computes the same for the thresholds.
  */
-import type { CalibrationCurve, CropSpec, ModelKey, ModelManifest, PresetName } from './manifest';
+import type { CalibrationCurve, CropSpec, ModelKey, ModelManifest, PresetName, TraceCalibration } from './manifest';
 import { MODEL_KEYS } from './manifest';
 
 export type ModelScores = Record<ModelKey, number>;
@@ -86,15 +86,25 @@ export function modelsAgree(calibrated: ModelScores, threshold: number): boolean
   return isFakeAt(calibrated.svdd, threshold) === isFakeAt(calibrated.autoencoder, threshold);
 }
 
-/** The trace view's calibrated scores, or null when the picture had no crops (or the models have no trace view). */
-export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<ModelManifest, 'calibration'>): ModelScores | null {
+/**
+ * The trace view's calibrated scores, or null when the picture had no crops (or the models have no trace view).
+ * A picture judged on one crop takes each model's `singleCrop` curve where the manifest has one.
+ */
+export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<ModelManifest, 'calibration'>, cropCount: number): ModelScores | null {
   if (!traceRaw) return null;
   const { svdd, autoencoder } = manifest.calibration;
   if (!svdd.trace || !autoencoder.trace) return null;
-  return { svdd: calibrate(traceRaw.svdd, svdd.trace), autoencoder: calibrate(traceRaw.autoencoder, autoencoder.trace) };
+  return { svdd: calibrate(traceRaw.svdd, traceCurve(svdd.trace, cropCount)), autoencoder: calibrate(traceRaw.autoencoder, traceCurve(autoencoder.trace, cropCount)) };
 }
 
-/** A native crop that was judged: where it is, and its own trace-view ensemble score (calibrated). */
+function traceCurve(curves: TraceCalibration, cropCount: number): CalibrationCurve {
+  return cropCount === 1 && curves.singleCrop ? curves.singleCrop : curves;
+}
+
+/**
+ * A native crop that was judged: where it is, and its own trace-view ensemble score, calibrated on the curve of its
+ * picture (so a picture's one crop scores what the picture does).
+ */
 export interface JudgedCrop {
   left: number;
   top: number;
@@ -168,7 +178,7 @@ export function judge(
 ): Judgement {
   const { weights } = manifest.ensemble;
   const whole = calibrateAll(raw, manifest);
-  const trace = calibrateTraces(traceRaw, manifest);
+  const trace = calibrateTraces(traceRaw, manifest, crops.length);
   const traceWeight = trace ? traceWeightOf(manifest) : 0;
   const scores = trace ? fuseViews(whole, trace, traceWeight) : whole;
   const score = ensembleScore(scores, weights);
@@ -194,7 +204,7 @@ export function judge(
           left,
           top,
           size,
-          score: ensembleScore(calibrateTraces(cropRaw, manifest)!, weights),
+          score: ensembleScore(calibrateTraces(cropRaw, manifest, crops.length)!, weights),
           counted: counted ? { ...counted } : { svdd: true, autoencoder: true },
         }))
       : [],

@@ -244,7 +244,10 @@ describe('calibration and ensemble: scoring.ts against training/train.py', () =>
         const traceRaw: ModelScores | null = picture.crops
           ? { svdd: aggregateCrops(picture.crops.svdd, rule), autoencoder: aggregateCrops(picture.crops.autoencoder, rule) }
           : null;
-        const judgement = judge(picture.whole, variant, 0.5, traceRaw);
+        const crops = picture.crops
+          ? picture.crops.svdd.map((svdd, c) => ({ left: 0, top: 0, size: 128, raw: { svdd, autoencoder: picture.crops!.autoencoder[c]! } }))
+          : [];
+        const judgement = judge(picture.whole, variant, 0.5, traceRaw, crops);
         const where = `rule ${r} (${rule.aggregate}, topK ${rule.topK}, traceWeight ${rule.traceWeight}), picture ${i}`;
         for (const key of MODEL_KEYS) {
           if (traceRaw) expect(close(traceRaw[key], expected.trace[key][i]), `${where}: ${key} trace ${traceRaw[key]} vs ${expected.trace[key][i]}`).toBe(true);

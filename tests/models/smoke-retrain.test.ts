@@ -33,13 +33,19 @@ describe('training pipeline smoke run', () => {
     // The image-statistics prior counts beyond its knee, a quantile of its deviation on small real pictures.
     expect(trained.training).toMatchObject({ priorKneeQuantile: 0.99 });
     expect(trained.training.scoreScales.statisticsKnee).toBeGreaterThan(trained.training.scoreScales.statistics);
-    // The view rule was chosen on validation among every candidate pair, and the manifest ships the chosen one.
-    const candidates = trained.training.validation.viewRule.candidates as { topK: number; traceWeight: number; meanAuroc: number }[];
+    // Every candidate view rule is scored on validation, and by default the manifest ships the pinned one
+    // (calibration.SHIPPED_VIEW_RULE: top 5, the trace view alone).
+    type Candidate = { topK: number; traceWeight: number; meanAuroc: number };
+    const candidates = trained.training.validation.viewRule.candidates as Candidate[];
     expect(candidates).toHaveLength(16);
-    const best = Math.max(...candidates.map((c) => c.meanAuroc));
-    const chosen = candidates.find((c) => c.topK === trained.input.crops.topK && c.traceWeight === trained.ensemble.traceWeight);
-    expect(chosen?.meanAuroc).toBe(best);
-    expect(trained.input.crops.aggregate).toBe('top-k-log-mean');
+    expect(trained.input.crops).toMatchObject({ aggregate: 'top-k-log-mean', topK: 5 });
+    expect(trained.ensemble.traceWeight).toBe(1);
+    // Each model's trace view has a curve for pictures judged on several crops and one for those judged on one.
+    for (const key of ['svdd', 'autoencoder']) {
+      const trace = trained.calibration[key].trace;
+      expect(trace.singleCrop.scale).toBeGreaterThan(0);
+      expect(trace.singleCrop.center).not.toBe(trace.center);
+    }
 
     const models = await loadNodeModels({ modelsDir: out });
     try {
@@ -59,10 +65,15 @@ describe('training pipeline smoke run', () => {
       await models.dispose();
     }
 
-    // Re-export with other defaults on the command line: the manifest must keep the checkpoint's facts.
-    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--epochs', '9', '--seed', '6'], { stdio: 'inherit' });
+    // Re-export with other defaults on the command line: the manifest must keep the checkpoint's facts. With
+    // --view-rule choose, the candidates' criterion picks the rule the manifest ships.
+    execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--epochs', '9', '--seed', '6', '--view-rule', 'choose'], { stdio: 'inherit' });
     const reexported = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(reexported.training).toMatchObject({ epochs: 1, traceSteps: 4, ganSteps: 6, seed: 5, reexportedFromCheckpoint: true });
+    const reexportedCandidates = reexported.training.validation.viewRule.candidates as Candidate[];
+    const best = Math.max(...reexportedCandidates.map((c) => c.meanAuroc));
+    const chosen = reexportedCandidates.find((c) => c.topK === reexported.input.crops.topK && c.traceWeight === reexported.ensemble.traceWeight);
+    expect(chosen?.meanAuroc).toBe(best);
 
     // Retraining only the whole-image views keeps the trace views' facts and records its own.
     execFileSync('/usr/bin/python3', ['training/train.py', ...common, '--from-checkpoint', checkpoint, '--retrain-whole', '--epochs', '1', '--simulator-steps', '2'], { stdio: 'inherit' });

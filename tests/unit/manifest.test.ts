@@ -59,6 +59,10 @@ describe('parseManifest', () => {
     ['a topK above maxCrops', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 6 }), /input\.crops\.topK must be an integer from 1 to 5/],
     ['a fractional topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 2.5 }), /input\.crops\.topK/],
     ['a topK with the geometric mean', (json) => Object.assign(json.input.crops, { aggregate: 'geometric-mean', topK: 3 }), /input\.crops\.topK must be absent unless/],
+    // calibration.<model>.trace.singleCrop.
+    ['a single-crop curve with a zero scale', (json) => (json.calibration.svdd.trace.singleCrop = { method: 'logistic-of-log', center: 0, scale: 0 }), /calibration\.svdd\.trace\.singleCrop\.scale must be positive/],
+    ['a single-crop curve without a centre', (json) => (json.calibration.autoencoder.trace.singleCrop = { method: 'logistic-of-log', scale: 1 }), /calibration\.autoencoder\.trace\.singleCrop\.center must be a finite number/],
+    ['a single-crop curve that is not an object', (json) => (json.calibration.svdd.trace.singleCrop = 0.5), /calibration\.svdd\.trace\.singleCrop/],
     // ensemble.traceWeight.
     ['a traceWeight above 1', (json) => (json.ensemble.traceWeight = 1.5), /ensemble\.traceWeight must be in \[0, 1\]/],
     ['a negative traceWeight', (json) => (json.ensemble.traceWeight = -0.1), /ensemble\.traceWeight/],

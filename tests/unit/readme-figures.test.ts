@@ -55,10 +55,14 @@ const FEATURE_AE_REPORT = 'training/results/2026-12-07-feature-ae.report.json'; 
 const SHARED_BACKBONE_LOG = 'training/results/2026-12-07-shared-backbone.train.txt'; // its re-export with one backbone pass per crop (shipped until the seventeenth round)
 const SHARED_BACKBONE_MANIFEST = 'training/results/2026-12-07-shared-backbone.manifest.json';
 const SHARED_BACKBONE_REPORT = 'training/results/2026-12-07-shared-backbone.report.json';
-const INPUT_RANGE_MANIFEST = 'training/results/2026-12-07-input-range.manifest.json'; // the seventeenth round (the shipped models)
+const INPUT_RANGE_MANIFEST = 'training/results/2026-12-07-input-range.manifest.json'; // the seventeenth round (its checkpoint is the shipped models' weights)
 const INPUT_RANGE_REPORT = 'training/results/2026-12-07-input-range.report.json';
 const INPUT_RANGE_LOG = 'training/results/2026-12-07-input-range.train.txt'; // its npm run models:train, training and export
 const INPUT_RANGE_EVAL = 'training/results/2026-12-07-input-range.eval.txt'; // its evaluation, ending with the total
+const SINGLE_CROP_MANIFEST = 'training/results/2026-12-07-single-crop.manifest.json'; // the eighteenth round (the shipped models): single-crop curves
+const SINGLE_CROP_REPORT = 'training/results/2026-12-07-single-crop.report.json';
+const SINGLE_CROP_LOG = 'training/results/2026-12-07-single-crop.train.txt'; // its re-export from the seventeenth round's checkpoint
+const SINGLE_CROP_EVAL = 'training/results/2026-12-07-single-crop.eval.txt'; // its evaluation, ending with the total
 const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the shipped models (one backbone pass per crop)
 const BENCH_TWO_BACKBONES = 'bench/results/2026-12-07.two-backbones.json'; // the same bench just before, on the sixteenth round's first export
 const FEATURE_AE_LOG = 'training/results/2026-12-07-feature-ae.train.txt'; // its training log
@@ -280,6 +284,22 @@ const testSplitAgainst = (report: Json, before: Json, edits: string[]) => `${uns
 /** The real test pictures flagged at the default after the edits the rounds quote, against the round before's. */
 const realsAfterEdits = (report: Json, before: Json) => ['short side 128', 'short side 129', 'half + jpeg q85', 'blur sigma 1']
   .map((name) => `${name} ${percent(edit(report, name).realFlagged)} against ${percent(edit(before, name).realFlagged)}`).join(', ');
+/** The share of generated validation pictures caught and of real ones flagged at a model set's own default, per edit, against another set's. */
+const caughtAndFlaggedAgainst = (now: Json, before: Json) => Object.keys(now.byEdit)
+  .map((name) => `${name} ${percent(now.byEdit[name].generatedCaught)} / ${percent(now.byEdit[name].realFlagged)} against ${percent(before.byEdit[name].generatedCaught)} / ${percent(before.byEdit[name].realFlagged)}`).join(', ');
+/** A model set's mean over the edits of validation-comparison.json of one per-edit figure. */
+const meanOverEditsOf = (entry: Json, key: string) => Object.values(entry.byEdit as Record<string, Json>).reduce((sum, row) => sum + row[key], 0) / Object.keys(entry.byEdit).length;
+/** The generated test pictures caught at the default after each edit of the table, against the round before's. */
+const caughtAfterEdits = (report: Json, before: Json) => Object.keys(report.wild.edits.conditions)
+  .map((name) => `${name} ${percent(edit(report, name).generatedCaught)} against ${percent(edit(before, name).generatedCaught)}`).join(', ');
+/** readback-stability.json: how much read-back noise moved one model set's crop-judged scores against another's, and the tolerance that covers it. */
+const readbackAgainst = (stability: Json, nowKey: string, beforeKey: string) => {
+  const [now, before] = [nowKey, beforeKey].map((key) => stability.results[key].withCrops);
+  return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
+    + `${fixed(before.largest, 3)}, so the pinned tolerance for pictures judged on crops became ${Math.ceil(now.largest * 100) / 100}`;
+};
+/** A view-rule candidate's criterion in a manifest's table. */
+const viewRuleCriterion = (manifest: Json, topK: number) => (manifest.training.validation.viewRule.candidates as Json[]).find((row) => row.topK === topK && row.traceWeight === 1).meanAuroc as number;
 /** A train.py log: the seconds the run had taken when it exported (its last timed line). */
 const exportSeconds = (log: string) => Number(log.match(/^\[[\d:]+\] exported .*; (\d+)s$/m)![1]);
 /** A train.py log: the seconds training took, before calibration and export. */
@@ -1479,7 +1499,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: seventeenth round, models and time': {
     page: MODELS,
     artifact: INPUT_RANGE_EVAL,
-    text: (log: string) => `(models ${read(INPUT_RANGE_MANIFEST).version}, **shipped**; \`training/results/2026-12-07-input-range.*\`): the backbone reads [0, 1]. || `
+    text: (log: string) => `(models ${read(INPUT_RANGE_MANIFEST).version}, shipped until the eighteenth round, which keeps its weights; \`training/results/2026-12-07-input-range.*\`): the backbone reads [0, 1]. || `
       + `${oneCommandTrainingTime(read(INPUT_RANGE_LOG))}, ${oneCommandTotalTime(log)}, ${againstBudget(log)}; the trace features banked in ${thousands(bankedSeconds(read(INPUT_RANGE_LOG)))} s`,
   },
   'models: seventeenth round on validation': {
@@ -1509,11 +1529,65 @@ const CLAIMS: Record<string, Claim> = {
   'models: seventeenth round, read-back noise': {
     page: MODELS,
     artifact: READBACK_STABILITY,
-    text: (stability) => {
-      const [now, before] = ['input-range-2026-12-07', 'feature-ae-2026-12-07'].map((key) => stability.results[key].withCrops);
-      return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
-        + `${fixed(before.largest, 3)}, so the pinned tolerance for pictures judged on crops is now ${READBACK_TOLERANCE.crops}`;
+    text: (stability) => readbackAgainst(stability, 'input-range-2026-12-07', 'feature-ae-2026-12-07'),
+  },
+  'models: eighteenth round, models and time': {
+    page: MODELS,
+    artifact: SINGLE_CROP_EVAL,
+    text: (log: string) => {
+      const [manifest, seventeenth] = [read(SINGLE_CROP_MANIFEST), read(INPUT_RANGE_MANIFEST)];
+      const same = MODEL_KEYS.every((key) => manifest.models[key].sha256 === seventeenth.models[key].sha256);
+      if (!same) throw new Error('the eighteenth round was to re-export the seventeenth round\'s graphs unchanged');
+      return `(models ${manifest.version}, **shipped**; \`training/results/2026-12-07-single-crop.*\`): a curve of its own for pictures judged on one crop. || `
+        + `${oneCommandTrainingTime(read(SINGLE_CROP_LOG))}, ${oneCommandTotalTime(log)}; both ONNX files are the seventeenth round's, byte for byte`;
     },
+  },
+  'models: eighteenth round, why': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const before = comparison.results['input-range-2026-12-07'].byEdit;
+      const flagged = (name: string) => percent(before[name].realFlagged);
+      return `on validation the seventeenth round's models flagged real photos shrunk to a short side of 128 or 129 px ${flagged('short side 128')} and `
+        + `${flagged('short side 129')} of the time at the default, and halved + JPEG q85 ${flagged('half + jpeg q85')}, against ${flagged('as is')} as stored and `
+        + `${flagged('shift 1 px')} shifted by a pixel`;
+    },
+  },
+  'models: eighteenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before, top1] = ['single-crop-2026-12-07', 'input-range-2026-12-07', 'single-crop-top1-2026-12-07'].map((key) => comparison.results[key]);
+      const manifest = read(SINGLE_CROP_MANIFEST);
+      return `${comparedOverEdits(now, before, 'seventeenth')}. || `
+        + `the table's criterion (pictures as stored) preferred the top 1 crop (${fixed(viewRuleCriterion(manifest, 1), 4)} against ${fixed(viewRuleCriterion(manifest, 5), 4)} for the top 5), `
+        + `which over the edits scores ${fixed(top1.meanOverEdits.familyWeightedAuroc, 4)} (a difference of ${fixed(top1.againstFirst.difference, 4)}, interval `
+        + `${fixed(top1.againstFirst.interval95[0], 4)} to ${fixed(top1.againstFirst.interval95[1], 4)}) against ${fixed(now.meanOverEdits.familyWeightedAuroc, 4)} for the top 5. || `
+        + `Generated validation pictures caught / real ones flagged at each set's own default: ${caughtAndFlaggedAgainst(now, before)}; over the edits `
+        + `${percent(meanOverEditsOf(now, 'generatedCaught'))} / ${percent(meanOverEditsOf(now, 'realFlagged'), 2)} against ${percent(meanOverEditsOf(before, 'generatedCaught'))} / ${percent(meanOverEditsOf(before, 'realFlagged'), 2)}`;
+    },
+  },
+  'models: eighteenth round, thresholds': {
+    page: MODELS,
+    artifact: SINGLE_CROP_MANIFEST,
+    text: (manifest) => presetsAgainst(manifest, read(INPUT_RANGE_MANIFEST)),
+  },
+  'models: eighteenth round on the test split': {
+    page: MODELS,
+    artifact: SINGLE_CROP_REPORT,
+    text: (report) => {
+      const seventeenth = read(INPUT_RANGE_REPORT);
+      const subject = (name: string) => `generated ${name}s ${percent(report.wild.bySubject[name].caught)} against ${percent(seventeenth.wild.bySubject[name].caught)}`;
+      return `${testSplitAgainst(report, seventeenth, ['as is', 'short side 128', 'half + jpeg q85', 'real 256-px patch'])}; held-out pictures of trained families caught `
+        + `${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against ${percent(seventeenth.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: `
+        + `${caughtAfterEdits(report, seventeenth)}; caught at the default, ${['photograph', 'illustration'].map(subject).join(', ')}; `
+        + `its real pictures flagged at the default ${realsAfterEdits(report, seventeenth)}, and by group ${realGroupsWithIntervals(report)}`;
+    },
+  },
+  'models: eighteenth round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => readbackAgainst(stability, 'single-crop-2026-12-07', 'input-range-2026-12-07'),
   },
   'models: one backbone pass, models and size': {
     page: MODELS,

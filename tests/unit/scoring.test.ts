@@ -172,7 +172,7 @@ describe('view fusion (ensemble.traceWeight)', () => {
     ensemble: traceWeight === undefined ? { weights: manifest.ensemble.weights } : { ...manifest.ensemble, traceWeight },
   });
   const whole = calibrateAll(raw, manifest);
-  const trace = calibrateTraces(traceRaw, manifest)!;
+  const trace = calibrateTraces(traceRaw, manifest, crops.length)!;
 
   it('without traceWeight, a picture with crops is judged on its trace view alone (the 2026-11-27 manifests\' rule)', () => {
     const judgement = judge(raw, withWeight(undefined), 0.5, traceRaw, crops);
@@ -268,6 +268,46 @@ describe('view fusion (ensemble.traceWeight)', () => {
     expect(lowered.isFake).toBe(true);
     expect(lowered.scores).toEqual(judgement.scores);
     expect(lowered).toEqual(judge(raw, withWeight(0.5), judgement.score, traceRaw, crops));
+  });
+});
+
+describe('trace curves by crop count (calibration.<model>.trace.singleCrop)', () => {
+  const { svdd, autoencoder } = manifest.calibration;
+  // A single-crop curve one trace scale higher than the trace curve: the same raw score calibrates lower on it.
+  const shifted = (curve: typeof svdd.trace) => ({ ...curve!, singleCrop: { method: 'logistic-of-log' as const, center: curve!.center + curve!.scale, scale: 2 * curve!.scale } });
+  const withSingle: Pick<ModelManifest, 'calibration' | 'ensemble'> = {
+    calibration: { svdd: { ...svdd, trace: shifted(svdd.trace) }, autoencoder: { ...autoencoder, trace: shifted(autoencoder.trace) } },
+    ensemble: manifest.ensemble,
+  };
+  const without: Pick<ModelManifest, 'calibration' | 'ensemble'> = {
+    calibration: { svdd: { ...svdd, trace: { ...svdd.trace!, singleCrop: undefined } }, autoencoder: { ...autoencoder, trace: { ...autoencoder.trace!, singleCrop: undefined } } },
+    ensemble: manifest.ensemble,
+  };
+  const raw = { svdd: Math.exp(svdd.center), autoencoder: Math.exp(autoencoder.center) };
+  const traceRaw = { svdd: Math.exp(svdd.trace!.center + 2 * svdd.trace!.scale), autoencoder: Math.exp(autoencoder.trace!.center + 2 * autoencoder.trace!.scale) };
+  const crop = (left: number) => ({ left, top: 0, size: 128, raw: traceRaw });
+
+  it('calibrates a picture judged on one crop on its own curve, and one judged on several on the trace curve', () => {
+    const one = judge(raw, withSingle, 0.5, traceRaw, [crop(0)]);
+    const two = judge(raw, withSingle, 0.5, traceRaw, [crop(0), crop(64)]);
+    // One crop: (2 - 1) / 2 trace scales above the single-crop centre; several: 2 scales above the trace centre.
+    expect(one.score).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
+    expect(two.score).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    // The crop of a single-crop picture scores what the picture does; each of two crops scores on the trace curve.
+    expect(one.crops[0]!.score).toBeCloseTo(one.score, 12);
+    expect(two.crops.map((c) => c.score)).toEqual([two.score, two.score]);
+  });
+
+  it('keeps the trace curve for a single crop when the manifest has no single-crop curve', () => {
+    const one = judge(raw, without, 0.5, traceRaw, [crop(0)]);
+    expect(one.score).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    expect(calibrateTraces(traceRaw, without, 1)).toEqual(calibrateTraces(traceRaw, without, 3));
+  });
+
+  it('leaves pictures without crops to the whole-image curve', () => {
+    const small = judge(raw, withSingle, 0.5);
+    expect(small.score).toBeCloseTo(0.5, 12);
+    expect(calibrateTraces(null, withSingle, 0)).toBeNull();
   });
 });
 
