@@ -79,7 +79,7 @@ def prior_saved_crops(picture, rng):
 PIPELINES = {
     'train.py (trim, random offsets, edits)': lambda picture, rng: native.crop_pool([picture], 1, rng),
     'earlier (64-px grid, no trim)': lambda picture, rng: grid_crops(native.recompress(picture, rng)),
-    'source files as stored (random offsets, no edits)': lambda picture, rng: native.random_windows(picture, crops.MAX_CROPS, rng),
+    'source files as stored (random offsets, no edits)': lambda picture, rng: native.random_windows(picture, native.POOL_CROPS, rng),
     'train.py --prior-save 1 (a JPEG save first)': prior_saved_crops,
 }
 # (pipeline, period, sorted): the phase controls of both pipelines, then the compression controls (the subject

@@ -18,7 +18,10 @@ import numpy as np
 
 CROP = 128
 STRIDE = 64
-MAX_CROPS = 5
+# How many windows the judge picks (manifest input.crops.maxCrops): 5 until the nineteenth round, whose 8 let a
+# picture larger than 256 px show more of itself, so a pasted photo region that draws the detail pick cannot fill every
+# slot (docs/models.md). A 256-px picture fits 5 either way. Training pools take native.POOL_CROPS.
+MAX_CROPS = 8
 MAX_OVERLAP = CROP * CROP // 4
 # Free slots are filled with windows overlapping by at most this (under CROP * CROP: never a picked one again).
 FILL_OVERLAP = MAX_OVERLAP

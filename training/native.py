@@ -192,7 +192,12 @@ def random_windows(image, count, rng):
     return np.stack([image[t:t + crops.CROP, l:l + crops.CROP] for t, l in zip(tops, lefts)])
 
 
-def crop_pool(images, versions, rng, per_image=crops.MAX_CROPS, random_per_image=2, owners=False):
+# The detail-picked crops a training pool takes of each degraded picture: the judge's crops.MAX_CROPS until the
+# nineteenth round raised that, kept so the training recipe (and the checkpoint's features) stay as they were.
+POOL_CROPS = 5
+
+
+def crop_pool(images, versions, rng, per_image=POOL_CROPS, random_per_image=2, owners=False):
     """uint8 [n, 128, 128, 3]: of `versions` degraded copies of each picture, the crops the browser would pick
     (after a random edge trim, so at any grid phase) plus a few windows at random offsets. With `owners`, also
     each crop's picture index ([n] int)."""

@@ -12,7 +12,8 @@
  * backbone: about one in fourteen moved by more than 0.02, the largest by 0.159; it is 0.06 from the seventeenth
  * round's (2026.12.07-143406), whose backbone reads [0, 1] as its batch norms expect: 35 of 1,124 crop-judged
  * scorings moved by more than 0.02, the largest by 0.0555; 0.07 from the eighteenth round's (2026.12.07-171933, the same
- * graphs with a single-crop calibration curve): 46 moved by more than 0.02, the largest by 0.0656. Over 4,000 small-picture scorings (--small) the largest
+ * graphs with a single-crop calibration curve): 46 moved by more than 0.02, the largest by 0.0656; 0.09 from the
+ * nineteenth round's (2026.12.07-181941, up to eight crops): 36 moved by more than 0.02, the largest by 0.0801. Over 4,000 small-picture scorings (--small) the largest
  * move is 0.0312, and a CIFAR-10 thumbnail here moves by about 0.026.
  */
 import { readdirSync } from 'node:fs';

@@ -55,8 +55,8 @@ describe('parseManifest', () => {
     // input.crops.aggregate and topK.
     ['an unknown crop aggregate', (json) => (json.input.crops.aggregate = 'median'), /input\.crops\.aggregate must be "geometric-mean" or "top-k-log-mean"/],
     ['top-k without topK', (json) => { json.input.crops.aggregate = 'top-k-log-mean'; delete json.input.crops.topK; }, /input\.crops\.topK must be a finite number/],
-    ['a zero topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 0 }), /input\.crops\.topK must be an integer from 1 to 5/],
-    ['a topK above maxCrops', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 6 }), /input\.crops\.topK must be an integer from 1 to 5/],
+    ['a zero topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 0 }), /input\.crops\.topK must be an integer from 1 to 8/],
+    ['a topK above maxCrops', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: json.input.crops.maxCrops + 1 }), /input\.crops\.topK must be an integer from 1 to 8/],
     ['a fractional topK', (json) => Object.assign(json.input.crops, { aggregate: 'top-k-log-mean', topK: 2.5 }), /input\.crops\.topK/],
     ['a topK with the geometric mean', (json) => Object.assign(json.input.crops, { aggregate: 'geometric-mean', topK: 3 }), /input\.crops\.topK must be absent unless/],
     // calibration.<model>.trace.singleCrop.

@@ -59,11 +59,16 @@ const INPUT_RANGE_MANIFEST = 'training/results/2026-12-07-input-range.manifest.j
 const INPUT_RANGE_REPORT = 'training/results/2026-12-07-input-range.report.json';
 const INPUT_RANGE_LOG = 'training/results/2026-12-07-input-range.train.txt'; // its npm run models:train, training and export
 const INPUT_RANGE_EVAL = 'training/results/2026-12-07-input-range.eval.txt'; // its evaluation, ending with the total
-const SINGLE_CROP_MANIFEST = 'training/results/2026-12-07-single-crop.manifest.json'; // the eighteenth round (the shipped models): single-crop curves
+const SINGLE_CROP_MANIFEST = 'training/results/2026-12-07-single-crop.manifest.json'; // the eighteenth round: single-crop curves
 const SINGLE_CROP_REPORT = 'training/results/2026-12-07-single-crop.report.json';
 const SINGLE_CROP_LOG = 'training/results/2026-12-07-single-crop.train.txt'; // its re-export from the seventeenth round's checkpoint
 const SINGLE_CROP_EVAL = 'training/results/2026-12-07-single-crop.eval.txt'; // its evaluation, ending with the total
-const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the shipped models (one backbone pass per crop)
+const EIGHT_CROPS_MANIFEST = 'training/results/2026-12-07-eight-crops.manifest.json'; // the nineteenth round (the shipped models): up to 8 crops
+const EIGHT_CROPS_REPORT = 'training/results/2026-12-07-eight-crops.report.json';
+const EIGHT_CROPS_LOG = 'training/results/2026-12-07-eight-crops.train.txt'; // its re-export from the seventeenth round's checkpoint
+const EIGHT_CROPS_EVAL = 'training/results/2026-12-07-eight-crops.eval.txt'; // its evaluation, ending with the total
+const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the models of one backbone pass per crop (five crops)
+const BENCH_EIGHT_CROPS = 'bench/results/2026-12-07.eight-crops.json'; // the same command on the nineteenth round's models (up to eight crops; written as 2026-12-07.json, renamed)
 const BENCH_TWO_BACKBONES = 'bench/results/2026-12-07.two-backbones.json'; // the same bench just before, on the sixteenth round's first export
 const FEATURE_AE_LOG = 'training/results/2026-12-07-feature-ae.train.txt'; // its training log
 const FEATURE_AE_EVAL = 'training/results/2026-12-07-feature-ae.eval.txt'; // its evaluation
@@ -289,6 +294,9 @@ const caughtAndFlaggedAgainst = (now: Json, before: Json) => Object.keys(now.byE
   .map((name) => `${name} ${percent(now.byEdit[name].generatedCaught)} / ${percent(now.byEdit[name].realFlagged)} against ${percent(before.byEdit[name].generatedCaught)} / ${percent(before.byEdit[name].realFlagged)}`).join(', ');
 /** A model set's mean over the edits of validation-comparison.json of one per-edit figure. */
 const meanOverEditsOf = (entry: Json, key: string) => Object.values(entry.byEdit as Record<string, Json>).reduce((sum, row) => sum + row[key], 0) / Object.keys(entry.byEdit).length;
+/** caughtAndFlaggedAgainst with its lead-in, then both sets' means over the edits. */
+const caughtAndFlaggedOverEdits = (now: Json, before: Json) => `Generated validation pictures caught / real ones flagged at each set's own default: ${caughtAndFlaggedAgainst(now, before)}; over the edits `
+  + `${percent(meanOverEditsOf(now, 'generatedCaught'))} / ${percent(meanOverEditsOf(now, 'realFlagged'), 2)} against ${percent(meanOverEditsOf(before, 'generatedCaught'))} / ${percent(meanOverEditsOf(before, 'realFlagged'), 2)}`;
 /** The generated test pictures caught at the default after each edit of the table, against the round before's. */
 const caughtAfterEdits = (report: Json, before: Json) => Object.keys(report.wild.edits.conditions)
   .map((name) => `${name} ${percent(edit(report, name).generatedCaught)} against ${percent(edit(before, name).generatedCaught)}`).join(', ');
@@ -1083,6 +1091,19 @@ const CLAIMS: Record<string, Claim> = {
       return `${fixed(two.ratio, 2)}x at batch 32 with 2 threads (${fixed(two.browserMs, 2)} / ${fixed(two.nativeMs, 2)} ms) and ${fixed(one.ratio, 2)}x with 1 thread (${fixed(one.browserMs, 2)} / ${fixed(one.nativeMs, 2)} ms)`;
     },
   },
+  'performance: eight crops': {
+    page: PERFORMANCE,
+    artifact: BENCH_EIGHT_CROPS,
+    text: (bench) => {
+      const before = read(BENCH_SHARED);
+      const row = (file: Json) => file.browser.find((r: Json) => r.executionProvider === 'wasm' && r.threads === 2);
+      const large = (file: Json, key: string) => fixed(largeJpegOf(file)[key].medianMs, 2);
+      return `models ${bench.modelVersion}): the 768x512 photo gets ${row(bench).cropsPerImage} crops instead of ${row(before).cropsPerImage}, and takes `
+        + `${fixed(row(bench).perBatch[32].total.medianMs, 2)} ms per image for both models at batch 32 in the browser on WASM with 2 threads against ${fixed(row(before).perBatch[32].total.medianMs, 2)} ms `
+        + `(another session); a ${fixed(largeJpegOf(bench).megapixels, 1)}-megapixel JPEG end to end ${large(bench, 'totalMs')} ms against ${large(before, 'totalMs')} ms, both models `
+        + `${large(bench, 'modelsMs')} ms against ${large(before, 'modelsMs')} ms, its decode ${large(bench, 'decodeMs')} ms against ${large(before, 'decodeMs')} ms`;
+    },
+  },
   'performance: one backbone pass': {
     page: PERFORMANCE,
     artifact: BENCH_SHARED,
@@ -1538,7 +1559,7 @@ const CLAIMS: Record<string, Claim> = {
       const [manifest, seventeenth] = [read(SINGLE_CROP_MANIFEST), read(INPUT_RANGE_MANIFEST)];
       const same = MODEL_KEYS.every((key) => manifest.models[key].sha256 === seventeenth.models[key].sha256);
       if (!same) throw new Error('the eighteenth round was to re-export the seventeenth round\'s graphs unchanged');
-      return `(models ${manifest.version}, **shipped**; \`training/results/2026-12-07-single-crop.*\`): a curve of its own for pictures judged on one crop. || `
+      return `(models ${manifest.version}, shipped until the nineteenth round; \`training/results/2026-12-07-single-crop.*\`): a curve of its own for pictures judged on one crop. || `
         + `${oneCommandTrainingTime(read(SINGLE_CROP_LOG))}, ${oneCommandTotalTime(log)}; both ONNX files are the seventeenth round's, byte for byte`;
     },
   },
@@ -1563,8 +1584,7 @@ const CLAIMS: Record<string, Claim> = {
         + `the table's criterion (pictures as stored) preferred the top 1 crop (${fixed(viewRuleCriterion(manifest, 1), 4)} against ${fixed(viewRuleCriterion(manifest, 5), 4)} for the top 5), `
         + `which over the edits scores ${fixed(top1.meanOverEdits.familyWeightedAuroc, 4)} (a difference of ${fixed(top1.againstFirst.difference, 4)}, interval `
         + `${fixed(top1.againstFirst.interval95[0], 4)} to ${fixed(top1.againstFirst.interval95[1], 4)}) against ${fixed(now.meanOverEdits.familyWeightedAuroc, 4)} for the top 5. || `
-        + `Generated validation pictures caught / real ones flagged at each set's own default: ${caughtAndFlaggedAgainst(now, before)}; over the edits `
-        + `${percent(meanOverEditsOf(now, 'generatedCaught'))} / ${percent(meanOverEditsOf(now, 'realFlagged'), 2)} against ${percent(meanOverEditsOf(before, 'generatedCaught'))} / ${percent(meanOverEditsOf(before, 'realFlagged'), 2)}`;
+        + caughtAndFlaggedOverEdits(now, before);
     },
   },
   'models: eighteenth round, thresholds': {
@@ -1588,6 +1608,54 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: READBACK_STABILITY,
     text: (stability) => readbackAgainst(stability, 'single-crop-2026-12-07', 'input-range-2026-12-07'),
+  },
+  'models: nineteenth round, models and time': {
+    page: MODELS,
+    artifact: EIGHT_CROPS_EVAL,
+    text: (log: string) => {
+      const [manifest, eighteenth] = [read(EIGHT_CROPS_MANIFEST), read(SINGLE_CROP_MANIFEST)];
+      const scales = Object.keys(manifest.training.scoreScales as Record<string, number>).filter((key) => manifest.training.scoreScales[key] !== eighteenth.training.scoreScales[key]);
+      return `(models ${manifest.version}, **shipped**; \`training/results/2026-12-07-eight-crops.*\`): up to ${manifest.input.crops.maxCrops} crops, the top ${manifest.input.crops.topK} counted. || `
+        + `${oneCommandTrainingTime(read(EIGHT_CROPS_LOG))}, ${oneCommandTotalTime(log)}; the graphs hold the same weights, and only the trace score scales they divide by `
+        + `moved (${scales.map((key) => `${key} ${fixed(eighteenth.training.scoreScales[key], 4)} to ${fixed(manifest.training.scoreScales[key], 4)}`).join(', ')})`;
+    },
+  },
+  'models: nineteenth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['eight-crops-2026-12-07', 'single-crop-2026-12-07'].map((key) => comparison.results[key]);
+      const partly = (entry: Json) => comparedPatch(entry).atMostHalfCovered;
+      return `${comparedOverEdits(now, before, 'eighteenth')}. || `
+        + `the pasted real patch ${comparedAuroc(now, 'real 256-px patch')} against ${comparedAuroc(before, 'real 256-px patch')}, and over the ${partly(now).generatedPictures} generated pictures it covers at most half of `
+        + `${fixed(partly(now).pooledAuroc, 3)} against ${fixed(partly(before).pooledAuroc, 3)} (pooled AUROC) || `
+        + caughtAndFlaggedOverEdits(now, before);
+    },
+  },
+  'models: nineteenth round, thresholds': {
+    page: MODELS,
+    artifact: EIGHT_CROPS_MANIFEST,
+    text: (manifest) => presetsAgainst(manifest, read(SINGLE_CROP_MANIFEST)),
+  },
+  'models: nineteenth round on the test split': {
+    page: MODELS,
+    artifact: EIGHT_CROPS_REPORT,
+    text: (report) => {
+      const eighteenth = read(SINGLE_CROP_REPORT);
+      const subject = (name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(eighteenth.wild.bySubject[name].auroc, 3)}, `
+        + `caught ${percent(report.wild.bySubject[name].caught)} against ${percent(eighteenth.wild.bySubject[name].caught)}`;
+      const partly = (entry: Json) => edit(entry, 'real 256-px patch').atMostHalfCovered;
+      return `${testSplitAgainst(report, eighteenth, Object.keys(report.wild.edits.conditions))}; held-out pictures of trained families caught `
+        + `${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against ${percent(eighteenth.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: `
+        + `${caughtAfterEdits(report, eighteenth)}; the pasted patch over the ${partly(report).generated} generated pictures it covers at most half of AUROC ${fixed(partly(report).auroc, 3)} against `
+        + `${fixed(partly(eighteenth).auroc, 3)}; ${['photograph', 'illustration'].map(subject).join('; ')}; `
+        + `its real pictures flagged at the default ${realsAfterEdits(report, eighteenth)}, and by group ${realGroupsWithIntervals(report)}`;
+    },
+  },
+  'models: nineteenth round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => readbackAgainst(stability, 'eight-crops-2026-12-07', 'single-crop-2026-12-07'),
   },
   'models: one backbone pass, models and size': {
     page: MODELS,
