@@ -88,9 +88,9 @@ TRACE_CURVES_FITTED_ON = ('validation real photos (film scans, cameras, phones, 
 def fit_trace_curves(trace_raw, crop_count):
     """One model's trace-view curves: `singleCrop` on the validation real photos judged on one crop (short side 128 to
     191 px), the trace curve itself on those judged on several. A single crop's score is not averaged with others, so
-    its spread is wider: on one curve for all, a real photo shrunk to 128 px is flagged several times as often as one
-    of 256 px (validation, shipped 2026-12-07 models: 2.3% against 0.8% at the default), and the presets' quantile
-    rests on the small ones, which costs every larger picture the generated ones caught."""
+    its spread is wider: on one curve for all, real photos shrunk to 128 px were flagged more often than as stored
+    (validation, the seventeenth round's models: 2.3% against 0% at the default; validation-comparison.json), and the
+    presets' quantile rested on the small ones, which cost every larger picture the generated ones caught."""
     several, single = crop_count >= 2, crop_count == 1
     curves = fit_log_logistic(trace_raw[several], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with several crops')
     curves['singleCrop'] = fit_log_logistic(trace_raw[single], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with one crop')
