@@ -306,6 +306,11 @@ const readbackAgainst = (stability: Json, nowKey: string, beforeKey: string) => 
   return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
     + `${fixed(before.largest, 3)}, so the pinned tolerance for pictures judged on crops became ${Math.ceil(now.largest * 100) / 100}`;
 };
+/** A round's test-split shares caught at the default against the round before's: held-out pictures of trained families, then each edit of the table. */
+const caughtAgainst = (report: Json, before: Json) => `held-out pictures of trained families caught ${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against `
+  + `${percent(before.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: ${caughtAfterEdits(report, before)}`;
+/** A round's real test pictures flagged at the default: after the quoted edits against the round before's, then by group with intervals. */
+const flaggedAgainst = (report: Json, before: Json) => `its real pictures flagged at the default ${realsAfterEdits(report, before)}, and by group ${realGroupsWithIntervals(report)}`;
 /** A view-rule candidate's criterion in a manifest's table. */
 const viewRuleCriterion = (manifest: Json, topK: number) => (manifest.training.validation.viewRule.candidates as Json[]).find((row) => row.topK === topK && row.traceWeight === 1).meanAuroc as number;
 /** A train.py log: the seconds the run had taken when it exported (its last timed line). */
@@ -1598,10 +1603,8 @@ const CLAIMS: Record<string, Claim> = {
     text: (report) => {
       const seventeenth = read(INPUT_RANGE_REPORT);
       const subject = (name: string) => `generated ${name}s ${percent(report.wild.bySubject[name].caught)} against ${percent(seventeenth.wild.bySubject[name].caught)}`;
-      return `${testSplitAgainst(report, seventeenth, ['as is', 'short side 128', 'half + jpeg q85', 'real 256-px patch'])}; held-out pictures of trained families caught `
-        + `${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against ${percent(seventeenth.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: `
-        + `${caughtAfterEdits(report, seventeenth)}; caught at the default, ${['photograph', 'illustration'].map(subject).join(', ')}; `
-        + `its real pictures flagged at the default ${realsAfterEdits(report, seventeenth)}, and by group ${realGroupsWithIntervals(report)}`;
+      return `${testSplitAgainst(report, seventeenth, ['as is', 'short side 128', 'half + jpeg q85', 'real 256-px patch'])}; ${caughtAgainst(report, seventeenth)}; `
+        + `caught at the default, ${['photograph', 'illustration'].map(subject).join(', ')}; ${flaggedAgainst(report, seventeenth)}`;
     },
   },
   'models: eighteenth round, read-back noise': {
@@ -1645,11 +1648,8 @@ const CLAIMS: Record<string, Claim> = {
       const subject = (name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(eighteenth.wild.bySubject[name].auroc, 3)}, `
         + `caught ${percent(report.wild.bySubject[name].caught)} against ${percent(eighteenth.wild.bySubject[name].caught)}`;
       const partly = (entry: Json) => edit(entry, 'real 256-px patch').atMostHalfCovered;
-      return `${testSplitAgainst(report, eighteenth, Object.keys(report.wild.edits.conditions))}; held-out pictures of trained families caught `
-        + `${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against ${percent(eighteenth.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: `
-        + `${caughtAfterEdits(report, eighteenth)}; the pasted patch over the ${partly(report).generated} generated pictures it covers at most half of AUROC ${fixed(partly(report).auroc, 3)} against `
-        + `${fixed(partly(eighteenth).auroc, 3)}; ${['photograph', 'illustration'].map(subject).join('; ')}; `
-        + `its real pictures flagged at the default ${realsAfterEdits(report, eighteenth)}, and by group ${realGroupsWithIntervals(report)}`;
+      return `${testSplitAgainst(report, eighteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, eighteenth)}; the pasted patch over the ${partly(report).generated} generated pictures it covers at most half of AUROC ${fixed(partly(report).auroc, 3)} against `
+        + `${fixed(partly(eighteenth).auroc, 3)}; ${['photograph', 'illustration'].map(subject).join('; ')}; ${flaggedAgainst(report, eighteenth)}`;
     },
   },
   'models: nineteenth round, read-back noise': {
