@@ -43,6 +43,11 @@ FUSION_TRACE_WEIGHTS = (1.0, 0.8, 0.65, 0.5)
 # own TAEF2 round trips, near chance either way: 0.585 against 0.458 for top 5), while over the edits top 1 scored
 # 0.8749 and top 5 0.8822 (training/results/validation-comparison.json): so the top 5 of the rounds before stays.
 SHIPPED_VIEW_RULE = (5, 1.0)
+# Pictures judged on this many crops or more get a trace curve of their own (fit_trace_curves; train.py
+# --many-crops-curve, e.g. 6: with crops.MAX_CROPS 8, pictures larger than 256 px, since one of 256 px fits 5 crops).
+# None, the shipped recipe: the twentieth round's curve from 6 crops lost on validation (docs/models.md).
+MANY_CROPS = None
+MIN_CURVE_PICTURES = 100  # the fewest scorings a curve of its own is fitted on (its 99th percentile rests on the top 1%)
 
 
 def merge_groups(raw_by_group, top_k):
@@ -87,13 +92,26 @@ TRACE_CURVES_FITTED_ON = ('validation real photos (film scans, cameras, phones, 
 
 def fit_trace_curves(trace_raw, crop_count):
     """One model's trace-view curves: `singleCrop` on the validation real photos judged on one crop (short side 128 to
-    191 px), the trace curve itself on those judged on several. A single crop's score is not averaged with others, so
-    its spread is wider: on one curve for all, real photos shrunk to 128 px were flagged more often than as stored
-    (validation, the seventeenth round's models: 2.3% against 0% at the default; validation-comparison.json), and the
-    presets' quantile rested on the small ones, which cost every larger picture the generated ones caught."""
-    several, single = crop_count >= 2, crop_count == 1
-    curves = fit_log_logistic(trace_raw[several], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with several crops')
+    191 px), `manyCrops` (only when MANY_CROPS is set) on those judged on MANY_CROPS or more, the trace curve itself on
+    the rest. A single
+    crop's score is not averaged with others, so its spread is wider: on one curve for all, real photos shrunk to
+    128 px were flagged more often than as stored (validation, the seventeenth round's models: 2.3% against 0% at
+    the default; validation-comparison.json), and the presets' quantile rested on the small ones, which cost every
+    larger picture the generated ones caught. The top-k of a picture judged on many crops is taken over more windows,
+    so where a real photo sits against others depends on the crop limit (probe_aggregation.py); a curve of its own
+    puts it where the validation reals of its size sit, which the probe favoured and the shipping criterion did not
+    (the twentieth round)."""
+    single = crop_count == 1
+    many = crop_count >= MANY_CROPS if MANY_CROPS else np.zeros_like(single)
+    if many.sum() < MIN_CURVE_PICTURES:  # too few to fit (a smoke run's few photos): they stay on the trace curve
+        many = np.zeros_like(many)
+    several = (crop_count >= 2) & ~many
+    curves = fit_log_logistic(trace_raw[several], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with '
+                              + (f'2 to {MANY_CROPS - 1} crops' if many.any() else 'several crops'))
     curves['singleCrop'] = fit_log_logistic(trace_raw[single], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with one crop')
+    if many.any():
+        curves['manyCrops'] = {**fit_log_logistic(trace_raw[many], f'trace view: {TRACE_CURVES_FITTED_ON}, pictures with {MANY_CROPS} crops or more'),
+                               'minCrops': MANY_CROPS}
     return curves
 
 
@@ -153,7 +171,8 @@ def small_pictures(whole):
 
 def model_scores(raw, calibration, key, trace_weight=1.0):
     """One model's calibrated score per picture: for pictures with crops, trace_weight x its trace view plus the rest
-    x its whole-image view (the trace curve's `singleCrop` for pictures with one crop); the whole-image view alone
+    x its whole-image view (the trace curve's `singleCrop` for pictures with one crop, its `manyCrops` for pictures
+    with its minCrops or more); the whole-image view alone
     otherwise (scoring.ts judge does the same). trace_weight is chosen on validation (main: the view-fusion table in
     the manifest's training.validation)."""
     whole = apply_calibration(raw['whole'][key], calibration[key])
@@ -163,6 +182,8 @@ def model_scores(raw, calibration, key, trace_weight=1.0):
     trace = apply_calibration(trace_raw, curves)
     if 'singleCrop' in curves:
         trace = np.where(raw['cropCount'] == 1, apply_calibration(trace_raw, curves['singleCrop']), trace)
+    if 'manyCrops' in curves:
+        trace = np.where(raw['cropCount'] >= curves['manyCrops']['minCrops'], apply_calibration(trace_raw, curves['manyCrops']), trace)
     return np.where(has_crops, trace_weight * trace + (1 - trace_weight) * whole, whole)
 
 

@@ -92,18 +92,26 @@ def pair_scorer(scorers, real_features):
     return lambda features: np.mean([rank_among(ref, score(features)) for score, ref in zip(scorers, references)], 0)
 
 
-def fit_fold(args, extractor, banks, families):
-    """The fold's scorers: {'svdd': head} and, with --autoencoder, the autoencoder alone and the pair."""
+def fit_fold_models(args, extractor, banks, families):
+    """The fold's fitted models, trained on the bank without `families`: (head, centre, autoencoder or None)."""
     generated = banks['generated'].without(families)
     torch.manual_seed(DEFAULT_SEED)
     head = feature_bank.shipped_head(extractor, members=args.members)
     centre = objectives.fit_head(head, banks['real'], generated, args.steps, torch.Generator().manual_seed(DEFAULT_SEED),
                                  feature_bank.HEAD_ETA)
-    scorers = {'svdd': head_scorer(head, centre, args.top_k)}
+    autoencoder = None
     if args.autoencoder:
         torch.manual_seed(DEFAULT_SEED)
         autoencoder = objectives.train_feature_autoencoder(banks['real'], generated, args.ae_steps,
                                                            torch.Generator().manual_seed(DEFAULT_SEED), args.ae_eta)
+    return head, centre, autoencoder
+
+
+def fit_fold(args, extractor, banks, families):
+    """The fold's scorers: {'svdd': head} and, with --autoencoder, the autoencoder alone and the pair."""
+    head, centre, autoencoder = fit_fold_models(args, extractor, banks, families)
+    scorers = {'svdd': head_scorer(head, centre, args.top_k)}
+    if autoencoder is not None:
         scorers['autoencoder'] = autoencoder_scorer(autoencoder, args.top_k)
     return scorers
 

@@ -88,6 +88,10 @@ def parse_args():
     parser.add_argument('--view-rule', type=view_rule, default=cal.SHIPPED_VIEW_RULE, metavar='TOP_K,TRACE_WEIGHT',
                         help='the view rule exported (crops counted, trace view weight; default: calibration.SHIPPED_VIEW_RULE), '
                              "or 'choose' to let calibration.choose_view_rule's criterion pick it on validation")
+    parser.add_argument('--many-crops-curve', type=int, default=cal.MANY_CROPS, metavar='MIN_CROPS',
+                        help='fit a trace curve of its own for pictures judged on MIN_CROPS crops or more (manifest '
+                             'calibration.<model>.trace.manyCrops; docs/models.md, "Twentieth round": measured, not shipped; '
+                             'default: none)')
     parser.add_argument('--simulator-steps', type=int, default=int(os.environ.get('SIMULATOR_STEPS', 200)),
                         help='training steps of each AutoGAN-style simulator (simulators.py; 0: no simulated fakes)')
     return parser.parse_args()
@@ -325,6 +329,7 @@ def main():
     if checkpoint is not None:  # the same data splits as the run that trained these weights
         args.seed, args.limit = checkpoint['training']['seed'], checkpoint['training']['limit']
     native.PRIOR_SAVE_SHARE, native.FINISHING_SHARE = args.prior_save, args.finishing
+    cal.MANY_CROPS = args.many_crops_curve
     set_up_cpu()
     torch.manual_seed(args.seed)
     rng, generator = np.random.default_rng(args.seed), torch.Generator().manual_seed(args.seed)

@@ -88,12 +88,19 @@ export interface Calibration {
 export type CalibrationCurve = Omit<Calibration, 'trace'>;
 
 /**
- * The trace view's curve, for pictures judged on several crops, and, where training fitted one, its own curve for
- * pictures judged on a single crop (a short side of 128 to 191 px): one crop's score is not averaged with others,
- * so it spreads wider on real photos.
+ * The trace view's curve, for pictures judged on several crops, and, where training fitted them, curves of their
+ * own for pictures judged on a single crop (a short side of 128 to 191 px: one crop's score is not averaged with
+ * others, so it spreads wider on real photos) and on many (`minCrops` or more: pictures larger than 256 px, whose
+ * top-k is taken over more windows, so it sits nearer their maximum).
  */
 export interface TraceCalibration extends CalibrationCurve {
   singleCrop?: CalibrationCurve;
+  manyCrops?: ManyCropsCurve;
+}
+
+/** The curve for pictures judged on `minCrops` crops or more. */
+export interface ManyCropsCurve extends CalibrationCurve {
+  minCrops: number;
 }
 
 export interface Preset {
@@ -267,6 +274,12 @@ function validateTraceView(model: Record<string, unknown>, cal: Record<string, u
   const trace = record(cal.trace, `calibration.${key}.trace`);
   validateCurve(trace, `calibration.${key}.trace`);
   if (trace.singleCrop !== undefined) validateCurve(record(trace.singleCrop, `calibration.${key}.trace.singleCrop`), `calibration.${key}.trace.singleCrop`);
+  if (trace.manyCrops !== undefined) {
+    const where = `calibration.${key}.trace.manyCrops`;
+    const many = record(trace.manyCrops, where);
+    validateCurve(many, where);
+    integer(many.minCrops, `${where}.minCrops`, 2, MAX_CROPS);
+  }
 }
 
 function validateCurve(curve: Record<string, unknown>, where: string): void {

@@ -88,7 +88,8 @@ export function modelsAgree(calibrated: ModelScores, threshold: number): boolean
 
 /**
  * The trace view's calibrated scores, or null when the picture had no crops (or the models have no trace view).
- * A picture judged on one crop takes each model's `singleCrop` curve where the manifest has one.
+ * A picture judged on one crop takes each model's `singleCrop` curve, and one judged on `manyCrops.minCrops` crops or
+ * more its `manyCrops` curve, where the manifest has them.
  */
 export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<ModelManifest, 'calibration'>, cropCount: number): ModelScores | null {
   if (!traceRaw) return null;
@@ -98,7 +99,9 @@ export function calibrateTraces(traceRaw: ModelScores | null, manifest: Pick<Mod
 }
 
 function traceCurve(curves: TraceCalibration, cropCount: number): CalibrationCurve {
-  return cropCount === 1 && curves.singleCrop ? curves.singleCrop : curves;
+  if (cropCount === 1 && curves.singleCrop) return curves.singleCrop;
+  if (curves.manyCrops && cropCount >= curves.manyCrops.minCrops) return curves.manyCrops;
+  return curves;
 }
 
 /**

@@ -202,14 +202,14 @@ describe('area resampling at non-integer ratios: preprocess.ts against training/
 });
 
 describe('calibration and ensemble: scoring.ts against training/train.py', () => {
-  /** Raw scores of 60 pictures: a third without crops, the rest with 1 to 5 crops, values over six decades. */
+  /** Raw scores of 60 pictures: a third without crops, the rest with 1 to 8 crops, values over six decades. */
   function rawPictures(seed: number) {
     const random = seededRandom(seed);
     const value = () => (random() < 0.03 ? 0 : Math.exp(-6 + 12 * random()));
     return Array.from({ length: 60 }, (_, i) => {
       const whole = { svdd: value(), autoencoder: value() };
       if (i % 3 === 0) return { whole, crops: null };
-      const count = 1 + (i % 5);
+      const count = 1 + (i % 8);
       return { whole, crops: { svdd: Array.from({ length: count }, value), autoencoder: Array.from({ length: count }, value) } };
     });
   }
@@ -221,12 +221,12 @@ describe('calibration and ensemble: scoring.ts against training/train.py', () =>
     { aggregate: 'geometric-mean' as const, topK: undefined, traceWeight: 0.8 },
   ];
 
-  it('gives every picture the same trace score, model scores and ensemble score under each rule', () => {
-    const pictures = rawPictures(7);
+  /** scoring.ts judge() against training's model_scores / ensemble_of under each rule, for one calibration. */
+  function expectParity(calibration: ModelManifest['calibration'], pictures: ReturnType<typeof rawPictures>) {
     const spec = manifest.input.crops as CropSpec;
     const answers = python({
       scoring: {
-        calibration: manifest.calibration,
+        calibration,
         weights: manifest.ensemble.weights,
         // train.py's aggregate_crops always takes the top k: the geometric mean over all crops is top-maxCrops.
         rules: RULES.map((rule) => ({ topK: rule.topK ?? spec.maxCrops, traceWeight: rule.traceWeight ?? 1 })),
@@ -236,7 +236,7 @@ describe('calibration and ensemble: scoring.ts against training/train.py', () =>
     const close = (actual: number, expected: number) => Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
     RULES.forEach((rule, r) => {
       const variant = {
-        calibration: manifest.calibration,
+        calibration,
         ensemble: { ...manifest.ensemble, ...(rule.traceWeight === undefined ? {} : { traceWeight: rule.traceWeight }) },
       };
       const expected = answers.scoring[r];
@@ -257,6 +257,16 @@ describe('calibration and ensemble: scoring.ts against training/train.py', () =>
         expect(close(judgement.score, expected.ensemble[i]), `${where}: ensemble ${judgement.score} vs ${expected.ensemble[i]}`).toBe(true);
       });
     });
+  }
+
+  it('gives every picture the same trace score, model scores and ensemble score under each rule', () => {
+    expectParity(manifest.calibration, rawPictures(7));
+  });
+
+  it('calibrates pictures judged on many crops alike on a many-crops curve (the twentieth round\'s manifest, measured, not shipped)', () => {
+    const calibration = parseManifest(JSON.parse(readFileSync('training/results/2026-12-07-many-crops.manifest.json', 'utf8'))).calibration;
+    expect(calibration.svdd.trace!.manyCrops!.minCrops).toBe(6);
+    expectParity(calibration, rawPictures(11));
   });
 });
 

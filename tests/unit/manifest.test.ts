@@ -63,6 +63,10 @@ describe('parseManifest', () => {
     ['a single-crop curve with a zero scale', (json) => (json.calibration.svdd.trace.singleCrop = { method: 'logistic-of-log', center: 0, scale: 0 }), /calibration\.svdd\.trace\.singleCrop\.scale must be positive/],
     ['a single-crop curve without a centre', (json) => (json.calibration.autoencoder.trace.singleCrop = { method: 'logistic-of-log', scale: 1 }), /calibration\.autoencoder\.trace\.singleCrop\.center must be a finite number/],
     ['a single-crop curve that is not an object', (json) => (json.calibration.svdd.trace.singleCrop = 0.5), /calibration\.svdd\.trace\.singleCrop/],
+    // calibration.<model>.trace.manyCrops.
+    ['a many-crops curve without minCrops', (json) => (json.calibration.svdd.trace.manyCrops = { method: 'logistic-of-log', center: 0, scale: 1 }), /calibration\.svdd\.trace\.manyCrops\.minCrops must be a finite number/],
+    ['a many-crops curve from one crop', (json) => (json.calibration.svdd.trace.manyCrops = { method: 'logistic-of-log', center: 0, scale: 1, minCrops: 1 }), /calibration\.svdd\.trace\.manyCrops\.minCrops must be an integer from 2 to 64/],
+    ['a many-crops curve with a negative scale', (json) => (json.calibration.autoencoder.trace.manyCrops = { method: 'logistic-of-log', center: 0, scale: -1, minCrops: 6 }), /calibration\.autoencoder\.trace\.manyCrops\.scale must be positive/],
     // ensemble.traceWeight.
     ['a traceWeight above 1', (json) => (json.ensemble.traceWeight = 1.5), /ensemble\.traceWeight must be in \[0, 1\]/],
     ['a negative traceWeight', (json) => (json.ensemble.traceWeight = -0.1), /ensemble\.traceWeight/],

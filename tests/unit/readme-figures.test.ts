@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { MODEL_KEYS, PRESET_NAMES } from '../../src/detector/manifest';
+import { MODEL_KEYS, PRESET_NAMES, type ModelKey } from '../../src/detector/manifest';
 import { READBACK_NOISE, READBACK_TOLERANCE } from '../../src/detector/readback-noise';
 import { dataRolesSection } from '../../src/node/data-roles';
 import { DEFAULT_DATA_DIR } from '../../src/node/datasets';
@@ -67,6 +67,10 @@ const EIGHT_CROPS_MANIFEST = 'training/results/2026-12-07-eight-crops.manifest.j
 const EIGHT_CROPS_REPORT = 'training/results/2026-12-07-eight-crops.report.json';
 const EIGHT_CROPS_LOG = 'training/results/2026-12-07-eight-crops.train.txt'; // its re-export from the seventeenth round's checkpoint
 const EIGHT_CROPS_EVAL = 'training/results/2026-12-07-eight-crops.eval.txt'; // its evaluation, ending with the total
+const MANY_CROPS_MANIFEST = 'training/results/2026-12-07-many-crops.manifest.json'; // the twentieth round (measured, not shipped): a trace curve from 6 crops
+const MANY_CROPS_REPORT = 'training/results/2026-12-07-many-crops.report.json';
+const MANY_CROPS_LOG = 'training/results/2026-12-07-many-crops.train.txt'; // its re-export from the seventeenth round's checkpoint (train.py --many-crops-curve 6)
+const MANY_CROPS_EVAL = 'training/results/2026-12-07-many-crops.eval.txt'; // its evaluation, ending with the total
 const BENCH_SHARED = 'bench/results/2026-12-07.json'; // npm run bench -- --no-webgpu, the models of one backbone pass per crop (five crops)
 const BENCH_EIGHT_CROPS = 'bench/results/2026-12-07.eight-crops.json'; // the same command on the nineteenth round's models (up to eight crops; written as 2026-12-07.json, renamed)
 const BENCH_TWO_BACKBONES = 'bench/results/2026-12-07.two-backbones.json'; // the same bench just before, on the sixteenth round's first export
@@ -87,6 +91,8 @@ const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.j
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
 const INPUT_RANGE_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-input-range.json'; // the same run with the backbone fed [0, 1] (the seventeenth round's recipe)
+const EIGHT_CROPS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-eight-crops.json'; // the same run with up to eight crops a picture (the nineteenth round's limit)
+const AGGREGATION_PROBE = 'training/results/aggregation-probe.json'; // training/probe_aggregation.py: crop limit, top k and a curve per crop-count bucket, by leave-family-out
 const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
@@ -824,6 +830,32 @@ const CLAIMS: Record<string, Claim> = {
       const against = (label: string, now: Json, then: Json) => `${label} ${figures(now, 'mean')} against ${figures(then, 'mean')} (every picture alike ${figures(now, 'pooled')} against ${figures(then, 'pooled')})`;
       return `${pairTable(lfo)} || ${pairAgainstSvdd(lfo)}; ${hardestFamilies(lfo)} || Against the run above, mean of the folds: ${[['Deep SVDD', lfo, before], ['the autoencoder', lfo.autoencoder, before.autoencoder], ['both', lfo.pair, before.pair]]
         .map(([label, now, then]) => against(label as string, now, then)).join(', ')}; higher in ${foldsHigher(lfo, before).length} of ${Object.keys(lfo.folds).length} folds for Deep SVDD`;
+    },
+  },
+  'models: leave-family-out, eight crops': {
+    page: MODELS,
+    artifact: EIGHT_CROPS_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const before = read(INPUT_RANGE_LEAVE_FAMILY_OUT);
+      const figures = (r: Json) => `${fixed(r.meanAuroc, 3)} / ${percent(r.meanCaught)}`;
+      const lower = Object.keys(lfo.folds as Record<string, Json>).filter((fold) => lfo.folds[fold].pair.auroc < before.folds[fold].pair.auroc);
+      const film = read('training/data-splits.json').summary['real/film'].test;
+      return `${pairTable(lfo)} || Against five crops (the run above), mean of the folds, both ${figures(lfo.pair)} against ${figures(before.pair)}; `
+        + `lower in ${lower.length} of ${Object.keys(lfo.folds).length} folds for the pair. || ${film} of the ${lfo.testRealPictures} test real photos are film scans`;
+    },
+  },
+  'models: crop limit and top k by leave-family-out': {
+    page: MODELS,
+    artifact: AGGREGATION_PROBE,
+    text: (probe) => {
+      const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
+      const cell = (row: Json) => `${fixed(row.meanAuroc, 3)} / ${percent(row.meanCaught)}`;
+      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => cell(row[judge])).join(' | ')} |`);
+      const folds = Object.values(probe.folds as Record<string, Json>);
+      const meanRank = (name: string, bucket: string) => fixed(folds.reduce((sum, fold) => sum + fold[name].realMeanByCrops[bucket], 0) / folds.length, 3);
+      return `| aggregation | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')} || `
+        + `The validation real photos' mean rank among themselves (0.5 is the middle), pictures judged on 2 to 5 crops against 6 or more: `
+        + `${Object.keys(probe.summary).map((name) => `${name} ${meanRank(name, '2-5')} against ${meanRank(name, '6-8')}`).join(', ')}.`;
     },
   },
   'models: leave-family-out, both models, the recipe': {
@@ -1656,6 +1688,42 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: READBACK_STABILITY,
     text: (stability) => readbackAgainst(stability, 'eight-crops-2026-12-07', 'single-crop-2026-12-07'),
+  },
+  'models: twentieth round, models and time': {
+    page: MODELS,
+    artifact: MANY_CROPS_EVAL,
+    text: (log: string) => {
+      const [manifest, nineteenth] = [read(MANY_CROPS_MANIFEST), read(EIGHT_CROPS_MANIFEST)];
+      const same = MODEL_KEYS.every((key) => manifest.models[key].sha256 === nineteenth.models[key].sha256);
+      if (!same) throw new Error('the twentieth round was to re-export the nineteenth round\'s graphs unchanged');
+      const many = (key: ModelKey) => manifest.calibration[key].trace;
+      return `(models ${manifest.version}, **measured, not shipped**; \`training/results/2026-12-07-many-crops.*\`): a curve of its own for pictures judged on ${many('svdd').manyCrops.minCrops} crops or more. || `
+        + `${oneCommandTrainingTime(read(MANY_CROPS_LOG))}, ${oneCommandTotalTime(log)}; both ONNX files are the nineteenth round's, byte for byte || `
+        + `the many-crops curve's centre sits below the trace curve's: ${MODEL_KEYS.map((key) => `${key === 'svdd' ? 'Deep SVDD' : 'the autoencoder'} ${fixed(many(key).manyCrops.center, 3)} against ${fixed(many(key).center, 3)}`).join(', ')} (log units)`;
+    },
+  },
+  'models: twentieth round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['many-crops-2026-12-07', 'eight-crops-2026-12-07'].map((key) => comparison.results[key]);
+      return `${comparedOverEdits(now, before, 'nineteenth')}. || ${caughtAndFlaggedOverEdits(now, before)}`;
+    },
+  },
+  'models: twentieth round, thresholds': {
+    page: MODELS,
+    artifact: MANY_CROPS_MANIFEST,
+    text: (manifest) => presetsAgainst(manifest, read(EIGHT_CROPS_MANIFEST)),
+  },
+  'models: twentieth round on the test split': {
+    page: MODELS,
+    artifact: MANY_CROPS_REPORT,
+    text: (report) => {
+      const nineteenth = read(EIGHT_CROPS_REPORT);
+      const subject = (name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(nineteenth.wild.bySubject[name].auroc, 3)}`;
+      return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
+        + `${['photograph', 'illustration'].map(subject).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
+    },
   },
   'models: one backbone pass, models and size': {
     page: MODELS,

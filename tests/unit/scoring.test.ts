@@ -311,6 +311,40 @@ describe('trace curves by crop count (calibration.<model>.trace.singleCrop)', ()
   });
 });
 
+describe('trace curves by crop count (calibration.<model>.trace.manyCrops)', () => {
+  const { svdd, autoencoder } = manifest.calibration;
+  // Curves built here, whatever the shipped manifest holds: the trace curve, and a many-crops curve from 6 crops one
+  // trace scale higher with twice the scale, so the same raw score calibrates lower on it.
+  const curves = (curve: typeof svdd.trace, many: boolean) => ({
+    method: 'logistic-of-log' as const, center: curve!.center, scale: curve!.scale,
+    ...(many ? { manyCrops: { method: 'logistic-of-log' as const, center: curve!.center + curve!.scale, scale: 2 * curve!.scale, minCrops: 6 } } : {}),
+  });
+  const manifestWith = (many: boolean): Pick<ModelManifest, 'calibration' | 'ensemble'> => ({
+    calibration: { svdd: { ...svdd, trace: curves(svdd.trace, many) }, autoencoder: { ...autoencoder, trace: curves(autoencoder.trace, many) } },
+    ensemble: manifest.ensemble,
+  });
+  const raw = { svdd: Math.exp(svdd.center), autoencoder: Math.exp(autoencoder.center) };
+  const traceRaw = { svdd: Math.exp(svdd.trace!.center + 2 * svdd.trace!.scale), autoencoder: Math.exp(autoencoder.trace!.center + 2 * autoencoder.trace!.scale) };
+  const cropsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ left: 64 * i, top: 0, size: 128, raw: traceRaw }));
+
+  it('calibrates a picture judged on minCrops crops or more on the many-crops curve, one judged on fewer on the trace curve', () => {
+    const five = judge(raw, manifestWith(true), 0.5, traceRaw, cropsOf(5));
+    const six = judge(raw, manifestWith(true), 0.5, traceRaw, cropsOf(6));
+    const eight = judge(raw, manifestWith(true), 0.5, traceRaw, cropsOf(8));
+    expect(five.score).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    // (2 - 1) / 2 trace scales above the many-crops centre.
+    expect(six.score).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 12);
+    expect(eight.score).toBeCloseTo(six.score, 12);
+    // Each crop of a many-crops picture is calibrated on the picture's curve.
+    expect(six.crops.map((c) => c.score)).toEqual(Array(6).fill(six.score));
+  });
+
+  it('keeps the trace curve for many crops when the manifest has no many-crops curve', () => {
+    expect(calibrateTraces(traceRaw, manifestWith(false), 8)).toEqual(calibrateTraces(traceRaw, manifestWith(false), 3));
+    expect(judge(raw, manifestWith(false), 0.5, traceRaw, cropsOf(8)).score).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+  });
+});
+
 describe('thresholds', () => {
   it('reads every preset from the manifest', () => {
     for (const name of PRESET_NAMES) expect(presetThreshold(manifest, name)).toBe(manifest.thresholds.presets[name].threshold);
