@@ -93,14 +93,13 @@ TRACE_CURVES_FITTED_ON = ('validation real photos (film scans, cameras, phones, 
 def fit_trace_curves(trace_raw, crop_count):
     """One model's trace-view curves: `singleCrop` on the validation real photos judged on one crop (short side 128 to
     191 px), `manyCrops` (only when MANY_CROPS is set) on those judged on MANY_CROPS or more, the trace curve itself on
-    the rest. A single
-    crop's score is not averaged with others, so its spread is wider: on one curve for all, real photos shrunk to
-    128 px were flagged more often than as stored (validation, the seventeenth round's models: 2.3% against 0% at
-    the default; validation-comparison.json), and the presets' quantile rested on the small ones, which cost every
-    larger picture the generated ones caught. The top-k of a picture judged on many crops is taken over more windows,
-    so where a real photo sits against others depends on the crop limit (probe_aggregation.py); a curve of its own
-    puts it where the validation reals of its size sit, which the probe favoured and the shipping criterion did not
-    (the twentieth round)."""
+    the rest. A single crop's score is not averaged with others, so its spread is wider: on one curve for all, real
+    photos shrunk to 128 px were flagged more often than as stored (validation, the seventeenth round's models: 2.3%
+    against 0% at the default; validation-comparison.json), and the presets' quantile rested on the small ones, which
+    cost every larger picture the generated ones caught. The top-k of a picture judged on many crops is taken over
+    more windows, so where a real photo sits against others depends on the crop limit (probe_aggregation.py); a curve
+    of its own puts it where the validation reals of its size sit, which the probe favoured and the shipping
+    criterion did not (the twentieth round)."""
     single = crop_count == 1
     many = crop_count >= MANY_CROPS if MANY_CROPS else np.zeros_like(single)
     if many.sum() < MIN_CURVE_PICTURES:  # too few to fit (a smoke run's few photos): they stay on the trace curve
@@ -172,9 +171,8 @@ def small_pictures(whole):
 def model_scores(raw, calibration, key, trace_weight=1.0):
     """One model's calibrated score per picture: for pictures with crops, trace_weight x its trace view plus the rest
     x its whole-image view (the trace curve's `singleCrop` for pictures with one crop, its `manyCrops` for pictures
-    with its minCrops or more); the whole-image view alone
-    otherwise (scoring.ts judge does the same). trace_weight is chosen on validation (main: the view-fusion table in
-    the manifest's training.validation)."""
+    with its minCrops or more); the whole-image view alone otherwise (scoring.ts judge does the same). trace_weight is
+    chosen on validation (main: the view-fusion table in the manifest's training.validation)."""
     whole = apply_calibration(raw['whole'][key], calibration[key])
     has_crops = ~np.isnan(raw['trace'][key])
     trace_raw = np.where(has_crops, raw['trace'][key], 1.0)
