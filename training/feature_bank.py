@@ -87,12 +87,16 @@ def picture_features(extractor, pictures):
 
 
 @torch.no_grad()
+def crop_distances(head, centre, features):
+    """Per picture of picture_features, its crops' squared distances from the centre (numpy, in pick order)."""
+    head.eval()
+    return [((head(maps.float(), low.float()) - centre) ** 2).sum(1).numpy() for maps, low in features]
+
+
 def picture_scores(head, centre, features, top_k):
     """Each picture's raw trace score from picture_features: its crops' squared distances from the centre,
     aggregated as the browser does (calibration.aggregate_crops)."""
-    head.eval()
-    return np.array([calibration.aggregate_crops(((head(maps.float(), low.float()) - centre) ** 2).sum(1).numpy(), top_k)
-                     for maps, low in features])
+    return np.array([calibration.aggregate_crops(distances, top_k) for distances in crop_distances(head, centre, features)])
 
 
 def groups_left_out(weights, groups, views, left_out):

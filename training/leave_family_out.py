@@ -126,13 +126,26 @@ def pooled(rows):
             'pooledCaught': round(float(np.average([r['caught'] for r in rows], weights=pictures)), 4)}
 
 
-def all_features(args, extractor):
-    """The training banks, the validation and test real pictures' features, and every generated picture's, by family."""
+def features_by_split(extractor, bank_cache=None):
+    """The training banks (read from `bank_cache` when given), the validation and test real pictures' features by
+    split, and the generated pictures' by split and family."""
     table = splits.build(DEFAULT_SEED)
-    banks = feature_bank.load_banks(args.bank_cache) if args.bank_cache else feature_bank.training_banks(extractor, table)
-    real_features = {split: feature_bank.picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
-                     for split in ('validation', 'test')}
-    held_out = {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated').items()}
+    banks = feature_bank.load_banks(bank_cache) if bank_cache else feature_bank.training_banks(extractor, table)
+    real = {split: feature_bank.picture_features(extractor, [p for ps in pictures_of(table, 'real', split).values() for p in ps])
+            for split in ('validation', 'test')}
+    generated = {split: {g: feature_bank.picture_features(extractor, ps) for g, ps in pictures_of(table, 'generated', split).items()}
+                 for split in ('train', 'validation', 'test')}
+    return banks, real, generated
+
+
+def all_features(args, extractor):
+    """The training banks, the validation and test real pictures' features, and every generated picture's, by family
+    (its splits in order, as pictures_of gives them)."""
+    banks, real_features, generated = features_by_split(extractor, args.bank_cache)
+    held_out = {}
+    for by_family in generated.values():
+        for family, features in by_family.items():
+            held_out.setdefault(family, []).extend(features)
     return banks, real_features, held_out
 
 

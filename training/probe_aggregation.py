@@ -32,8 +32,7 @@ import calibration
 import feature_bank
 import leave_family_out
 import objectives
-import splits
-from common import DEFAULT_SEED, auroc, log, rank_among, set_up_cpu, write_json
+from common import auroc, log, rank_among, set_up_cpu, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'aggregation-probe.json')
 VARIANTS = '5:5,5:3,8:5,8:3,8:8,8:0.625,8:5/b,5:5/b'
@@ -45,9 +44,13 @@ def parse_variant(text):
     return int(crops), float(count) if '.' in count else int(count), text.endswith('/b')
 
 
+# Pictures judged on this many crops or more with a limit of 8 are larger than 256 px (one of 256 px fits 5).
+LARGE = 6
+
+
 def bucket(crop_count):
-    """Crop-count buckets for per-bucket calibration: one crop, 2-5 (pictures of 256 px or less), 6 or more."""
-    return 0 if crop_count <= 1 else 1 if crop_count <= 5 else 2
+    """Crop-count buckets for per-bucket calibration: one crop, 2 to LARGE - 1 (pictures of 256 px or less), LARGE or more."""
+    return 0 if crop_count <= 1 else 1 if crop_count < LARGE else 2
 
 
 def aggregate(values, variant):
@@ -61,20 +64,8 @@ def aggregate(values, variant):
 @torch.no_grad()
 def crop_values(head, centre, autoencoder, features):
     """Per picture, each model's raw score of every crop: {'svdd': [array], 'autoencoder': [array]}."""
-    head.eval()
-    return {'svdd': [((head(maps.float(), low.float()) - centre) ** 2).sum(1).numpy() for maps, low in features],
+    return {'svdd': feature_bank.crop_distances(head, centre, features),
             'autoencoder': [autoencoder.error(maps.float()).numpy() for maps, _ in features]}
-
-
-def all_features(extractor):
-    """The training banks; the real pictures' features by split; the generated pictures' by split and family."""
-    table = splits.build(DEFAULT_SEED)
-    banks = feature_bank.training_banks(extractor, table)
-    real = {split: feature_bank.picture_features(extractor, [p for ps in leave_family_out.pictures_of(table, 'real', split).values() for p in ps])
-            for split in ('validation', 'test')}
-    generated = {split: {g: feature_bank.picture_features(extractor, ps) for g, ps in leave_family_out.pictures_of(table, 'generated', split).items()}
-                 for split in ('train', 'validation', 'test')}
-    return banks, real, generated
 
 
 def pair_scores(values, reference, variant):
@@ -120,21 +111,21 @@ def fold_figures(values, families, variant):
     held_all = joined([generated[s][f] for s in generated for f in families if f in generated[s]])
     counts = np.array([len(v) for v in reference['svdd']])
     held_scores = pair_scores(held_val, reference, variant)
-    held_large = np.array([len(v) for v in held_val['svdd']]) >= 6
+    held_large = np.array([len(v) for v in held_val['svdd']]) >= LARGE
     return {'validation': judged(real_val, held_scores, threshold),
-            'validationLarge': judged(real_val[counts >= 6], held_scores[held_large], threshold),
+            'validationLarge': judged(real_val[counts >= LARGE], held_scores[held_large], threshold),
             'inDistribution': judged(real_val, pair_scores(seen_val, reference, variant), threshold),
-            'realMeanByCrops': {'2-5': round(float(real_val[(counts >= 2) & (counts <= 5)].mean()), 4),
-                                '6-8': round(float(real_val[counts >= 6].mean()), 4)},
+            'realMeanByCrops': {'2-5': round(float(real_val[(counts >= 2) & (counts < LARGE)].mean()), 4),
+                                '6-8': round(float(real_val[counts >= LARGE].mean()), 4)},
             'test': judged(pair_scores(values['real']['test'], reference, variant), pair_scores(held_all, reference, variant), threshold)}
 
 
 def summary(folds, variant_name):
+    """Per judge, the mean over the folds that have pictures for it (leave_family_out.pooled's means)."""
     out = {}
     for judge in ('validation', 'validationLarge', 'inDistribution', 'test'):
         rows = [f[variant_name][judge] for f in folds.values() if f[variant_name][judge]['auroc'] is not None]
-        out[judge] = {'meanAuroc': round(float(np.mean([r['auroc'] for r in rows])), 4),
-                      'meanCaught': round(float(np.mean([r['caught'] for r in rows])), 4)}
+        out[judge] = {key: value for key, value in leave_family_out.pooled(rows).items() if key.startswith('mean')}
     return out
 
 
@@ -152,7 +143,7 @@ def main():
     if args.features_cache and os.path.exists(args.features_cache):
         banks, real, generated = torch.load(args.features_cache, weights_only=False)
     else:
-        banks, real, generated = all_features(extractor)
+        banks, real, generated = leave_family_out.features_by_split(extractor)
         if args.features_cache:
             torch.save((banks, real, generated), args.features_cache)
     log(f'features ({time.time() - started:.0f}s)')

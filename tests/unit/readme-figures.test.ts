@@ -253,13 +253,17 @@ const comparedAuroc = (entry: Json, name: string) => fixed(entry.byEdit[name].fa
 /** A round's unseen-generator AUROC and share caught against the seventh round's, as the rounds' test-split claims say them. */
 const unseenAgainst = (report: Json, seventh: Json) => `unseen generators ${fixed(report.wild.unseenGenerators.auroc, 3)} (caught ${percent(report.wild.unseenGenerators.caughtAtDefault)}) against `
   + `${fixed(seventh.wild.unseenGenerators.auroc, 3)} (${percent(seventh.wild.unseenGenerators.caughtAtDefault)})`;
+/** A round's generated test pictures of one subject (report.json wild.bySubject), AUROC against the round before's. */
+const subjectAurocAgainst = (report: Json, before: Json, name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(before.wild.bySubject[name].auroc, 3)}`;
+/** A leave-family-out figure pair (a run, one of its models, or an aggregation of probe_aggregation.py): the folds' mean, or every picture alike, AUROC / caught. */
+const lfoFigures = (r: Json, kind: 'mean' | 'pooled' = 'mean') => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`;
 /** A leave-family-out run with --autoencoder as docs/models.md tabulates it: per fold, then the folds' mean and every picture alike, AUROC / caught of Deep SVDD, the autoencoder and both. */
 const pairTable = (lfo: Json) => {
   const cell = (row: Json) => `${fixed(row.auroc, 3)} / ${percent(row.caught)}`;
   const folds = Object.entries(lfo.folds as Record<string, Json>);
   const rows = folds.map(([fold, row]) => `| ${fold} | ${row.pictures} | ${cell(row)} | ${cell(row.autoencoder)} | ${cell(row.pair)} | ${percent(row.pair.realFlagged)} |`);
   const over = (label: string, kind: 'mean' | 'pooled', pictures: string) => `| ${label} | ${pictures} | `
-    + [lfo, lfo.autoencoder, lfo.pair].map((r: Json) => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`).join(' | ') + ' | |';
+    + [lfo, lfo.autoencoder, lfo.pair].map((r: Json) => lfoFigures(r, kind)).join(' | ') + ' | |';
   const total = folds.reduce((sum, [, row]) => sum + (row.pictures as number), 0);
   return `| fold | pictures | Deep SVDD | autoencoder | both | reals flagged (both) | | --- | --- | --- | --- | --- | --- | ${rows.join(' ')} ${over('mean of the folds', 'mean', '')} ${over('every picture alike', 'pooled', String(total))}`;
 };
@@ -826,8 +830,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: INPUT_RANGE_LEAVE_FAMILY_OUT,
     text: (lfo) => {
       const before = read(PAIR_LEAVE_FAMILY_OUT);
-      const figures = (r: Json, kind: 'mean' | 'pooled') => `${fixed(r[`${kind}Auroc`], 3)} / ${percent(r[`${kind}Caught`])}`;
-      const against = (label: string, now: Json, then: Json) => `${label} ${figures(now, 'mean')} against ${figures(then, 'mean')} (every picture alike ${figures(now, 'pooled')} against ${figures(then, 'pooled')})`;
+      const against = (label: string, now: Json, then: Json) => `${label} ${lfoFigures(now)} against ${lfoFigures(then)} (every picture alike ${lfoFigures(now, 'pooled')} against ${lfoFigures(then, 'pooled')})`;
       return `${pairTable(lfo)} || ${pairAgainstSvdd(lfo)}; ${hardestFamilies(lfo)} || Against the run above, mean of the folds: ${[['Deep SVDD', lfo, before], ['the autoencoder', lfo.autoencoder, before.autoencoder], ['both', lfo.pair, before.pair]]
         .map(([label, now, then]) => against(label as string, now, then)).join(', ')}; higher in ${foldsHigher(lfo, before).length} of ${Object.keys(lfo.folds).length} folds for Deep SVDD`;
     },
@@ -837,10 +840,9 @@ const CLAIMS: Record<string, Claim> = {
     artifact: EIGHT_CROPS_LEAVE_FAMILY_OUT,
     text: (lfo) => {
       const before = read(INPUT_RANGE_LEAVE_FAMILY_OUT);
-      const figures = (r: Json) => `${fixed(r.meanAuroc, 3)} / ${percent(r.meanCaught)}`;
       const lower = Object.keys(lfo.folds as Record<string, Json>).filter((fold) => lfo.folds[fold].pair.auroc < before.folds[fold].pair.auroc);
       const film = read('training/data-splits.json').summary['real/film'].test;
-      return `${pairTable(lfo)} || Against five crops (the run above), mean of the folds, both ${figures(lfo.pair)} against ${figures(before.pair)}; `
+      return `${pairTable(lfo)} || Against five crops (the run above), mean of the folds, both ${lfoFigures(lfo.pair)} against ${lfoFigures(before.pair)}; `
         + `lower in ${lower.length} of ${Object.keys(lfo.folds).length} folds for the pair. || ${film} of the ${lfo.testRealPictures} test real photos are film scans`;
     },
   },
@@ -849,8 +851,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: AGGREGATION_PROBE,
     text: (probe) => {
       const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
-      const cell = (row: Json) => `${fixed(row.meanAuroc, 3)} / ${percent(row.meanCaught)}`;
-      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => cell(row[judge])).join(' | ')} |`);
+      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
       const folds = Object.values(probe.folds as Record<string, Json>);
       const meanRank = (name: string, bucket: string) => fixed(folds.reduce((sum, fold) => sum + fold[name].realMeanByCrops[bucket], 0) / folds.length, 3);
       return `| aggregation | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')} || `
@@ -1677,8 +1678,7 @@ const CLAIMS: Record<string, Claim> = {
     artifact: EIGHT_CROPS_REPORT,
     text: (report) => {
       const eighteenth = read(SINGLE_CROP_REPORT);
-      const subject = (name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(eighteenth.wild.bySubject[name].auroc, 3)}, `
-        + `caught ${percent(report.wild.bySubject[name].caught)} against ${percent(eighteenth.wild.bySubject[name].caught)}`;
+      const subject = (name: string) => `${subjectAurocAgainst(report, eighteenth, name)}, caught ${percent(report.wild.bySubject[name].caught)} against ${percent(eighteenth.wild.bySubject[name].caught)}`;
       const partly = (entry: Json) => edit(entry, 'real 256-px patch').atMostHalfCovered;
       return `${testSplitAgainst(report, eighteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, eighteenth)}; the pasted patch over the ${partly(report).generated} generated pictures it covers at most half of AUROC ${fixed(partly(report).auroc, 3)} against `
         + `${fixed(partly(eighteenth).auroc, 3)}; ${['photograph', 'illustration'].map(subject).join('; ')}; ${flaggedAgainst(report, eighteenth)}`;
@@ -1720,9 +1720,8 @@ const CLAIMS: Record<string, Claim> = {
     artifact: MANY_CROPS_REPORT,
     text: (report) => {
       const nineteenth = read(EIGHT_CROPS_REPORT);
-      const subject = (name: string) => `generated ${name}s AUROC ${fixed(report.wild.bySubject[name].auroc, 3)} against ${fixed(nineteenth.wild.bySubject[name].auroc, 3)}`;
       return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
-        + `${['photograph', 'illustration'].map(subject).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
+        + `${['photograph', 'illustration'].map((name) => subjectAurocAgainst(report, nineteenth, name)).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
     },
   },
   'models: one backbone pass, models and size': {
