@@ -36,6 +36,8 @@ HEAD_ETA = 1.0
 # One head's figures move with its seed about as much as most probed differences (transfer-probe.json: leave-family-out
 # mean AUROC 0.775 to 0.794 over three seeds of the shipped head); averaging heads takes part of that spread away.
 HEAD_MEMBERS = 1
+HEAD_MIX = 0.0  # share of the head's training rows given MixStyle (objectives.mix_style; results/head-objective-probe.json): measured in docs/models.md "Twenty-first round", not shipped
+HEAD_DRO = 0.0  # group DRO's step size over generator families (objectives.group_dro_push); the same probe
 # The shipped head reads block 10's map alone: adding the tapped statistics did not help on validation
 # (feature-probe.json: map-800 against map+low-800), so BankedTraceEncoder's extractor has no taps.
 USE_TAPS = False
@@ -110,9 +112,11 @@ class FeatureBank:
     """Features of `views` random windows of every crop of several groups; rows drawn with each group weighing
     the square root of its crop count (as trace_view.BalancedPool)."""
 
-    def __init__(self, maps, low, weights, groups, views):
-        """Rows group after group in the order of `groups` ({group: crops}), each group's `views` rows per crop."""
+    def __init__(self, maps, low, weights, groups, views, layout=None):
+        """Rows group after group in the order of `layout` ({group: crops}; `groups` unless given), each group's
+        `views` rows per crop; `groups` the groups drawn from (a fold's bank leaves some out)."""
         self.maps, self.low, self.weights, self.groups, self.views = maps, low, weights, groups, views
+        self.layout = layout or groups
 
     @classmethod
     def of_pools(cls, extractor, pools, views, size, generator, multipliers=None):
@@ -132,11 +136,17 @@ class FeatureBank:
 
     def without(self, left_out):
         """The bank less the rows of the groups in `left_out` (leave-family-out folds): their weights set to 0."""
-        return FeatureBank(self.maps, self.low, *groups_left_out(self.weights, self.groups, self.views, left_out), self.views)
+        return FeatureBank(self.maps, self.low, *groups_left_out(self.weights, self.groups, self.views, left_out), self.views,
+                           self.layout)
 
-    def draw(self, count, generator):
+    def draw(self, count, generator, groups=False):
+        """`count` rows drawn by weight: (maps, low), and with `groups` each row's group index (in `self.layout`'s order)."""
         rows = torch.multinomial(self.weights, count, replacement=True, generator=generator)
-        return self.maps[rows].float(), self.low[rows].float()
+        drawn = self.maps[rows].float(), self.low[rows].float()
+        if not groups:
+            return drawn
+        ends = torch.cumsum(torch.tensor([n * self.views for n in self.layout.values()]), 0)
+        return (*drawn, torch.bucketize(rows, ends, right=True))
 
 
 def map_head(channels, width):

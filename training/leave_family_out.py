@@ -98,7 +98,7 @@ def fit_fold_models(args, extractor, banks, families):
     torch.manual_seed(DEFAULT_SEED)
     head = feature_bank.shipped_head(extractor, members=args.members)
     centre = objectives.fit_head(head, banks['real'], generated, args.steps, torch.Generator().manual_seed(DEFAULT_SEED),
-                                 feature_bank.HEAD_ETA)
+                                 feature_bank.HEAD_ETA, mix_share=args.head_mix)
     autoencoder = None
     if args.autoencoder:
         torch.manual_seed(DEFAULT_SEED)
@@ -138,6 +138,28 @@ def features_by_split(extractor, bank_cache=None):
     return banks, real, generated
 
 
+def cached_features_by_split(extractor, cache=None):
+    """features_by_split, kept in the file `cache` when given (read when present, written when missing)."""
+    if cache and os.path.exists(cache):
+        banks, real, generated = torch.load(cache, weights_only=False)
+        for bank in banks.values():  # banks cached before FeatureBank kept its layout
+            bank.layout = getattr(bank, 'layout', bank.groups)
+        return banks, real, generated
+    banks, real, generated = features_by_split(extractor)
+    if cache:
+        torch.save((banks, real, generated), cache)
+    return banks, real, generated
+
+
+def probe_features(cache=None):
+    """The probes' start: the CPU set up, the shipped extractor, and cached_features_by_split's banks and features."""
+    set_up_cpu()
+    extractor, started = feature_bank.shipped_extractor(), time.time()
+    banks, real, generated = cached_features_by_split(extractor, cache)
+    log(f'features ({time.time() - started:.0f}s)')
+    return extractor, banks, real, generated
+
+
 def all_features(args, extractor):
     """The training banks, the validation and test real pictures' features, and every generated picture's, by family
     (its splits in order, as pictures_of gives them)."""
@@ -153,6 +175,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--steps', type=int, default=feature_bank.HEAD_STEPS)
     parser.add_argument('--members', type=int, default=feature_bank.HEAD_MEMBERS, help='heads per fold (feature_bank.HeadEnsemble)')
+    parser.add_argument('--head-mix', type=float, default=feature_bank.HEAD_MIX, help="share of the head's rows given MixStyle (train.py --head-mix)")
     parser.add_argument('--top-k', type=int, default=TOP_K, help="crops a picture's score aggregates (the shipped manifest: input.crops.topK)")
     parser.add_argument('--autoencoder', action='store_true', help='also fit the trace autoencoder per fold; score it and the pair')
     parser.add_argument('--ae-steps', type=int, default=objectives.TRACE_STEPS, help="the trace autoencoder's steps (train.py --trace-steps)")
@@ -172,7 +195,7 @@ def main():
             torch.save((banks, real_features, held_out), args.features_cache)
     log(f'features of training windows and of every picture ({time.time() - started:.0f}s)')
     results = {'method': ' '.join(__doc__.split('\n\n')[1:3]).replace('\n', ' ') if args.autoencoder else __doc__.split('\n\n')[1].replace('\n', ' '),
-               'steps': args.steps, 'headMembers': args.members, 'topK': args.top_k,
+               'steps': args.steps, 'headMembers': args.members, 'headMixShare': args.head_mix, 'topK': args.top_k,
                **({'autoencoderSteps': args.ae_steps, 'autoencoderEta': args.ae_eta} if args.autoencoder else {}),
                'priorSaveShare': native.PRIOR_SAVE_SHARE, 'finishingShare': native.FINISHING_SHARE,
                'testRealPictures': len(real_features['test']), 'folds': {}}

@@ -214,18 +214,54 @@ def train_feature_trace_autoencoder(real, fake, steps, generator, eta=1.0, autoe
     return autoencoder
 
 
-def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
+def mix_style(maps, generator, share=0.5, alpha=0.1):
+    """MixStyle (Zhou et al. 2021) on a batch of backbone maps: in a random `share` of the rows, each channel's mean
+    and standard deviation over positions are mixed (Beta(alpha, alpha) weights) with those of another random row of
+    the batch, real or generated, so what a map's global statistics say (colour, contrast, texture: much of what a
+    picture shows) stops telling the classes apart and the head must read the arrangement within the map."""
+    count = len(maps)
+    mean, std = maps.mean((2, 3), keepdim=True), maps.std((2, 3), keepdim=True) + 1e-4
+    weight = torch.distributions.Beta(alpha, alpha).sample((count, 1, 1, 1))
+    partner = torch.randperm(count, generator=generator)
+    mixed_mean, mixed_std = weight * mean + (1 - weight) * mean[partner], weight * std + (1 - weight) * std[partner]
+    chosen = (torch.rand(count, generator=generator) < share).view(count, 1, 1, 1)
+    return torch.where(chosen, (maps - mean) / std * mixed_std + mixed_mean, maps)
+
+
+def group_dro_push(losses, groups, weights, step_size):
+    """Group DRO (Sagawa et al. 2020) over generator families: each family's mean push loss in the batch raises its
+    weight exponentially (`weights`, updated in place, summing to 1); returns the weighted push, so the head works
+    hardest on the families it separates worst rather than on the ones most drawn."""
+    present = torch.unique(groups)
+    means = torch.stack([losses[groups == g].mean() for g in present])
+    with torch.no_grad():
+        weights[present] *= torch.exp(step_size * means)
+        weights /= weights.sum()
+    return (weights[present] / weights[present].sum() * means).sum()
+
+
+def train_head(head, real, fake, steps, generator, eta=1.0, batch=128, dro_step=0.0, mix_share=0.0):
     """Deep SAD (hypersphere classifier) on banked features (feature_bank.FeatureBank): half real rows, half
-    generated; the centre fixed from an initial pass over real rows. Returns the centre."""
+    generated; the centre fixed from an initial pass over real rows. Returns the centre. Probe options (off in the
+    shipped recipe, and then the draws are the same): `dro_step` > 0 weighs the generated rows' push by group DRO
+    over `fake`'s groups (group_dro_push); `mix_share` > 0 applies mix_style to that share of the rows."""
     head.eval()
     with torch.no_grad():
         centre = centre_of(head(*real.draw(2048, generator)))
     optimiser, schedule = one_cycle(head.parameters(), steps)
+    group_weights = torch.full((len(fake.layout),), 1 / len(fake.layout))
     for step in range(1, steps + 1):
         head.train()
-        (real_maps, real_low), (fake_maps, fake_low) = real.draw(batch, generator), fake.draw(batch, generator)
-        embeddings = head(torch.cat([real_maps, fake_maps]), torch.cat([real_low, fake_low]))
-        loss = hypersphere_classifier_loss(((embeddings - centre) ** 2).sum(1), batch, eta)
+        (real_maps, real_low), (fake_maps, fake_low, groups) = real.draw(batch, generator), fake.draw(batch, generator, groups=True)
+        maps = torch.cat([real_maps, fake_maps])
+        if mix_share > 0:
+            maps = mix_style(maps, generator, mix_share)
+        distances = ((head(maps, torch.cat([real_low, fake_low])) - centre) ** 2).sum(1)
+        if dro_step > 0:
+            h = torch.sqrt(distances + 1) - 1
+            loss = h[:batch].mean() + eta * group_dro_push(-torch.log(-torch.expm1(-h[batch:]) + 1e-9), groups, group_weights, dro_step)
+        else:
+            loss = hypersphere_classifier_loss(distances, batch, eta)
         take_step(optimiser, schedule, loss)
         if step % 200 == 0 or step == steps:
             log(f'trace svdd head step {step}/{steps} loss {float(loss):.4f}')
@@ -233,12 +269,12 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128):
     return centre
 
 
-def fit_head(head, real, fake, steps, generator, eta=1.0):
-    """train_head for a feature_bank.Head, or for each member of a HeadEnsemble in turn (each from its own
-    initialisation, on its own draws), the members then joined. Returns the centre."""
+def fit_head(head, real, fake, steps, generator, eta=1.0, **options):
+    """train_head (with its probe `options`) for a feature_bank.Head, or for each member of a HeadEnsemble in turn
+    (each from its own initialisation, on its own draws), the members then joined. Returns the centre."""
     if not isinstance(head, feature_bank.HeadEnsemble):
-        return train_head(head, real, fake, steps, generator, eta)
-    centre = head.join([train_head(member, real, fake, steps, generator, eta) for member in head.members], real, generator)
+        return train_head(head, real, fake, steps, generator, eta, **options)
+    centre = head.join([train_head(member, real, fake, steps, generator, eta, **options) for member in head.members], real, generator)
     log(f'trace svdd heads joined, scales {[round(float(s), 4) for s in head.scales]}')
     return centre
 
@@ -249,7 +285,7 @@ def train_banked_trace_svdd(real_pool, fake_pool, args, generator, crop_weights=
     the (real, generated) banks)."""
     encoder, started = networks.trace_encoder('mobilenet-v2-taps', args.head_width, args.head_members), time.time()
     banks = bank_pools(encoder.extractor, real_pool, fake_pool, generator, crop_weights)
-    centre = fit_head(encoder.head, *banks, args.head_steps, generator, args.head_eta)
+    centre = fit_head(encoder.head, *banks, args.head_steps, generator, args.head_eta, dro_step=args.head_dro, mix_share=args.head_mix)
     log(f'trace svdd head: {args.head_members} x {args.head_steps} steps ({time.time() - started:.0f}s)')
     encoder.eval()
     return encoder, centre, banks

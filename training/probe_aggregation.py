@@ -23,7 +23,6 @@ Writes training/results/aggregation-probe.json.
 Run: /usr/bin/python3 training/probe_aggregation.py [--variants 5:5,8:5,...] [--features-cache PATH]"""
 import argparse
 import os
-import time
 
 import numpy as np
 import torch
@@ -32,7 +31,7 @@ import calibration
 import feature_bank
 import leave_family_out
 import objectives
-from common import auroc, log, rank_among, set_up_cpu, write_json
+from common import auroc, log, rank_among, write_json
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'aggregation-probe.json')
 VARIANTS = '5:5,5:3,8:5,8:3,8:8,8:0.625,8:5/b,5:5/b'
@@ -66,6 +65,13 @@ def crop_values(head, centre, autoencoder, features):
     """Per picture, each model's raw score of every crop: {'svdd': [array], 'autoencoder': [array]}."""
     return {'svdd': feature_bank.crop_distances(head, centre, features),
             'autoencoder': [autoencoder.error(maps.float()).numpy() for maps, _ in features]}
+
+
+def fold_values(head, centre, autoencoder, real, generated):
+    """crop_values of every picture the judges read: {'real': {split: ...}, 'generated': {split: {family: ...}}}."""
+    return {'real': {s: crop_values(head, centre, autoencoder, f) for s, f in real.items()},
+            'generated': {s: {g: crop_values(head, centre, autoencoder, f) for g, f in by_family.items()}
+                          for s, by_family in generated.items()}}
 
 
 def pair_scores(values, reference, variant):
@@ -135,24 +141,14 @@ def main():
     parser.add_argument('--features-cache', default=None, help='keeps the banks and the pictures\' features between runs')
     parser.add_argument('--out', default=RESULTS)
     args = parser.parse_args()
-    fit_args = argparse.Namespace(steps=feature_bank.HEAD_STEPS, members=feature_bank.HEAD_MEMBERS, autoencoder=True,
+    fit_args = argparse.Namespace(steps=feature_bank.HEAD_STEPS, members=feature_bank.HEAD_MEMBERS, head_mix=0.0, autoencoder=True,  # head_mix 0: the committed results' recipe (before the twenty-first round)
                                   ae_steps=objectives.TRACE_STEPS, ae_eta=1.0)
     variants = {name: parse_variant(name) for name in args.variants.split(',')}
-    set_up_cpu()
-    extractor, started = feature_bank.shipped_extractor(), time.time()
-    if args.features_cache and os.path.exists(args.features_cache):
-        banks, real, generated = torch.load(args.features_cache, weights_only=False)
-    else:
-        banks, real, generated = leave_family_out.features_by_split(extractor)
-        if args.features_cache:
-            torch.save((banks, real, generated), args.features_cache)
-    log(f'features ({time.time() - started:.0f}s)')
+    extractor, banks, real, generated = leave_family_out.probe_features(args.features_cache)
     folds = {}
     for fold, families in leave_family_out.FOLDS.items():
         head, centre, autoencoder = leave_family_out.fit_fold_models(fit_args, extractor, banks, families)
-        values = {'real': {s: crop_values(head, centre, autoencoder, f) for s, f in real.items()},
-                  'generated': {s: {g: crop_values(head, centre, autoencoder, f) for g, f in by_family.items()}
-                                for s, by_family in generated.items()}}
+        values = fold_values(head, centre, autoencoder, real, generated)
         folds[fold] = {name: fold_figures(values, families, variant) for name, variant in variants.items()}
         log(f'fold {fold}: ' + '; '.join(f'{name} val {r["validation"]["auroc"]}/{r["validation"]["caught"]} '
                                          f'large {r["validationLarge"]["auroc"]}/{r["validationLarge"]["pictures"]} in-dist {r["inDistribution"]["auroc"]} test {r["test"]["auroc"]}/{r["test"]["caught"]} '

@@ -54,6 +54,10 @@ def parse_args():
                         help="channels of the trace Deep SVDD's head on banked features")
     parser.add_argument('--head-members', type=int, default=feature_bank.HEAD_MEMBERS,
                         help="heads of the trace Deep SVDD, each fitted alone, averaged (feature_bank.HeadEnsemble)")
+    parser.add_argument('--head-mix', type=float, default=feature_bank.HEAD_MIX,
+                        help="share of the head's training rows given MixStyle (objectives.mix_style; 0: none)")
+    parser.add_argument('--head-dro', type=float, default=feature_bank.HEAD_DRO,
+                        help="group DRO's step size over generator families for the head's push (objectives.group_dro_push; 0: none)")
     parser.add_argument('--ae-eta', type=float, default=1.0)
     parser.add_argument('--gan-steps', type=int, default=int(os.environ.get('GAN_STEPS', 400)),
                         help='steps of our own small DCGAN, a self-made source held out of training (0: none)')
@@ -142,7 +146,8 @@ def train_whole_views(args, sets, rng, generator):
 
 def head_facts(args):
     """How the trace Deep SVDD's head on banked features was fitted."""
-    return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta, 'headMembers': args.head_members}
+    return {'headSteps': args.head_steps, 'headWidth': args.head_width, 'headEta': args.head_eta, 'headMembers': args.head_members,
+            'headMixShare': args.head_mix, 'headDroStep': args.head_dro}
 
 
 def draw_facts(args, sets):
@@ -203,7 +208,7 @@ def train_from_checkpoint(args, sets, checkpoint, rng, generator):
         head = head_facts(args)
         facts = {**facts, **head, **draw_facts(args, sets), 'traceEncoder': 'mobilenet-v2-taps',
                  'traceHeadRetrained': {'steps': head['headSteps'], 'width': head['headWidth'], 'eta': head['headEta'], 'members': head['headMembers'],
-                                        'seconds': round(time.time() - started)}}
+                                        'mixShare': head['headMixShare'], 'droStep': head['headDroStep'], 'seconds': round(time.time() - started)}}
     if args.retrain_autoencoder:
         started = time.time()
         trace_autoencoder = objectives.fit_trace_autoencoder(sets.real_pools, sets.fake_pools, args, generator, sets.crop_weights, banks)

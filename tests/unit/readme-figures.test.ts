@@ -67,6 +67,10 @@ const EIGHT_CROPS_MANIFEST = 'training/results/2026-12-07-eight-crops.manifest.j
 const EIGHT_CROPS_REPORT = 'training/results/2026-12-07-eight-crops.report.json';
 const EIGHT_CROPS_LOG = 'training/results/2026-12-07-eight-crops.train.txt'; // its re-export from the seventeenth round's checkpoint
 const EIGHT_CROPS_EVAL = 'training/results/2026-12-07-eight-crops.eval.txt'; // its evaluation, ending with the total
+const HEAD_MIX_MANIFEST = 'training/results/2026-12-07-head-mix.manifest.json'; // the twenty-first round (measured, not shipped): the crop head refitted with MixStyle
+const HEAD_MIX_REPORT = 'training/results/2026-12-07-head-mix.report.json';
+const HEAD_MIX_LOG = 'training/results/2026-12-07-head-mix.train.txt'; // its refit from the seventeenth round's checkpoint (train.py --retrain-head --head-mix 0.5)
+const HEAD_MIX_EVAL = 'training/results/2026-12-07-head-mix.eval.txt'; // its evaluation, ending with the total
 const MANY_CROPS_MANIFEST = 'training/results/2026-12-07-many-crops.manifest.json'; // the twentieth round (measured, not shipped): a trace curve from 6 crops
 const MANY_CROPS_REPORT = 'training/results/2026-12-07-many-crops.report.json';
 const MANY_CROPS_LOG = 'training/results/2026-12-07-many-crops.train.txt'; // its re-export from the seventeenth round's checkpoint (train.py --many-crops-curve 6)
@@ -91,8 +95,10 @@ const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.j
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
 const INPUT_RANGE_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-input-range.json'; // the same run with the backbone fed [0, 1] (the seventeenth round's recipe)
+const HEAD_MIX_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-head-mix.json'; // the same run with the head fitted with MixStyle (the twenty-first round's recipe)
 const EIGHT_CROPS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-eight-crops.json'; // the same run with up to eight crops a picture (the nineteenth round's limit)
 const AGGREGATION_PROBE = 'training/results/aggregation-probe.json'; // training/probe_aggregation.py: crop limit, top k and a curve per crop-count bucket, by leave-family-out
+const HEAD_OBJECTIVE_PROBE = 'training/results/head-objective-probe.json'; // training/probe_head_objective.py: group DRO and MixStyle for the crop head, by leave-family-out
 const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
 const FEATURE_AE_PROBE = 'training/results/feature-ae-probe.json'; // training/probe_feature_ae.py
@@ -846,6 +852,18 @@ const CLAIMS: Record<string, Claim> = {
         + `lower in ${lower.length} of ${Object.keys(lfo.folds).length} folds for the pair. || ${film} of the ${lfo.testRealPictures} test real photos are film scans`;
     },
   },
+  'models: leave-family-out, head with MixStyle': {
+    page: MODELS,
+    artifact: HEAD_MIX_LEAVE_FAMILY_OUT,
+    text: (lfo) => {
+      const before = read(EIGHT_CROPS_LEAVE_FAMILY_OUT);
+      const higher = Object.keys(lfo.folds as Record<string, Json>).filter((fold) => lfo.folds[fold].pair.auroc > before.folds[fold].pair.auroc);
+      return `${pairTable(lfo)} || Against the run above, both models, mean of the folds ${lfoFigures(lfo.pair)} against ${lfoFigures(before.pair)}, `
+        + `every picture alike ${lfoFigures(lfo.pair, 'pooled')} against ${lfoFigures(before.pair, 'pooled')}; higher AUROC in ${higher.length} of ${Object.keys(lfo.folds).length} folds. || `
+        + `the test real photos flagged at that threshold rose in ${Object.keys(lfo.folds).filter((fold) => lfo.folds[fold].pair.realFlagged > before.folds[fold].pair.realFlagged).length} of ${Object.keys(lfo.folds).length} folds || `
+        + `${hardestFamilies(lfo)}`;
+    },
+  },
   'models: crop limit and top k by leave-family-out': {
     page: MODELS,
     artifact: AGGREGATION_PROBE,
@@ -859,13 +877,22 @@ const CLAIMS: Record<string, Claim> = {
         + `${Object.keys(probe.summary).map((name) => `${name} ${meanRank(name, '2-5')} against ${meanRank(name, '6-8')}`).join(', ')}.`;
     },
   },
+  'models: the head\'s objective by leave-family-out': {
+    page: MODELS,
+    artifact: HEAD_OBJECTIVE_PROBE,
+    text: (probe) => {
+      const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
+      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
+      return `| objective | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')}`;
+    },
+  },
   'models: leave-family-out, both models, the recipe': {
     page: MODELS,
     artifact: INPUT_RANGE_LEAVE_FAMILY_OUT,
     text: (lfo) => {
       const training = read(MANIFEST).training;
       const shipped = lfo.topK === read(MANIFEST).input.crops.topK && lfo.autoencoderSteps === training.traceSteps && lfo.autoencoderEta === training.aeEta
-        && lfo.steps === training.headSteps && lfo.finishingShare === training.finishingShare;
+        && lfo.steps === training.headSteps && lfo.finishingShare === training.finishingShare && (lfo.headMixShare ?? 0) === (training.headMixShare ?? 0);
       return shipped ? `each fold's crop head and trace autoencoder fitted as the shipped ones were (${thousands(lfo.steps)} and ${thousands(lfo.autoencoderSteps)} steps), each picture's crops aggregated as the shipped manifest says (top ${lfo.topK})`
         : 'not fitted or aggregated as the shipped models';
     },
@@ -1718,6 +1745,49 @@ const CLAIMS: Record<string, Claim> = {
   'models: twentieth round on the test split': {
     page: MODELS,
     artifact: MANY_CROPS_REPORT,
+    text: (report) => {
+      const nineteenth = read(EIGHT_CROPS_REPORT);
+      return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
+        + `${['photograph', 'illustration'].map((name) => subjectAurocAgainst(report, nineteenth, name)).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
+    },
+  },
+  'models: twenty-first round, models and time': {
+    page: MODELS,
+    artifact: HEAD_MIX_EVAL,
+    text: (log: string) => {
+      const [manifest, nineteenth] = [read(HEAD_MIX_MANIFEST), read(EIGHT_CROPS_MANIFEST)];
+      const retrained = manifest.training.traceHeadRetrained;
+      const sameAutoencoder = manifest.models.autoencoder.sha256 === nineteenth.models.autoencoder.sha256;
+      if (!sameAutoencoder || manifest.models.svdd.sha256 === nineteenth.models.svdd.sha256) throw new Error('the twenty-first round was to refit the crop head alone');
+      return `(models ${manifest.version}, **measured, not shipped**; \`training/results/2026-12-07-head-mix.*\`): the crop head refitted with MixStyle on ${percent(retrained.mixShare)} of its rows. || `
+        + `${oneCommandTrainingTime(read(HEAD_MIX_LOG))}, ${oneCommandTotalTime(log)}; the head's own fit ${thousands(retrained.seconds)} s with its banking || `
+        + `\`autoencoder.onnx\` is the nineteenth round's, byte for byte`;
+    },
+  },
+  'models: twenty-first round on validation': {
+    page: MODELS,
+    artifact: VALIDATION_COMPARISON,
+    text: (comparison) => {
+      const [now, before] = ['head-mix-2026-12-07', 'eight-crops-2026-12-07'].map((key) => comparison.results[key]);
+      return `${comparedOverEdits(now, before, 'nineteenth')}. || ${caughtAndFlaggedOverEdits(now, before)}`;
+    },
+  },
+  'models: twenty-first round, thresholds': {
+    page: MODELS,
+    artifact: HEAD_MIX_MANIFEST,
+    text: (manifest) => presetsAgainst(manifest, read(EIGHT_CROPS_MANIFEST)),
+  },
+  'models: twenty-first round, read-back noise': {
+    page: MODELS,
+    artifact: READBACK_STABILITY,
+    text: (stability) => {
+      const [now, before] = ['head-mix-2026-12-07', 'eight-crops-2026-12-07'].map((key) => stability.results[key].withCrops);
+      return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against ${fixed(before.largest, 3)}`;
+    },
+  },
+  'models: twenty-first round on the test split': {
+    page: MODELS,
+    artifact: HEAD_MIX_REPORT,
     text: (report) => {
       const nineteenth = read(EIGHT_CROPS_REPORT);
       return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
