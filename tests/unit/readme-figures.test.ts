@@ -98,6 +98,7 @@ const INPUT_RANGE_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-o
 const HEAD_MIX_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-head-mix.json'; // the same run with the head fitted with MixStyle (the twenty-first round's recipe)
 const EIGHT_CROPS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-eight-crops.json'; // the same run with up to eight crops a picture (the nineteenth round's limit)
 const AGGREGATION_PROBE = 'training/results/aggregation-probe.json'; // training/probe_aggregation.py: crop limit, top k and a curve per crop-count bucket, by leave-family-out
+const HEAD_OBJECTIVE_SEED1 = 'training/results/head-objective-probe-seed1.json'; // the same probe, each head from the next seed ('#1')
 const HEAD_OBJECTIVE_PROBE = 'training/results/head-objective-probe.json'; // training/probe_head_objective.py: group DRO and MixStyle for the crop head, by leave-family-out
 const ONE_CLASS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-one-class.json'; // the same, the autoencoder fitted on real rows alone (--ae-eta 0)
 const TRANSFER_PROBE = 'training/results/transfer-probe.json'; // training/probe_transfer.py
@@ -286,6 +287,12 @@ const hardestFamilies = (lfo: Json) => {
   const families = Object.values(lfo.folds as Record<string, Json>).flatMap((row) => Object.entries(row.pair.families as Record<string, Json>));
   const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
   return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
+};
+/** probe_head_objective.py's summary as docs/models.md tabulates it: per objective, AUROC / caught by each judge. */
+const objectiveTable = (probe: Json) => {
+  const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
+  const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
+  return `| objective | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')}`;
 };
 /** A round's thresholds against the round before's, as the rounds' entries quote them. */
 const presetsAgainst = (manifest: Json, before: Json) => `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before.thresholds.presets[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
@@ -852,6 +859,11 @@ const CLAIMS: Record<string, Claim> = {
         + `lower in ${lower.length} of ${Object.keys(lfo.folds).length} folds for the pair. || ${film} of the ${lfo.testRealPictures} test real photos are film scans`;
     },
   },
+  'models: the head\'s objective, another seed': {
+    page: MODELS,
+    artifact: HEAD_OBJECTIVE_SEED1,
+    text: objectiveTable,
+  },
   'models: leave-family-out, head with MixStyle': {
     page: MODELS,
     artifact: HEAD_MIX_LEAVE_FAMILY_OUT,
@@ -880,11 +892,7 @@ const CLAIMS: Record<string, Claim> = {
   'models: the head\'s objective by leave-family-out': {
     page: MODELS,
     artifact: HEAD_OBJECTIVE_PROBE,
-    text: (probe) => {
-      const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
-      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
-      return `| objective | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')}`;
-    },
+    text: objectiveTable,
   },
   'models: leave-family-out, both models, the recipe': {
     page: MODELS,
