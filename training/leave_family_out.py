@@ -92,18 +92,26 @@ def pair_scorer(scorers, real_features):
     return lambda features: np.mean([rank_among(ref, score(features)) for score, ref in zip(scorers, references)], 0)
 
 
+def fit_fold_head(extractor, banks, families, steps=feature_bank.HEAD_STEPS, members=None, seed=DEFAULT_SEED, **options):
+    """The fold's crop head, fitted on the bank without `families` from `seed` (objectives.fit_head's `options`): (head, centre)."""
+    torch.manual_seed(seed)
+    head = feature_bank.shipped_head(extractor, members=members)
+    centre = objectives.fit_head(head, banks['real'], banks['generated'].without(families), steps, torch.Generator().manual_seed(seed),
+                                 feature_bank.HEAD_ETA, **options)
+    return head, centre
+
+
+def fit_fold_autoencoder(banks, families, steps=objectives.TRACE_STEPS, eta=1.0):
+    """The fold's trace autoencoder, fitted on the bank without `families` as training fits it."""
+    torch.manual_seed(DEFAULT_SEED)
+    return objectives.train_feature_autoencoder(banks['real'], banks['generated'].without(families), steps,
+                                                torch.Generator().manual_seed(DEFAULT_SEED), eta)
+
+
 def fit_fold_models(args, extractor, banks, families):
     """The fold's fitted models, trained on the bank without `families`: (head, centre, autoencoder or None)."""
-    generated = banks['generated'].without(families)
-    torch.manual_seed(DEFAULT_SEED)
-    head = feature_bank.shipped_head(extractor, members=args.members)
-    centre = objectives.fit_head(head, banks['real'], generated, args.steps, torch.Generator().manual_seed(DEFAULT_SEED),
-                                 feature_bank.HEAD_ETA, mix_share=args.head_mix)
-    autoencoder = None
-    if args.autoencoder:
-        torch.manual_seed(DEFAULT_SEED)
-        autoencoder = objectives.train_feature_autoencoder(banks['real'], generated, args.ae_steps,
-                                                           torch.Generator().manual_seed(DEFAULT_SEED), args.ae_eta)
+    head, centre = fit_fold_head(extractor, banks, families, args.steps, args.members, mix_share=args.head_mix)
+    autoencoder = fit_fold_autoencoder(banks, families, args.ae_steps, args.ae_eta) if args.autoencoder else None
     return head, centre, autoencoder
 
 

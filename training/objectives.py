@@ -73,8 +73,18 @@ def hypersphere_classifier_loss(distances, count, eta):
     pictures pull h down and the labelled anomalies push -log(1 - exp(-h)) down, a cross-entropy with
     P(normal) = exp(-h), which stops pushing once an anomaly is well outside. Deep SAD's 1/distance push, for
     the whole-image view on CIFAKE (validation, 20,000 + 20,000 training pictures, 2 epochs): AUROC 0.968 vs 0.978."""
-    h = torch.sqrt(distances + 1) - 1
-    return h[:count].mean() + eta * (-torch.log(-torch.expm1(-h[count:]) + 1e-9)).mean()
+    h = pseudo_huber(distances)
+    return h[:count].mean() + eta * anomaly_push(h[count:]).mean()
+
+
+def pseudo_huber(distances):
+    """The hypersphere classifier's h: the pseudo-Huber of a squared distance."""
+    return torch.sqrt(distances + 1) - 1
+
+
+def anomaly_push(h):
+    """Each labelled anomaly's term of the hypersphere classifier: -log(1 - exp(-h)), the cross-entropy with P(normal) = exp(-h)."""
+    return -torch.log(-torch.expm1(-h) + 1e-9)
 
 
 def train_whole_svdd(normal, generated, args, generator):
@@ -258,8 +268,8 @@ def train_head(head, real, fake, steps, generator, eta=1.0, batch=128, dro_step=
             maps = mix_style(maps, generator, mix_share)
         distances = ((head(maps, torch.cat([real_low, fake_low])) - centre) ** 2).sum(1)
         if dro_step > 0:
-            h = torch.sqrt(distances + 1) - 1
-            loss = h[:batch].mean() + eta * group_dro_push(-torch.log(-torch.expm1(-h[batch:]) + 1e-9), groups, group_weights, dro_step)
+            h = pseudo_huber(distances)
+            loss = h[:batch].mean() + eta * group_dro_push(anomaly_push(h[batch:]), groups, group_weights, dro_step)
         else:
             loss = hypersphere_classifier_loss(distances, batch, eta)
         take_step(optimiser, schedule, loss)

@@ -24,11 +24,7 @@ import argparse
 import os
 import time
 
-import torch
-
-import feature_bank
 import leave_family_out
-import objectives
 import probe_aggregation
 from common import DEFAULT_SEED, log, write_json
 
@@ -45,16 +41,6 @@ def recipe(name):
             DEFAULT_SEED + int(offset or 0))
 
 
-def fit_fold_head(extractor, banks, families, name):
-    """The fold's head fitted on the bank without `families` by the variant `name` (recipe): (head, centre)."""
-    options, seed = recipe(name)
-    torch.manual_seed(seed)
-    head = feature_bank.shipped_head(extractor)
-    centre = objectives.train_head(head, banks['real'], banks['generated'].without(families), feature_bank.HEAD_STEPS,
-                                   torch.Generator().manual_seed(seed), feature_bank.HEAD_ETA, **options)
-    return head, centre
-
-
 def head_alone(values):
     """Crop values whose autoencoder side repeats the head's, so pair_scores ranks the head alone."""
     return {'svdd': values['svdd'], 'autoencoder': values['svdd']}
@@ -62,12 +48,11 @@ def head_alone(values):
 
 def fold_rows(extractor, banks, real, generated, families, variants):
     """One fold's figures per variant, for the pair and for the head alone."""
-    torch.manual_seed(DEFAULT_SEED)
-    autoencoder = objectives.train_feature_autoencoder(banks['real'], banks['generated'].without(families),
-                                                       objectives.TRACE_STEPS, torch.Generator().manual_seed(DEFAULT_SEED))
+    autoencoder = leave_family_out.fit_fold_autoencoder(banks, families)
     rows = {}
     for name in variants:
-        head, centre = fit_fold_head(extractor, banks, families, name)
+        options, seed = recipe(name)
+        head, centre = leave_family_out.fit_fold_head(extractor, banks, families, seed=seed, **options)
         values = probe_aggregation.fold_values(head, centre, autoencoder, real, generated)
         alone = {'real': {s: head_alone(v) for s, v in values['real'].items()},
                  'generated': {s: {g: head_alone(v) for g, v in by_family.items()} for s, by_family in values['generated'].items()}}

@@ -288,11 +288,26 @@ const hardestFamilies = (lfo: Json) => {
   const hardest = families.sort(([, a], [, b]) => a.auroc - b.auroc).slice(0, 3);
   return `the families the pair separates least: ${hardest.map(([family, row]) => `${family} ${fixed(row.auroc, 3)} (${row.pictures} pictures, ${percent(row.caught)} caught)`).join(', ')}`;
 };
-/** probe_head_objective.py's summary as docs/models.md tabulates it: per objective, AUROC / caught by each judge. */
-const objectiveTable = (probe: Json) => {
+/** A leave-family-out probe's summary (probe_aggregation.py, probe_head_objective.py) as docs/models.md tabulates it: per variant (`first`: its column's name), AUROC / caught by each judge. */
+const judgeTable = (probe: Json, first: string) => {
   const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
   const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
-  return `| objective | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')}`;
+  return `| ${first} | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')}`;
+};
+/** probe_head_objective.py's table. */
+const objectiveTable = (probe: Json) => judgeTable(probe, 'objective');
+/** A round measured against the nineteenth (the shipped models): validation-comparison.json's entry `key` by the declared rule. */
+const validationAgainstNineteenth = (key: string) => (comparison: Json) => {
+  const [now, before] = [key, 'eight-crops-2026-12-07'].map((entry) => comparison.results[entry]);
+  return `${comparedOverEdits(now, before, 'nineteenth')}. || ${caughtAndFlaggedOverEdits(now, before)}`;
+};
+/** The same round's thresholds against the nineteenth's. */
+const thresholdsAgainstNineteenth = (manifest: Json) => presetsAgainst(manifest, read(EIGHT_CROPS_MANIFEST));
+/** The same round's test-split report against the nineteenth's: unseen generators, trained families, edits, subjects, reals flagged. */
+const testSplitAgainstNineteenth = (report: Json) => {
+  const nineteenth = read(EIGHT_CROPS_REPORT);
+  return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
+    + `${['photograph', 'illustration'].map((name) => subjectAurocAgainst(report, nineteenth, name)).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
 };
 /** A round's thresholds against the round before's, as the rounds' entries quote them. */
 const presetsAgainst = (manifest: Json, before: Json) => `Thresholds: ${PRESET_NAMES.map((name) => `${name} ${before.thresholds.presets[name].threshold} to ${manifest.thresholds.presets[name].threshold}`).join(', ')}.`;
@@ -323,12 +338,14 @@ const caughtAndFlaggedOverEdits = (now: Json, before: Json) => `Generated valida
 /** The generated test pictures caught at the default after each edit of the table, against the round before's. */
 const caughtAfterEdits = (report: Json, before: Json) => Object.keys(report.wild.edits.conditions)
   .map((name) => `${name} ${percent(edit(report, name).generatedCaught)} against ${percent(edit(before, name).generatedCaught)}`).join(', ');
-/** readback-stability.json: how much read-back noise moved one model set's crop-judged scores against another's, and the tolerance that covers it. */
-const readbackAgainst = (stability: Json, nowKey: string, beforeKey: string) => {
+/** readback-stability.json: how much read-back noise moved one model set's crop-judged scores against another's. */
+const readbackMoves = (stability: Json, nowKey: string, beforeKey: string) => {
   const [now, before] = [nowKey, beforeKey].map((key) => stability.results[key].withCrops);
-  return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against `
-    + `${fixed(before.largest, 3)}, so the pinned tolerance for pictures judged on crops became ${Math.ceil(now.largest * 100) / 100}`;
+  return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against ${fixed(before.largest, 3)}`;
 };
+/** The same, and the tolerance a shipped round's largest move set. */
+const readbackAgainst = (stability: Json, nowKey: string, beforeKey: string) => `${readbackMoves(stability, nowKey, beforeKey)}, `
+  + `so the pinned tolerance for pictures judged on crops became ${Math.ceil(stability.results[nowKey].withCrops.largest * 100) / 100}`;
 /** A round's test-split shares caught at the default against the round before's: held-out pictures of trained families, then each edit of the table. */
 const caughtAgainst = (report: Json, before: Json) => `held-out pictures of trained families caught ${percent(report.wild.seenFamiliesTest.caughtAtDefault)} against `
   + `${percent(before.wild.seenFamiliesTest.caughtAtDefault)}; generated test pictures caught at the default after each edit: ${caughtAfterEdits(report, before)}`;
@@ -880,11 +897,9 @@ const CLAIMS: Record<string, Claim> = {
     page: MODELS,
     artifact: AGGREGATION_PROBE,
     text: (probe) => {
-      const judges = ['validation', 'validationLarge', 'inDistribution', 'test'];
-      const rows = Object.entries(probe.summary as Record<string, Json>).map(([name, row]) => `| ${name} | ${judges.map((judge) => lfoFigures(row[judge])).join(' | ')} |`);
       const folds = Object.values(probe.folds as Record<string, Json>);
       const meanRank = (name: string, bucket: string) => fixed(folds.reduce((sum, fold) => sum + fold[name].realMeanByCrops[bucket], 0) / folds.length, 3);
-      return `| aggregation | held out | held out, large | trained families | test | | --- | --- | --- | --- | --- | ${rows.join(' ')} || `
+      return `${judgeTable(probe, 'aggregation')} || `
         + `The validation real photos' mean rank among themselves (0.5 is the middle), pictures judged on 2 to 5 crops against 6 or more: `
         + `${Object.keys(probe.summary).map((name) => `${name} ${meanRank(name, '2-5')} against ${meanRank(name, '6-8')}`).join(', ')}.`;
     },
@@ -1740,24 +1755,17 @@ const CLAIMS: Record<string, Claim> = {
   'models: twentieth round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
-    text: (comparison) => {
-      const [now, before] = ['many-crops-2026-12-07', 'eight-crops-2026-12-07'].map((key) => comparison.results[key]);
-      return `${comparedOverEdits(now, before, 'nineteenth')}. || ${caughtAndFlaggedOverEdits(now, before)}`;
-    },
+    text: validationAgainstNineteenth('many-crops-2026-12-07'),
   },
   'models: twentieth round, thresholds': {
     page: MODELS,
     artifact: MANY_CROPS_MANIFEST,
-    text: (manifest) => presetsAgainst(manifest, read(EIGHT_CROPS_MANIFEST)),
+    text: thresholdsAgainstNineteenth,
   },
   'models: twentieth round on the test split': {
     page: MODELS,
     artifact: MANY_CROPS_REPORT,
-    text: (report) => {
-      const nineteenth = read(EIGHT_CROPS_REPORT);
-      return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
-        + `${['photograph', 'illustration'].map((name) => subjectAurocAgainst(report, nineteenth, name)).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
-    },
+    text: testSplitAgainstNineteenth,
   },
   'models: twenty-first round, models and time': {
     page: MODELS,
@@ -1775,32 +1783,22 @@ const CLAIMS: Record<string, Claim> = {
   'models: twenty-first round on validation': {
     page: MODELS,
     artifact: VALIDATION_COMPARISON,
-    text: (comparison) => {
-      const [now, before] = ['head-mix-2026-12-07', 'eight-crops-2026-12-07'].map((key) => comparison.results[key]);
-      return `${comparedOverEdits(now, before, 'nineteenth')}. || ${caughtAndFlaggedOverEdits(now, before)}`;
-    },
+    text: validationAgainstNineteenth('head-mix-2026-12-07'),
   },
   'models: twenty-first round, thresholds': {
     page: MODELS,
     artifact: HEAD_MIX_MANIFEST,
-    text: (manifest) => presetsAgainst(manifest, read(EIGHT_CROPS_MANIFEST)),
+    text: thresholdsAgainstNineteenth,
   },
   'models: twenty-first round, read-back noise': {
     page: MODELS,
     artifact: READBACK_STABILITY,
-    text: (stability) => {
-      const [now, before] = ['head-mix-2026-12-07', 'eight-crops-2026-12-07'].map((key) => stability.results[key].withCrops);
-      return `${movedOver(now)} of crop-judged scorings moved by more than 0.02 against ${movedOver(before)}, the largest move ${fixed(now.largest, 3)} against ${fixed(before.largest, 3)}`;
-    },
+    text: (stability) => readbackMoves(stability, 'head-mix-2026-12-07', 'eight-crops-2026-12-07'),
   },
   'models: twenty-first round on the test split': {
     page: MODELS,
     artifact: HEAD_MIX_REPORT,
-    text: (report) => {
-      const nineteenth = read(EIGHT_CROPS_REPORT);
-      return `${testSplitAgainst(report, nineteenth, Object.keys(report.wild.edits.conditions))}; ${caughtAgainst(report, nineteenth)}; `
-        + `${['photograph', 'illustration'].map((name) => subjectAurocAgainst(report, nineteenth, name)).join(', ')}; ${flaggedAgainst(report, nineteenth)}`;
-    },
+    text: testSplitAgainstNineteenth,
   },
   'models: one backbone pass, models and size': {
     page: MODELS,
