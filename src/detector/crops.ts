@@ -15,8 +15,12 @@
  *   pixels (at least half transparent) work as the border does: no detail is counted at a pixel whose stencil
  *   touches one, and windows holding any are picked (the same two passes, ranked by their opaque pixels' detail)
  *   only when the picture has no wholly opaque window at all. Neither a transparent region, nor nearly
- *   transparent noise, nor its edge against the picture is ever judged beside the picture's own windows. Opaque
- *   pictures (all of training's, and training/crops.py's definition) are unaffected.
+ *   transparent noise, nor its edge against the picture is ever judged beside the picture's own windows;
+ * - and the grid is the opaque part's: when the rows and columns holding any opaque pixel span at least a window
+ *   both ways, candidates start at that extent's corner and end flush with its far edges, and detail is sampled
+ *   at odd rows and columns counted from that corner. So a transparent margin on any side, of any width, changes
+ *   nothing but where the picture sits: the same windows, the same detail, the same tensors as without it.
+ *   Opaque pictures (all of training's, and training/crops.py's definition) are their own extent: unaffected.
  * Pictures whose short side is at least `size` get crops (a size x size picture exactly one, at (0, 0)); smaller
  * pictures have none: the whole-image view covers them.
  *
@@ -57,17 +61,59 @@ const LANE_BIAS = (1020 << 16) | 1020;
 export function selectCrops(image: PixelImage, spec: CropSpec, seeThrough: Uint8Array | null = null): CropRegion[] {
   const { width, height } = image;
   if (Math.min(width, height) < spec.size) return [];
-  const rowStarts = windowStarts(height, spec);
-  const columnStarts = windowStarts(width, spec);
-  const cumulative = columnDetailSums(image, columnStarts, spec.size);
-  const hidden = seeThrough ? seeThroughSums(image, seeThrough, columnStarts, spec.size) : null;
+  const extent = gridExtent(width, height, seeThrough, spec.size);
+  const rowStarts = windowStarts(extent.height, spec).map((start) => start + extent.top);
+  const columnStarts = windowStarts(extent.width, spec).map((start) => start + extent.left);
+  const cumulative = columnDetailSums(image, columnStarts, spec.size, extent);
+  const hidden = seeThrough ? seeThroughSums(image, seeThrough, columnStarts, spec.size, extent) : null;
   return pickApart(rankedWindows(rowStarts, columnStarts, spec.size, cumulative, hidden), spec);
+}
+
+/** The rectangle the candidate grid and the detail sampling are laid on. */
+export interface GridExtent {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The picture's opaque extent (the rows and columns holding any pixel that is not see-through) when it spans at least
+ * a window both ways; else, as for an opaque picture, the whole picture (windows with see-through pixels are then
+ * all there is, and the whole grid ranks them).
+ */
+export function gridExtent(width: number, height: number, seeThrough: Uint8Array | null, size: number): GridExtent {
+  const whole = { left: 0, top: 0, width, height };
+  if (!seeThrough) return whole;
+  let left = width;
+  let right = -1;
+  let top = height;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (seeThrough[row + x]) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first < 0) continue;
+    if (top === height) top = y;
+    bottom = y;
+    left = Math.min(left, first);
+    right = Math.max(right, last);
+  }
+  const extent = { left, top, width: right - left + 1, height: bottom - top + 1 };
+  return extent.width >= size && extent.height >= size ? extent : whole;
 }
 
 /** What one sweep of an odd row reads and carries over to the next odd row (columnDetailSums). */
 interface RowSweep {
   words: Int32Array;
   width: number;
+  /** The first sampled column (1, or 2 when the grid's extent starts at an odd column). */
+  firstColumn: number;
   /** Columns where a candidate window starts or ends, ascending. */
   marks: number[];
   /** The next (even) row's odd columns, outer lanes and green, read by the previous sweep. */
@@ -90,7 +136,7 @@ interface RowSweep {
  * A row's running detail is only needed where a candidate window starts or ends (`marks`, ascending): the
  * sweep stops there and records it in `markTotal`.
  */
-function columnDetailSums(image: PixelImage, columnStarts: number[], size: number): Float64Array {
+function columnDetailSums(image: PixelImage, columnStarts: number[], size: number, extent: GridExtent): Float64Array {
   const { width, height } = image;
   const columns = columnStarts.length;
   const { words, red } = pixelWords(image);
@@ -100,15 +146,19 @@ function columnDetailSums(image: PixelImage, columnStarts: number[], size: numbe
   const markTotal = new Float64Array(marks.length);
   const cumulative = new Float64Array((height + 1) * columns);
   // Luma weights of the first and third bytes (red and blue for RGBA, blue and red for BGRX).
+  // Sampled rows and columns: the odd ones counted from the extent's corner (1, 3, ... for an opaque picture).
+  const firstColumn = 1 + (extent.left % 2);
+  const firstRow = 1 + (extent.top % 2);
   const sweep: RowSweep = {
-    words, width, marks, aboveOuter: new Int32Array(width), aboveGreen: new Int32Array(width), first: red === 0 ? 299 : 114, third: red === 0 ? 114 : 299,
+    words, width, firstColumn, marks, aboveOuter: new Int32Array(width), aboveGreen: new Int32Array(width), first: red === 0 ? 299 : 114, third: red === 0 ? 114 : 299,
   };
-  for (let x = 1; x < width - 1; x += 2) {
-    sweep.aboveOuter[x] = words[x]! & OUTER;
-    sweep.aboveGreen[x] = (words[x]! >>> 8) & 255;
+  const aboveFirst = (firstRow - 1) * width;
+  for (let x = firstColumn; x < width - 1; x += 2) {
+    sweep.aboveOuter[x] = words[aboveFirst + x]! & OUTER;
+    sweep.aboveGreen[x] = (words[aboveFirst + x]! >>> 8) & 255;
   }
   let filled = 0;
-  for (let y = 1; y < height - 1; y += 2) {
+  for (let y = firstRow; y < height - 1; y += 2) {
     oddRowDetailAtMarks(sweep, y, markTotal);
     // Rows y - 1 (even, no detail) and y carry the sums down.
     for (let c = 0; c < columns; c++) {
@@ -128,13 +178,13 @@ function columnDetailSums(image: PixelImage, columnStarts: number[], size: numbe
  * next row's words are left in the sweep's `above` arrays for the next odd row.
  */
 function oddRowDetailAtMarks(sweep: RowSweep, y: number, markTotal: Float64Array): void {
-  const { words, width, marks, aboveOuter, aboveGreen, first, third } = sweep;
+  const { words, width, firstColumn, marks, aboveOuter, aboveGreen, first, third } = sweep;
   const row = y * width;
   const below = row + width;
   let total = 0;
-  let leftOuter = words[row]! & OUTER;
-  let leftGreen = (words[row]! >>> 8) & 255;
-  let x = 1;
+  let leftOuter = words[row + firstColumn - 1]! & OUTER;
+  let leftGreen = (words[row + firstColumn - 1]! >>> 8) & 255;
+  let x = firstColumn;
   for (let m = 0; m < marks.length; m++) {
     // At most spec.stride columns between marks: the segment's sum stays a small integer.
     const stop = Math.min(marks[m]!, width - 1);
@@ -239,7 +289,13 @@ function pickInto(picked: CropRegion[], candidates: ReadonlyArray<CropRegion>, l
  * does (no detail on it or across it), so a transparent region, nearly transparent noise and the edge between
  * picture and surround all count nothing.
  */
-function seeThroughSums(image: PixelImage, seeThrough: Uint8Array, columnStarts: number[], size: number): { count: Int32Array; detail: Float64Array } {
+function seeThroughSums(
+  image: PixelImage,
+  seeThrough: Uint8Array,
+  columnStarts: number[],
+  size: number,
+  extent: GridExtent,
+): { count: Int32Array; detail: Float64Array } {
   const { width, height } = image;
   const columns = columnStarts.length;
   const count = new Int32Array((height + 1) * columns);
@@ -253,10 +309,11 @@ function seeThroughSums(image: PixelImage, seeThrough: Uint8Array, columnStarts:
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) hiddenPrefix[x + 1] = hiddenPrefix[x]! + seeThrough[row + x]!;
-    const odd = y % 2 === 1 && y < height - 1;
+    // The rows and columns the main sweep samples (columnDetailSums).
+    const odd = y % 2 !== extent.top % 2 && y > 0 && y < height - 1;
     for (let x = 0; x < width; x++) {
       let value = 0;
-      if (odd && x % 2 === 1 && x < width - 1) {
+      if (odd && x % 2 !== extent.left % 2 && x > 0 && x < width - 1) {
         const p = row + x;
         if (seeThrough[p] || seeThrough[p - 1] || seeThrough[p + 1] || seeThrough[p - width] || seeThrough[p + width]) {
           value = Math.abs(4 * luma(words[p]!) - luma(words[p - 1]!) - luma(words[p + 1]!) - luma(words[p - width]!) - luma(words[p + width]!));

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compositeLevel, compositeOnBackground, isOpaque } from '../../src/detector/composite';
 import type { RgbaImage } from '../../src/detector/preprocess';
-import { selectCrops } from '../../src/detector/crops';
+import { gridExtent, selectCrops } from '../../src/detector/crops';
 import { ViewBatchBuilder } from '../../src/detector/views';
 import { seededRandom } from '../../src/node/datasets';
 import { shippedManifest } from './helpers';
@@ -138,12 +138,13 @@ describe('crops of a picture with an invisible strip', () => {
   }
 
   it('judges a picture with any wholly opaque window on opaque windows alone', () => {
-    // 200x200 of texture in the middle of 456x456: windows on a 64-px grid wholly inside it start at 128 and 192.
+    // 200x200 of texture in the middle of 456x456: the grid is the texture's, so windows start at 128, 192 and 200
+    // (flush with its far edge), all wholly inside it.
     const rows = new ViewBatchBuilder(manifest, 1).add(logoOnTransparency(456, 200));
     expect(rows.regions.length).toBeGreaterThanOrEqual(1);
     for (const { left, top } of rows.regions) {
-      expect([128, 192]).toContain(left);
-      expect([128, 192]).toContain(top);
+      expect([128, 192, 200]).toContain(left);
+      expect([128, 192, 200]).toContain(top);
     }
   });
 
@@ -158,18 +159,60 @@ describe('crops of a picture with an invisible strip', () => {
     expect(Math.abs(first!.top + 64 - 228)).toBeLessThanOrEqual(64);
   });
 
-  it.each([[128, 128], [200, 160], [384, 256]])('judges a %ix%i picture with a see-through strip on its own windows alone', (width, height) => {
-    // Pictures too small for five crops apart leave free slots; the strip's windows never fill them.
-    for (const alpha of [0, 1]) {
-      const picture = textured(width, height, 8);
-      const builder = new ViewBatchBuilder(manifest, 2);
-      const alone = builder.add(picture);
-      const striped = builder.add(withNoisyStrip(picture, 320, alpha, 9));
-      expect(striped.regions.every((region) => region.left + 128 <= width), JSON.stringify(striped.regions)).toBe(true);
-      expect(striped.regions.length).toBeGreaterThanOrEqual(1);
-      // The picture's own windows flush with its right edge are not candidates once the strip widens it, so the
-      // striped picture may have fewer; every one it has is among the opaque picture's candidates.
-      expect(striped.regions.length).toBeLessThanOrEqual(alone.regions.length + 1);
+  /** `image` inside a margin of seeded noise at `alpha`: `margin` = [left, top, right, bottom] pixels. */
+  function withNoisyMargin(image: RgbaImage, margin: [number, number, number, number], alpha: number, seed: number): RgbaImage {
+    const [left, top, right, bottom] = margin;
+    const random = seededRandom(seed);
+    const width = left + image.width + right;
+    const height = top + image.height + bottom;
+    const data = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= left && x < left + image.width && y >= top && y < top + image.height;
+        const p = (y * width + x) * 4;
+        if (inside) data.set(image.data.subarray(((y - top) * image.width + x - left) * 4, ((y - top) * image.width + x - left + 1) * 4), p);
+        else data.set([random() * 256, random() * 256, random() * 256, alpha], p);
+      }
     }
+    return { width, height, data };
+  }
+
+  const MARGINS: Array<[number, number, number, number]> = [[0, 0, 320, 0], [77, 0, 0, 0], [0, 33, 0, 0], [0, 0, 0, 51], [13, 6, 90, 1]];
+
+  it.each([[128, 128], [200, 160], [508, 508], [383, 257]])(
+    'judges a %ix%i picture in a see-through margin on any side on the very windows, detail and pixels it has alone',
+    (width, height) => {
+      // The grid and the detail sampling are the opaque part's (crops.ts gridExtent): a margin moves nothing but
+      // where the picture sits, whether it is even or odd, on the left, top, right or bottom.
+      const picture = textured(width, height, 8);
+      for (const margin of MARGINS) {
+        for (const alpha of [0, 1]) {
+          const builder = new ViewBatchBuilder(manifest, 2);
+          const alone = builder.add(picture);
+          const framed = builder.add(withNoisyMargin(picture, margin, alpha, 9));
+          const label = `${width}x${height} margin ${margin.join(',')} alpha ${alpha}`;
+          expect(alone.regions.length, label).toBeGreaterThanOrEqual(1);
+          const shifted = framed.regions.map(({ left, top, detail }) => ({ left: left - margin[0], top: top - margin[1], detail }));
+          expect(shifted, label).toEqual(alone.regions.map(({ left, top, detail }) => ({ left, top, detail })));
+          const { crops } = builder.batch;
+          const perCrop = 3 * 128 * 128;
+          const count = alone.regions.length;
+          // Bit for bit (toEqual walks a typed array element by element: too slow for these).
+          const bytes = (from: number) => Buffer.from(crops.buffer, crops.byteOffset + from * perCrop * 4, count * perCrop * 4);
+          expect(bytes(count).equals(bytes(0)), label).toBe(true);
+        }
+      }
+    },
+    60_000,
+  );
+
+  it('lays the grid on the whole picture when its opaque part is narrower than a window', () => {
+    const seeThrough = new Uint8Array(300 * 200);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 300; x++) seeThrough[y * 300 + x] = x >= 50 && x < 170 && y >= 20 ? 0 : 1;
+    // 120 px wide: no window fits, so the whole picture's grid ranks the windows holding see-through pixels.
+    expect(gridExtent(300, 200, seeThrough, 128)).toEqual({ left: 0, top: 0, width: 300, height: 200 });
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 300; x++) seeThrough[y * 300 + x] = x >= 50 && x < 179 && y >= 20 && y < 150 ? 0 : 1;
+    expect(gridExtent(300, 200, seeThrough, 128)).toEqual({ left: 50, top: 20, width: 129, height: 130 });
+    expect(gridExtent(300, 200, null, 128)).toEqual({ left: 0, top: 0, width: 300, height: 200 });
   });
 });

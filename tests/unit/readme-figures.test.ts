@@ -95,6 +95,7 @@ const SEVENTH_LEAVE_FAMILY_OUT = 'training/results/2026-12-05-leave-family-out.j
 const MEMBERS_LEAVE_FAMILY_OUT = 'training/results/2026-12-06-leave-family-out-members3.json'; // the same folds, three heads each (--members 3)
 const PAIR_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-pair.json'; // the same folds, both trace views and their pair (--autoencoder --top-k 5)
 const INPUT_RANGE_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-input-range.json'; // the same run with the backbone fed [0, 1] (the seventeenth round's recipe)
+const ALPHA_GRID = 'training/results/2026-12-08-alpha-grid.txt'; // tests/models/alpha.test.ts's scores before and after the crop grid became the opaque extent's
 const HEAD_MIX_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-head-mix.json'; // the same run with the head fitted with MixStyle (the twenty-first round's recipe)
 const EIGHT_CROPS_LEAVE_FAMILY_OUT = 'training/results/2026-12-07-leave-family-out-eight-crops.json'; // the same run with up to eight crops a picture (the nineteenth round's limit)
 const AGGREGATION_PROBE = 'training/results/aggregation-probe.json'; // training/probe_aggregation.py: crop limit, top k and a curve per crop-count bucket, by leave-family-out
@@ -1270,6 +1271,27 @@ const CLAIMS: Record<string, Claim> = {
     text: () => `the pinned tolerance is ${READBACK_TOLERANCE.crops} for pictures judged on crops and ${READBACK_TOLERANCE.whole} for small ones; no decoder of our own is needed, but a picture within ${READBACK_TOLERANCE.crops} of the threshold may flip`,
   },
 
+  'reliability: the opaque extent\'s grid': {
+    page: RELIABILITY,
+    artifact: ALPHA_GRID,
+    text: (log: string) => {
+      // Each block: "## before|after: ...; <models> <version>", then "<tile> alpha <a>: <plain> plain, <striped> with the strip".
+      const blocks = log.split(/^## /m).slice(1).map((block) => ({
+        heading: block.split('\n')[0]!,
+        rows: [...block.matchAll(/^(\S+) alpha (\d+): ([\d.]+) plain, ([\d.]+) with the strip$/gm)].map((m) => ({ tile: `${m[1]} ${m[2]}`, plain: Number(m[3]), striped: Number(m[4]) })),
+      }));
+      const block = (when: string, models: string) => blocks.find((b) => b.heading.startsWith(when) && b.heading.includes(models))!.rows;
+      const moved = (rows: Array<{ tile: string; plain: number; striped: number }>) => rows.reduce((a, b) => (Math.abs(b.striped - b.plain) > Math.abs(a.striped - a.plain) ? b : a));
+      for (const models of ['shipped', 'twenty-first']) {
+        const after = block('after', models);
+        if (after.length !== 8 || after.some((row) => row.striped !== row.plain)) throw new Error(`${models}: the strip still moves a score`);
+      }
+      const shipped = moved(block('before', 'shipped'));
+      const mix = block('before', 'twenty-first').find((row) => row.tile === shipped.tile)!;
+      return `a held-out SD 1.5 tile scored ${fixed(shipped.striped, 3)} with the strip against ${fixed(shipped.plain, 3)} without it (the twenty-first round's `
+        + `models, whose crops score less alike: ${fixed(mix.striped, 3)} against ${fixed(mix.plain, 3)}, over the test's tolerance`;
+    },
+  },
   'reliability: container fuzzing': { page: RELIABILITY, artifact: FUZZ_CONTAINERS, text: (source: string) => `reads ${thousands(Number(source.match(/PER_FAMILY = (\d+)/)![1]))} mutated files per container` },
 
   'models: eighth round, overlap': {
