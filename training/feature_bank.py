@@ -36,7 +36,7 @@ HEAD_ETA = 1.0
 # One head's figures move with its seed about as much as most probed differences (transfer-probe.json: leave-family-out
 # mean AUROC 0.775 to 0.794 over three seeds of the shipped head); averaging heads takes part of that spread away.
 HEAD_MEMBERS = 1
-HEAD_MIX = 0.0  # share of the head's training rows given MixStyle (objectives.mix_style; results/head-objective-probe.json): measured in docs/models.md "Twenty-first round", not shipped
+HEAD_MIX = 0.5  # share of the head's training rows given MixStyle (objectives.mix_style; results/head-objective-probe.json): the shipped head's, docs/models.md "Twenty-first round"
 HEAD_DRO = 0.0  # group DRO's step size over generator families (objectives.group_dro_push); the same probe
 # The shipped head reads block 10's map alone: adding the tapped statistics did not help on validation
 # (feature-probe.json: map-800 against map+low-800), so BankedTraceEncoder's extractor has no taps.
