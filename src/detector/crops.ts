@@ -108,6 +108,14 @@ export function gridExtent(width: number, height: number, seeThrough: Uint8Array
   return extent.width >= size && extent.height >= size ? extent : whole;
 }
 
+/**
+ * The first row and column whose pixels' detail is counted: the odd ones counted from the extent's corner (1 for an
+ * opaque picture), then every second one.
+ */
+function firstSampled(extent: GridExtent): { firstRow: number; firstColumn: number } {
+  return { firstRow: 1 + (extent.top % 2), firstColumn: 1 + (extent.left % 2) };
+}
+
 /** What one sweep of an odd row reads and carries over to the next odd row (columnDetailSums). */
 interface RowSweep {
   words: Int32Array;
@@ -145,10 +153,8 @@ function columnDetailSums(image: PixelImage, columnStarts: number[], size: numbe
   const endMark = columnStarts.map((left) => marks.indexOf(left + size));
   const markTotal = new Float64Array(marks.length);
   const cumulative = new Float64Array((height + 1) * columns);
+  const { firstRow, firstColumn } = firstSampled(extent);
   // Luma weights of the first and third bytes (red and blue for RGBA, blue and red for BGRX).
-  // Sampled rows and columns: the odd ones counted from the extent's corner (1, 3, ... for an opaque picture).
-  const firstColumn = 1 + (extent.left % 2);
-  const firstRow = 1 + (extent.top % 2);
   const sweep: RowSweep = {
     words, width, firstColumn, marks, aboveOuter: new Int32Array(width), aboveGreen: new Int32Array(width), first: red === 0 ? 299 : 114, third: red === 0 ? 114 : 299,
   };
@@ -306,14 +312,15 @@ function seeThroughSums(
   const luma = (word: number) => first * (word & 255) + 587 * ((word >>> 8) & 255) + third * ((word >>> 16) & 255);
   const hiddenPrefix = new Int32Array(width + 1);
   const detailPrefix = new Float64Array(width + 1);
+  // The rows and columns the main sweep samples (columnDetailSums).
+  const { firstRow, firstColumn } = firstSampled(extent);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) hiddenPrefix[x + 1] = hiddenPrefix[x]! + seeThrough[row + x]!;
-    // The rows and columns the main sweep samples (columnDetailSums).
-    const odd = y % 2 !== extent.top % 2 && y > 0 && y < height - 1;
+    const sampledRow = y >= firstRow && (y - firstRow) % 2 === 0 && y < height - 1;
     for (let x = 0; x < width; x++) {
       let value = 0;
-      if (odd && x % 2 !== extent.left % 2 && x > 0 && x < width - 1) {
+      if (sampledRow && x >= firstColumn && (x - firstColumn) % 2 === 0 && x < width - 1) {
         const p = row + x;
         if (seeThrough[p] || seeThrough[p - 1] || seeThrough[p + 1] || seeThrough[p - width] || seeThrough[p + width]) {
           value = Math.abs(4 * luma(words[p]!) - luma(words[p - 1]!) - luma(words[p + 1]!) - luma(words[p - width]!) - luma(words[p + width]!));

@@ -30,19 +30,27 @@ function textured(width: number, height: number, seed: number): RgbaImage {
   return { width, height, data };
 }
 
-/** `image` with a strip of `strip` columns of full-range colour noise at `alpha` appended on the right. */
-function withNoisyStrip(image: RgbaImage, strip: number, alpha: number, seed: number): RgbaImage {
+/** `image` inside a margin of seeded noise at `alpha`: `margin` = [left, top, right, bottom] pixels. */
+function withNoisyMargin(image: RgbaImage, margin: [number, number, number, number], alpha: number, seed: number): RgbaImage {
+  const [left, top, right, bottom] = margin;
   const random = seededRandom(seed);
-  const width = image.width + strip;
-  const data = new Uint8Array(width * image.height * 4);
-  for (let y = 0; y < image.height; y++) {
-    data.set(image.data.subarray(y * image.width * 4, (y + 1) * image.width * 4), y * width * 4);
-    for (let x = image.width; x < width; x++) {
+  const width = left + image.width + right;
+  const height = top + image.height + bottom;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside = x >= left && x < left + image.width && y >= top && y < top + image.height;
       const p = (y * width + x) * 4;
-      data.set([random() * 256, random() * 256, random() * 256, alpha], p);
+      if (inside) data.set(image.data.subarray(((y - top) * image.width + x - left) * 4, ((y - top) * image.width + x - left + 1) * 4), p);
+      else data.set([random() * 256, random() * 256, random() * 256, alpha], p);
     }
   }
-  return { width, height: image.height, data };
+  return { width, height, data };
+}
+
+/** `image` with a strip of `strip` columns of full-range colour noise at `alpha` appended on the right. */
+function withNoisyStrip(image: RgbaImage, strip: number, alpha: number, seed: number): RgbaImage {
+  return withNoisyMargin(image, [0, 0, strip, 0], alpha, seed);
 }
 
 describe('compositing on the background', () => {
@@ -158,24 +166,6 @@ describe('crops of a picture with an invisible strip', () => {
     expect(Math.abs(first!.left + 64 - 228)).toBeLessThanOrEqual(64);
     expect(Math.abs(first!.top + 64 - 228)).toBeLessThanOrEqual(64);
   });
-
-  /** `image` inside a margin of seeded noise at `alpha`: `margin` = [left, top, right, bottom] pixels. */
-  function withNoisyMargin(image: RgbaImage, margin: [number, number, number, number], alpha: number, seed: number): RgbaImage {
-    const [left, top, right, bottom] = margin;
-    const random = seededRandom(seed);
-    const width = left + image.width + right;
-    const height = top + image.height + bottom;
-    const data = new Uint8Array(width * height * 4);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const inside = x >= left && x < left + image.width && y >= top && y < top + image.height;
-        const p = (y * width + x) * 4;
-        if (inside) data.set(image.data.subarray(((y - top) * image.width + x - left) * 4, ((y - top) * image.width + x - left + 1) * 4), p);
-        else data.set([random() * 256, random() * 256, random() * 256, alpha], p);
-      }
-    }
-    return { width, height, data };
-  }
 
   const MARGINS: Array<[number, number, number, number]> = [[0, 0, 320, 0], [77, 0, 0, 0], [0, 33, 0, 0], [0, 0, 0, 51], [13, 6, 90, 1]];
 
